@@ -1,0 +1,55 @@
+"""korwatch's error hierarchy. Every message is one full sentence a user can act on."""
+
+from __future__ import annotations
+
+
+class KorwatchError(Exception):
+    """Base of every error korwatch raises on purpose."""
+
+
+class ConfigError(KorwatchError):
+    """The configuration is invalid; `problems` holds every problem found, each with its key path."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {problem}" for problem in problems))
+
+
+class ParseError(KorwatchError):
+    """A file could not be read as the format it claims (or any format).
+
+    `line` is the 1-based line or entry number where the problem is, when known. The caller
+    prefixes the file name, so the message itself does not repeat it.
+    """
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.reason = message
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+class NotTransactionFile(ParseError):
+    """A file of a known kind that holds no transactions: a balance export, a broker export,
+    an OFX error response, a header-only stub. Refused with a message saying which."""
+
+
+class UnknownFormat(ParseError):
+    """No parser claims the file; the message names the closest known profile."""
+
+
+class AmbiguousFormat(ParseError):
+    """More than one parser claims the file; the message names them."""
+
+
+class DeliveryError(KorwatchError):
+    """An email could not be delivered. `permanent` marks errors a retry will not fix
+    (bad login, refused recipient)."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        self.permanent = permanent
+        super().__init__(message)
+
+
+class SourceError(KorwatchError):
+    """A source (directory, URL, API) could not be read this time."""
