@@ -50,9 +50,13 @@ def keyed(records: Iterable[Record]) -> Iterator[tuple[str, Record]]:
     seen: dict[str, int] = {}
     for record in records:
         base = content_key(record)
+        occurrence = seen.get(base, 0) + 1
+        seen[base] = occurrence
         if isinstance(record, Transaction) and not record.bank_id:
-            occurrence = seen.get(base, 0) + 1
-            seen[base] = occurrence
             yield f"{base}.{occurrence}", record
-        else:
+        elif occurrence == 1:
             yield base, record
+        else:
+            # A bank id or invoice number repeated inside one document (seen with empty or
+            # reused OFX FITIDs): keep both lines rather than silently dropping one.
+            yield f"{base}.{occurrence}", record
