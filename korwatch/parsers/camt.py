@@ -1,7 +1,101 @@
-"""Placeholder: this format's parser is being written; it registers no parser yet."""
+"""ISO 20022 CAMT bank statements: camt.053 (statement), camt.052 (account report) and camt.054
+(debit/credit notification), message versions .001.01 to .001.13.
+
+Identification looks at the head only: a `camt.052/053/054` namespace on the root, or (for
+files with a wrong or missing namespace, e.g. `urn:iso:std:iso:20023`) the message element
+`BkToCstmrStmt`, `BkToCstmrAcctRpt` or `BkToCstmrDbtCdtNtfctn` (with a `V01` suffix in
+.001.01) by local name.
+
+Parsing streams the file with `safexml.iterparse` on the `Ntry` end tag (plus the statement's
+`Acct`), turns each booked entry into one Transaction (decisions in `camt_entry`) and frees the
+entry and everything before it, so memory stays flat for a 1 GB file. A statement without
+entries is valid and yields nothing. `Transaction.line` is the entry's position among all
+`Ntry` elements of the document (pending ones included).
+"""
 
 from __future__ import annotations
 
-from korwatch.parsers.base import Parser
+import re
+from collections.abc import Iterator
+from pathlib import Path
 
-PARSERS: list[Parser] = []
+from korwatch.errors import ParseError
+from korwatch.models import Record, Sample
+from korwatch.parsers.base import Mismatch, Parser
+from korwatch.parsers.camt_details import Element, namespace_of
+from korwatch.parsers.camt_entry import Account, is_booked, read_account, to_transaction
+from korwatch.parsers.safexml import iterparse
+
+_MESSAGES = ("BkToCstmrStmt", "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn")
+_STATEMENTS = frozenset(("Stmt", "Rpt", "Ntfctn"))
+_NAMESPACE = re.compile(r"urn:iso:std:iso:2002[23]:tech:xsd:camt\.05[234]\.\d{3}\.\d{2}")
+# .001.01 names its message elements with a version suffix (BkToCstmrAcctRptV01).
+_MESSAGE = re.compile(rf"<(?:[\w.-]+:)?(?:{'|'.join(_MESSAGES)})(?:V\d\d)?[\s/>]")
+_OTHER_ISO = re.compile(r"urn:iso:std:iso:2002[23]:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})")
+_TAGS = ("{*}Ntry", "{*}Acct", "{*}Stmt", "{*}Rpt", "{*}Ntfctn")
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+class CamtParser:
+    """ISO 20022 CAMT.052/.053/.054 XML."""
+
+    name = "camt"
+    label = "ISO 20022 CAMT.052/.053/.054 bank statement XML"
+
+    def identify(self, sample: Sample) -> bool:
+        text = sample.text.lstrip()
+        if not text.startswith("<"):
+            return False
+        return bool(_NAMESPACE.search(text[:4096]) or _MESSAGE.search(text))
+
+    def mismatch(self, sample: Sample) -> Mismatch | None:
+        found = _OTHER_ISO.search(sample.text[:4096])
+        if found:
+            return Mismatch(
+                0.4,
+                f"an ISO 20022 {found[1]} message, not a CAMT.052/.053/.054 bank statement",
+            )
+        return None
+
+    def parse(self, sample: Sample) -> Iterator[Record]:
+        if not self.identify(sample):
+            raise ParseError(
+                "not a CAMT.052/.053/.054 document: no camt namespace and no BkToCstmrStmt, "
+                "BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn element"
+            )
+        yield from _stream(sample.path)
+
+
+def _stream(path: Path) -> Iterator[Record]:
+    account = Account()
+    number = 0
+    for _, element in iterparse(path, _TAGS):
+        local = _local(element.tag)
+        if local == "Ntry":
+            number += 1
+            namespace = namespace_of(element)
+            if is_booked(element, namespace):
+                yield to_transaction(element, namespace, account, number)
+            _release(element)
+        elif local == "Acct":
+            parent = element.getparent()
+            if parent is not None and _local(parent.tag) in _STATEMENTS:
+                account = read_account(element, parent, namespace_of(element))
+        else:
+            account = Account()
+            _release(element)
+
+
+def _release(element: Element) -> None:
+    """Free a processed element and its earlier siblings, so the tree never grows."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+PARSERS: list[Parser] = [CamtParser()]

@@ -1,0 +1,107 @@
+"""Value parsing for CAMT: amounts, dates and ABN AMRO's `/TRTP/.../` entry strings.
+
+Pure functions, no XML: `camt_entry` hands them element texts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from korwatch.errors import ParseError
+from korwatch.models import CENT
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+# xs:decimal without sign or exponent; banks zero-pad ("000000000000087.71"), drop decimals
+# ("80") or trailing zeros ("905.3"). A CAMT amount is never negative: the sign is CdtDbtInd.
+_AMOUNT = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+_DATE_TIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?)?"
+    r"(?P<zone>Z|[+-]\d{2}:?\d{2})?"
+)
+# ABN AMRO (and others) put an MT940-style structured string in AddtlNtryInf.
+_TRTP_KEYS = (
+    "TRTP|IBAN|BIC|NAME|REMI|EREF|CSID|MARF|ADDR|ISDT|RTRN|PREF|ULTC|ULTD|ORDP|BENM|SVCL|CNTP"
+)
+_TRTP_SPLIT = re.compile(rf"/({_TRTP_KEYS})/")
+_NOT_PROVIDED = {"", "NOTPROVIDED", "NONREF", "NOREF"}
+
+
+def parse_amount(text: str | None, line: int | None) -> Decimal:
+    """The amount as Decimal with exactly two places; sub-cent amounts are refused."""
+    raw = (text or "").strip()
+    if not _AMOUNT.fullmatch(raw):
+        raise ParseError(f"the amount {raw!r} is not a plain decimal number", line=line)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as error:  # pragma: no cover - the regex already guards this
+        raise ParseError(f"the amount {raw!r} is not a number", line=line) from error
+    rounded = value.quantize(CENT)
+    if rounded != value:
+        # Exact values with extra zeros ("8.850") pass; a real fraction of a cent cannot be
+        # booked to an account, so it means the file is not what we think it is.
+        raise ParseError(f"the amount {raw} has a fraction of a cent", line=line)
+    return rounded
+
+
+def parse_date(text: str | None, line: int | None) -> date:
+    """A date from `YYYY-MM-DD` or an ISO datetime; aware datetimes become Amsterdam dates."""
+    raw = (text or "").strip()
+    found = _DATE_TIME.fullmatch(raw)
+    if not found:
+        raise ParseError(f"the date {raw!r} is not an ISO date", line=line)
+    try:
+        day = date.fromisoformat(found["date"])
+        if found["hour"] is None or found["zone"] is None:
+            return day  # a naive time is already the bank's local date
+        moment = datetime(
+            day.year,
+            day.month,
+            day.day,
+            int(found["hour"]),
+            int(found["minute"]),
+            int(found["second"] or 0),
+            tzinfo=_zone(found["zone"]),
+        )
+    except ValueError as error:
+        raise ParseError(f"the date {raw!r} does not exist", line=line) from error
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def _zone(text: str) -> timezone:
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def split_trtp(text: str) -> dict[str, str]:
+    """The fields of a `/TRTP/SEPA OVERBOEKING/IBAN/.../NAME/.../REMI/.../EREF/...` string.
+
+    Splitting on the known keys only keeps slashes inside values (invoice "2024/0012").
+    Returns {} when the text is not such a string.
+    """
+    if not text.lstrip().startswith("/TRTP/"):
+        return {}
+    parts = _TRTP_SPLIT.split(text.strip())
+    fields: dict[str, str] = {}
+    for key, value in zip(parts[1::2], parts[2::2], strict=True):
+        fields.setdefault(key, value.strip().rstrip("/").strip())
+    remittance = fields.get("REMI", "")
+    if remittance.startswith("USTD//"):
+        fields["REMI"] = remittance[6:]
+    elif remittance.startswith("STRD/CUR/"):
+        fields["REMI"] = ""
+        fields.setdefault("KENMERK", remittance[9:])
+    return fields
+
+
+def provided(text: str | None) -> str:
+    """The text, or "" for the placeholders banks use for 'no value' (NOTPROVIDED ...)."""
+    value = " ".join((text or "").split())
+    return "" if value.upper() in _NOT_PROVIDED else value

@@ -1,0 +1,125 @@
+"""Safe, streaming XML reading shared by the XML parsers (CAMT, XAF, OFX 2).
+
+Bank and bookkeeping exports are untrusted input. Two layers keep them harmless:
+
+* `check_no_dtd` scans the prolog (everything before the root element) and refuses any
+  DOCTYPE, so no entity can be declared at all - billion-laughs and external entities
+  (``file://``, ``http://``) are stopped before lxml sees the file. No real CAMT or XAF export
+  carries a DTD.
+* `iterparse` runs lxml's incremental parser with entity resolution, DTD loading, network
+  access and huge-tree mode off, and turns every lxml error into `ParseError` with its line.
+
+`iterparse` also retries once as ISO-8859-15 when the declared encoding does not match the
+bytes: ABN AMRO is known to write Latin-1 bytes into files declared UTF-8 (noted by OCA's
+bank-statement-import). ISO-8859-15 rather than -1 because it maps 0xA4 to the euro sign.
+Elements already yielded before the failure are skipped on the retry, so callers see each
+element once.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from lxml import etree
+
+from korwatch.errors import ParseError
+
+DTD_REFUSED = "XML with a DTD or entity declarations is refused"
+FALLBACK_ENCODING = "iso-8859-15"
+_PROLOG_LIMIT = 1024 * 1024  # a prolog longer than this is not a bank export
+_ENCODING_HINTS = ("encoding", "not proper UTF-8", "Input is not proper", "Char 0x")
+
+
+def check_no_dtd(path: Path) -> None:
+    """Raise ParseError when the prolog of `path` holds a DOCTYPE (or anything but the XML
+    declaration, processing instructions, comments and whitespace)."""
+    with path.open("rb") as handle:
+        head = handle.read(_PROLOG_LIMIT)
+    text = _decode_prolog(head)
+    position = 0
+    while True:
+        position = _skip_space(text, position)
+        if text.startswith("<?", position):
+            position = _after(text, position, "?>")
+        elif text.startswith("<!--", position):
+            position = _after(text, position, "-->")
+        elif text.startswith("<!", position):
+            raise ParseError(DTD_REFUSED, line=text.count("\n", 0, position) + 1)
+        else:
+            return  # the root element, text (lxml reports it), or the end of the head
+
+
+def _decode_prolog(head: bytes) -> str:
+    # Only the markup matters here, so undecodable bytes are replaced, not fatal.
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="replace")
+    return head.decode("utf-8-sig", errors="replace")
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _after(text: str, position: int, end: str) -> int:
+    found = text.find(end, position)
+    if found < 0:
+        if len(text) >= _PROLOG_LIMIT - 4:
+            raise ParseError("the XML prolog is too long to be an export")
+        return len(text)  # truncated: let lxml name the line
+    return found + len(end)
+
+
+def iterparse(
+    path: Path, tags: Sequence[str], events: Sequence[str] = ("end",)
+) -> Iterator[tuple[str, etree._Element]]:
+    """(event, element) pairs for `tags` (e.g. ``"{*}Ntry"``), safely; errors as ParseError.
+
+    The caller clears what it has processed; this wrapper only parses.
+    """
+    check_no_dtd(path)
+    yielded = 0
+    try:
+        for item in _parse(path, tags, events, None):
+            yielded += 1
+            yield item
+    except _EncodingMismatch:
+        for index, item in enumerate(_parse(path, tags, events, FALLBACK_ENCODING)):
+            if index >= yielded:
+                yield item
+
+
+class _EncodingMismatch(Exception):
+    """The bytes do not match the declared encoding; retry with the fallback."""
+
+
+def _parse(
+    path: Path, tags: Sequence[str], events: Sequence[str], encoding: str | None
+) -> Iterator[tuple[str, etree._Element]]:
+    try:
+        parser = etree.iterparse(
+            str(path),
+            events=tuple(events),
+            tag=list(tags),
+            encoding=encoding,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        yield from parser
+    except etree.XMLSyntaxError as error:
+        message = str(error.msg or error).splitlines()[0]
+        if encoding is None and any(hint in message for hint in _ENCODING_HINTS):
+            raise _EncodingMismatch from error
+        line = error.lineno or (error.position[0] if error.position else None)
+        raise ParseError(f"the XML is malformed: {message}", line=line) from error
+    except (etree.LxmlError, LookupError, ValueError) as error:
+        raise ParseError(f"the XML cannot be read: {error}") from error
+    except OSError as error:
+        raise ParseError(f"the file cannot be read: {error.strerror or error}") from error
