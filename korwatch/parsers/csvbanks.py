@@ -1,7 +1,12 @@
-"""Placeholder: this format's parser is being written; it registers no parser yet."""
+"""Dutch bank CSV/TXT exports (and fintechs): every built-in CSV profile, gathered for the registry.
+
+The framework is in `csvbanks_base` (profiles) with its value readers in `csvbanks_values`; each
+bank family has its own `csvbanks_<bank>` module of profiles.
+"""
 
 from __future__ import annotations
 
+from korwatch.parsers import csvbanks_ing
 from korwatch.parsers.base import Parser
 
-PARSERS: list[Parser] = []
+PARSERS: list[Parser] = [*csvbanks_ing.PARSERS]

@@ -1,0 +1,62 @@
+"""ING (NL) CSV: the three layouts, the Mededelingen split and the refusals around them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from korwatch.errors import UnknownFormat
+from korwatch.models import Transaction
+from korwatch.parsers import detect, read_sample
+from korwatch.parsers.csvbanks_ing import split_remittance
+
+
+def _parse(path: Path) -> list[Transaction]:
+    sample = read_sample(path)
+    records = list(detect(sample).parse(sample))
+    assert all(isinstance(record, Transaction) for record in records)
+    return [record for record in records if isinstance(record, Transaction)]
+
+
+def test_structured_mededelingen_split_into_description_reference_and_value_date() -> None:
+    parts = split_remittance(
+        "Naam: Klant BV Omschrijving: Factuur 2026-0123 IBAN: NL12RABO0123456789 "
+        "Kenmerk: 1234567890 Valutadatum: 03-02-2026"
+    )
+    assert parts["description"] == "Factuur 2026-0123"
+    assert parts["reference"] == "1234567890"
+    assert parts["iban"] == "NL12RABO0123456789"
+    assert parts["value_date"] == "03-02-2026"
+
+
+def test_unstructured_mededelingen_is_kept_whole_less_its_value_date() -> None:
+    parts = split_remittance("1 jan t/m 31 jan 2020 ING BANK N.V. Valutadatum: 13-02-2020")
+    assert parts == {
+        "description": "1 jan t/m 31 jan 2020 ING BANK N.V.",
+        "value_date": "13-02-2020",
+    }
+
+
+def test_old_comma_layout_reads_signs_names_and_value_dates(samples: Path) -> None:
+    records = _parse(samples / "csv" / "ofxstmt-dutch__ing_ok.csv")
+    assert len(records) == 6
+    first, fourth = records[0], records[3]
+    assert (first.amount, first.booking_date, first.bank_id) == (
+        Decimal("-1.25"),
+        date(2020, 2, 13),
+        "",
+    )
+    assert fourth.amount == Decimal("20.00")
+    assert fourth.counterparty_name == "PAULISSEN G J L M"
+    assert fourth.counterparty_iban == "NL99ASNB9999999999"
+    assert fourth.description == "Kosten rekening"
+    assert fourth.value_date == date(2019, 12, 13)
+
+
+def test_a_column_added_to_the_ing_layout_is_reported_not_misread(samples: Path) -> None:
+    sample = read_sample(samples / "csv" / "ofxstmt-dutch__ing_ok_Mutatiesoort_Extra.csv")
+    with pytest.raises(UnknownFormat, match="unexpected 'Extra'"):
+        detect(sample)
