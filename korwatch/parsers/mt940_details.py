@@ -1,0 +1,216 @@
+"""The MT940 `:86:` field ("information to account owner") in its Dutch and German dialects.
+
+Each dialect gives counterparty name, IBAN, free remittance text and a structured reference:
+
+* Code words (ING MING and IBP, Rabobank, ABN AMRO SEPA, Knab 2016+, bunq): `/CODE/value`. The
+  ING spec allows slashes inside names and remittance text, so values are cut only at the known
+  code words, never at every '/'. ING MING code words come in a fixed order (RTRN EREF MARF
+  CSID CNTP REMI ...), so after /REMI/ only later code words count: an invoice number such as
+  '2024/0012' or text like 't/m' stays intact. ING ends every value with '/' ('//' between
+  fields); that one slash is dropped.
+* Triodos: `000>10<account>` then `>20`..`>27` 27-character pieces (`>20` BIC and `>21` IBAN of
+  the counterparty when present) and `>31` own account.
+* ASN / SNS / RegioBank: first line 'IBAN name', then fixed-width 65-character lines.
+* German `?00`..`?63` subfields (GVC code first): purpose `?20`-`?29`/`?60`-`?63`, name `?32`/`?33`.
+* Anything else is free text (old ABN GIRO/BEA, old ING, old Rabobank, Knab 'REK:/NAAM:').
+
+Structured lines are wrapped at 65 characters without regard to words, so they are joined
+without a separator; free text lines are joined with a space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+_MING_ORDER = (
+    "RTRN",
+    "CREF",
+    "EREF",
+    "PREF",
+    "MARF",
+    "CSID",
+    "CNTP",
+    "REMI",
+    "PURP",
+    "ULTC",
+    "ULTD",
+)
+_OTHER_CODES = (
+    "TRTP",
+    "IBAN",
+    "BBAN",
+    "BIC",
+    "NAME",
+    "ADDR",
+    "BENM",
+    "ORDP",
+    "BUSP",
+    "ISDT",
+    "SUM",
+)
+_ALL = re.compile("/(" + "|".join(_MING_ORDER + _OTHER_CODES) + ")/")
+_MING = re.compile("/(" + "|".join(_MING_ORDER) + ")/")
+_ING_STYLE = re.compile(r"//(?:EREF|CNTP|REMI|CSID|MARF|BENM|BUSP|PREF)/")
+_KNAB_PARTY = re.compile(r"REK: ?([A-Z]{2}\d{2}[A-Z0-9]+)? ?/?NAAM: ?(.*)$")
+_SEPA_KEYS = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|PURP)\+")
+_NO_REFERENCE = {"", "NOTPROVIDED", "NONREF", "NOT PROVIDED"}
+_WIDTH = 65
+FIXED_WIDTH_BANKS = {"ASNB", "SNSB", "RBRB"}
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    counterparty_name: str = ""
+    counterparty_iban: str = ""
+    description: str = ""
+    reference: str = ""
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse_details(lines: list[str], bank: str) -> Details:
+    """Read the `:86:` lines of one transaction in the dialect of `bank` (4-letter BIC code)."""
+    if not lines:
+        return Details()
+    first = lines[0]
+    if re.match(r"\d{3}>\d\d", first):
+        return _triodos("".join(lines))
+    if re.match(r"\d{3}\?\d\d", first):
+        return _german("".join(lines))
+    if bank in FIXED_WIDTH_BANKS:
+        return _fixed_width(lines)
+    joined = "".join(lines) if bank == "INGB" else _unwrap(lines)
+    if joined.startswith("/") and _ALL.match(joined):
+        return _code_words(joined, ing=bank == "INGB" or bool(_ING_STYLE.search(joined)))
+    return _free_text(lines)
+
+
+def _unwrap(lines: list[str]) -> str:
+    """Join wrapped lines: a full 65-character line was cut mid-word, a shorter one ended a
+    phrase (Rabobank '/REMI/NR.201303-111/11.3.2013' + 'NR.201303-112...'). ING always cuts at
+    65 characters and its lines are joined as they are."""
+    pieces = [line if len(line) >= _WIDTH else line + " " for line in lines[:-1]]
+    return "".join([*pieces, lines[-1]])
+
+
+def split_code_words(text: str, ing: bool) -> dict[str, str]:
+    """Code word -> value, cutting only at known code words (each taken once)."""
+    ordered = ing and ("/CNTP/" in text or "/REMI/USTD//" in text or "/REMI/STRD/" in text)
+    pattern = _MING if ordered else _ALL
+    cuts: list[tuple[str, int, int]] = []
+    last = -1
+    for found in pattern.finditer(text):
+        code = found.group(1)
+        rank = _MING_ORDER.index(code) if ordered else 0
+        if (ordered and rank <= last) or any(code == seen for seen, _, _ in cuts):
+            continue  # a code word inside a value (or out of ING's order) is text
+        last = rank
+        cuts.append((code, found.start(), found.end()))
+    values: dict[str, str] = {}
+    for index, (code, _, end) in enumerate(cuts):
+        stop = cuts[index + 1][1] if index + 1 < len(cuts) else len(text)
+        value = text[end:stop]
+        if ing and value.endswith("/"):
+            value = value[:-1]
+        values[code] = value.strip()
+    return values
+
+
+def _party(value: str) -> tuple[str, str]:
+    """IBAN and name from ING's `/CNTP/` or `/BENM/` value: iban/bic/name/city."""
+    parts = value.split("/")
+    if len(parts) < 3:
+        return "", ""
+    name = "/".join(parts[2:-1]) if len(parts) > 3 else parts[2]
+    return parts[0].strip(), name.strip()
+
+
+def _remittance(value: str) -> tuple[str, str]:
+    """Free text and structured reference from a `/REMI/` value."""
+    if value.startswith("USTD//"):
+        return value[6:], ""
+    if value.startswith("STRD/"):
+        pieces = value.split("/", 2)
+        return "", pieces[2] if len(pieces) > 2 else ""
+    return value.lstrip("/"), ""
+
+
+def _code_words(text: str, ing: bool) -> Details:
+    values = split_code_words(text, ing)
+    iban, name = "", values.get("NAME", "")
+    for key in ("CNTP", "BENM", "ORDP"):
+        if "/" in values.get(key, ""):
+            iban, name = _party(values[key])
+            break
+    iban = values.get("IBAN", iban)
+    description, structured = _remittance(values.get("REMI", ""))
+    reference = structured or values.get("EREF", "")
+    return Details(
+        counterparty_name=squeeze(name),
+        counterparty_iban=iban if IBAN.fullmatch(iban) else "",
+        description=squeeze(description),
+        reference="" if reference.upper() in _NO_REFERENCE else reference,
+    )
+
+
+def _triodos(text: str) -> Details:
+    pieces = re.split(r">(\d\d)", text)
+    fields = dict(zip(pieces[1::2], pieces[2::2], strict=True))
+    bic, iban = fields.get("20", "").strip(), fields.get("21", "").strip()
+    has_party = bool(_BIC.fullmatch(bic) and IBAN.fullmatch(iban))
+    first = 22 if has_party else 20
+    description = "".join(fields.get(str(number), "") for number in range(first, 30))
+    return Details(counterparty_iban=iban if has_party else "", description=squeeze(description))
+
+
+def _german(text: str) -> Details:
+    pieces = re.split(r"\?(\d\d)", text[3:])
+    fields: dict[str, str] = {}
+    for key, value in zip(pieces[1::2], pieces[2::2], strict=True):
+        fields[key] = fields.get(key, "") + value
+    purpose_keys = [f"{number:02d}" for number in (*range(20, 30), *range(60, 64))]
+    purpose = "".join(fields.get(key, "") for key in purpose_keys)
+    marked = {key: value.strip() for key, value in _sepa_parts(purpose)}
+    if "SVWZ" not in marked:
+        marked = {}  # without SVWZ+ the purpose is one run of text (EREF+ would swallow it)
+    iban = fields.get("31", "").strip()
+    return Details(
+        counterparty_name=squeeze(fields.get("32", "") + fields.get("33", "")),
+        counterparty_iban=iban if IBAN.fullmatch(iban) else "",
+        description=squeeze(marked.get("SVWZ", purpose) or fields.get("00", "")),
+        reference="" if marked.get("EREF", "").upper() in _NO_REFERENCE else marked["EREF"],
+    )
+
+
+def _sepa_parts(purpose: str) -> list[tuple[str, str]]:
+    pieces = _SEPA_KEYS.split(purpose)
+    return list(zip(pieces[1::2], pieces[2::2], strict=True))
+
+
+def _fixed_width(lines: list[str]) -> Details:
+    head = lines[0].strip().split(" ", 1)
+    iban = head[0] if IBAN.fullmatch(head[0]) else ""
+    name = head[1] if iban and len(head) > 1 else ""
+    body = "".join(line.ljust(_WIDTH) for line in lines[1:])
+    return Details(
+        counterparty_name=squeeze(name), counterparty_iban=iban, description=squeeze(body)
+    )
+
+
+def _free_text(lines: list[str]) -> Details:
+    kept: list[str] = []
+    iban = name = ""
+    for line in lines:
+        party = _KNAB_PARTY.search(line)
+        if party:
+            # Knab's free text ends with 'REK: <iban>/NAAM: <name>'.
+            iban, name = party.group(1) or "", party.group(2)
+        kept.append(line[: party.start()] if party else line)
+    return Details(
+        counterparty_name=squeeze(name), counterparty_iban=iban, description=squeeze(" ".join(kept))
+    )
