@@ -1,7 +1,61 @@
-"""Placeholder: this format's parser is being written; it registers no parser yet."""
+"""OFX 1.x (SGML) and 2.x (XML) bank and credit-card statements, read by a streaming reader.
+
+korwatch's records equal ofxparse's (the reference reader, tested differentially) except where
+a decision is documented in `ofx_values`; ofxparse itself is not used because its cost grows
+quadratically with the file. Mapping: amount = TRNAMT (signed), booking_date = DTPOSTED,
+value_date = DTAVAIL, bank_id = FITID ("" when empty; a FITID repeated in one file keeps both
+records, see `korwatch.dedup`), counterparty_name = NAME (or PAYEE/NAME), description = MEMO,
+reference = REFNUM, code = TRNTYPE as written, currency = the transaction's CURRENCY/CURSYM,
+else the statement's CURDEF (ORIGCURRENCY only says the amount was converted into CURDEF),
+account = ACCTID of BANKACCTFROM or CCACCTFROM, line = the line of `<STMTTRN>`.
+
+Investment statements (INVSTMTRS), error responses and files without a statement are refused
+with NotTransactionFile (`ofx_status`).
+"""
 
 from __future__ import annotations
 
-from korwatch.parsers.base import Parser
+import re
+from collections.abc import Iterator
 
-PARSERS: list[Parser] = []
+from korwatch.models import Record, Sample
+from korwatch.parsers.base import Mismatch, Parser
+from korwatch.parsers.ofx_encoding import choose_codec
+from korwatch.parsers.ofx_reader import read
+
+# The start of an OFX file: SGML header lines, an XML declaration followed by the OFX
+# processing instruction, the instruction alone, or (header-less files) the <OFX> tag itself.
+_START = re.compile(
+    r"\A\ufeff?\s*(?:OFXHEADER\s*:|(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<\?OFX\b|<OFX>))",
+    re.IGNORECASE | re.DOTALL,
+)
+_OFX_HINTS = ("<OFX>", "OFXHEADER", "<STMTTRN>", "<?OFX", "<BANKTRANLIST>")
+
+
+class OfxParser:
+    name = "ofx"
+    label = "OFX bank or credit-card statement (OFX 1.x SGML / 2.x XML, also QFX)"
+
+    def identify(self, sample: Sample) -> bool:
+        return _START.match(sample.text) is not None
+
+    def parse(self, sample: Sample) -> Iterator[Record]:
+        yield from read(sample.path, choose_codec(sample.path, sample.head))
+
+    def mismatch(self, sample: Sample) -> Mismatch | None:
+        upper = sample.text.upper()
+        hints = [hint for hint in _OFX_HINTS if hint in upper]
+        if not hints:
+            return None
+        first = next((line.strip() for line in sample.lines(1)), "")
+        return Mismatch(
+            score=min(0.9, 0.3 * len(hints)),
+            detail=(
+                f"it contains OFX tags ({', '.join(hints)}) but does not start like an OFX file "
+                f"(an OFXHEADER line, <?xml ...?><?OFX ...?> or <OFX>); it starts with "
+                f"{first[:60]!r}"
+            ),
+        )
+
+
+PARSERS: list[Parser] = [OfxParser()]

@@ -1,0 +1,255 @@
+"""A streaming reader for OFX 1.x (SGML) and 2.x (XML) bank and credit-card statements.
+
+ofxparse builds a whole BeautifulSoup tree and closes SGML tags with a quadratic pre-pass; this
+reader instead decodes the file in 1 MiB chunks and walks its tags with one regular expression,
+keeping only a stack of the few aggregates korwatch needs (statement, account, status). The same
+walk reads SGML and XML: a leaf's value is the text after its start tag up to the next tag,
+whether or not a `</LEAF>` follows, so unclosed, mixed, empty and self-closing tags, one-line
+files and header lines all read alike, and entities are never expanded beyond the five plus
+character references (`ofx_values.text`). Each `<STMTTRN>...</STMTTRN>` is cut out whole and
+read by a second, flat pass (`_fields`). A leaf keeps its first value within a STMTTRN, as
+ofxparse's `find` does, so `PAYEE/NAME` is the name when there is no `NAME`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from korwatch.errors import ParseError
+from korwatch.models import Transaction
+from korwatch.parsers.ofx_encoding import CHUNK
+from korwatch.parsers.ofx_status import Outcome
+from korwatch.parsers.ofx_values import build, parse_currency, text
+
+# The longest run (an unclosed STMTTRN, a text without tags) carried between chunks.
+MAX_RUN = 4 << 20
+
+# A tag (groups: "/", name, "/" of a self-closing tag), or a construct to skip whole. A
+# processing instruction may lack its ">" (Fidelity, csingley/ofxtools#47): it ends at "<".
+_TOKEN = re.compile(
+    r"<(?:(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>"
+    r"|!\[CDATA\[.*?\]\]>|!--.*?-->|\?[^<>]*(?:\?>|(?=<))|![^<>]*>)",
+    re.DOTALL,
+)
+_TRANSACTION_EDGE = re.compile(r"<(/?)STMTTRN[ \t\r\n]*>", re.IGNORECASE)
+_FIELD = re.compile(r"<(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>([^<]*)")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->", re.DOTALL)
+_STATEMENTS = {"STMTRS": "bank", "CCSTMTRS": "credit card"}
+_AGGREGATES = frozenset(
+    {"OFX", "SONRS", "STATUS", "BANKACCTFROM", "CCACCTFROM", "BANKTRANLIST", "INVSTMTRS"}
+    | {"STMTTRNRS", "CCSTMTTRNRS", "INVSTMTTRNRS"}
+    | set(_STATEMENTS)
+)
+
+
+@dataclass
+class Statement:
+    """The statement being read; transactions wait here only until currency and account are
+    known (the spec puts both before BANKTRANLIST, so normally nothing waits)."""
+
+    kind: str
+    line: int
+    currency: str = ""
+    account: str = ""
+    waiting: list[tuple[dict[str, str], int, str]] = field(default_factory=list)
+
+
+class Reader:
+    """Feeds decoded text through the tag walk; `ready` holds records not yet handed out."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, int]] = []
+        self.statement: Statement | None = None
+        self.outcome = Outcome()
+        self.ready: list[Transaction] = []
+        self.line = 1  # the line at `self.mark` in the current buffer
+        self.mark = 0
+
+    def line_at(self, buffer: str, position: int) -> int:
+        self.line += buffer.count("\n", self.mark, position)
+        self.mark = position
+        return self.line
+
+    def feed(self, buffer: str, final: bool) -> int:
+        """Read `buffer` as far as it is complete; return how much of it was consumed."""
+        limit = len(buffer) if final else _safe_cut(buffer)
+        position = 0
+        while found := _TOKEN.search(buffer, position, limit):
+            closing, name, empty = found.group(1, 2, 3)
+            if name is None:  # CDATA outside a leaf, comment, processing instruction
+                position = found.end()
+                continue
+            name = name.upper()
+            if name == "STMTTRN" and not closing and not empty:
+                end = self.transaction(buffer, found, limit, final)
+                if end < 0:
+                    limit = found.start()  # carry the unfinished STMTTRN to the next chunk
+                    break
+                position = end
+                continue
+            position = found.end()
+            if closing:
+                self.close(name, buffer, found.start())
+            elif name in _AGGREGATES and not empty:
+                self.open(name, self.line_at(buffer, found.start()))
+            elif not empty:
+                self.leaf(name, _leaf_text(buffer, position, limit))
+        self.line_at(buffer, limit)
+        self.mark = 0
+        return limit
+
+    def transaction(self, buffer: str, start: re.Match[str], limit: int, final: bool) -> int:
+        line = self.line_at(buffer, start.start())
+        edge = _TRANSACTION_EDGE.search(buffer, start.end(), limit)
+        if edge is None:
+            if final:
+                raise ParseError("the file ends inside this STMTTRN; it looks truncated", line)
+            return -1
+        if not edge.group(1):
+            raise ParseError("this STMTTRN has no </STMTTRN> before the next <STMTTRN>", line)
+        statement = self.statement
+        if statement is not None:  # else: a STMTTRN of an investment statement
+            body = buffer[start.end() : edge.start()]
+            if statement.currency and statement.account:
+                self.ready.append(
+                    build(_fields(body), statement.currency, statement.account, line, body)
+                )
+            else:
+                statement.waiting.append((_fields(body), line, body))
+        return edge.end()
+
+    def open(self, name: str, line: int) -> None:
+        self.stack.append((name, line))
+        if name in _STATEMENTS:
+            self.statement = Statement(_STATEMENTS[name], line)
+        self.outcome.opened(name, line)
+
+    def close(self, name: str, buffer: str, position: int) -> None:
+        if not any(open_name == name for open_name, _ in self.stack):
+            return  # the end tag of a leaf, or of an aggregate korwatch does not track
+        while self.stack:
+            open_name, line = self.stack.pop()
+            parent = self.stack[-1][0] if self.stack else ""
+            if open_name in _STATEMENTS:
+                self.end_statement(self.line_at(buffer, position))
+            self.outcome.closed(open_name, parent, line)
+            if open_name == name:
+                return
+
+    def end_statement(self, line: int) -> None:
+        statement, self.statement = self.statement, None
+        if statement is None:
+            return
+        for fields, start, body in statement.waiting:
+            self.ready.append(build(fields, statement.currency, statement.account, start, body))
+        self.outcome.statements += 1
+
+    def leaf(self, name: str, value: str) -> None:
+        context = self.stack[-1][0] if self.stack else ""
+        statement = self.statement
+        if statement is not None and name == "CURDEF" and context in _STATEMENTS:
+            if text(value):
+                statement.currency = parse_currency(value, "CURDEF", self.line)
+        elif statement is not None and name == "ACCTID" and context.endswith("ACCTFROM"):
+            statement.account = text(value)
+        elif context == "STATUS":
+            self.outcome.status_value(name, text(value))
+
+    def finish(self) -> None:
+        if self.stack:
+            name, line = self.stack[-1]
+            raise ParseError(
+                f"the file ends before </{name}> (opened on line {line}); it looks truncated",
+                line=self.line,
+            )
+        if self.statement is not None:  # pragma: no cover - a statement is always on the stack
+            self.end_statement(self.line)
+        self.outcome.finish()
+
+
+def read(path: Path, codec: str) -> Iterator[Transaction]:
+    """Every transaction of every bank and credit-card statement in the file, in file order."""
+    reader = Reader()
+    decoder = codecs.getincrementaldecoder(codec)("replace")
+    carry = ""
+    with path.open("rb") as handle:
+        while True:
+            raw = handle.read(CHUNK)
+            buffer = carry + decoder.decode(raw, final=not raw)
+            consumed = reader.feed(buffer, final=not raw)
+            yield from reader.ready
+            reader.ready.clear()
+            carry = buffer[consumed:]
+            if len(carry) > MAX_RUN:
+                raise ParseError(
+                    "a single element runs over 4 MiB without a closing tag; "
+                    "the file is not a well-formed OFX statement",
+                    line=reader.line,
+                )
+            if not raw:
+                break
+    reader.finish()
+    yield from reader.ready
+
+
+def _safe_cut(buffer: str) -> int:
+    """Where the complete part of a chunk ends: before its last '<' (that tag, and the text of a
+    leaf before it, may continue in the next chunk), or before an unfinished CDATA/comment."""
+    cut = max(buffer.rfind("<"), 0)
+    for opener, closer in (("<![CDATA[", "]]>"), ("<!--", "-->")):
+        start = buffer.rfind(opener)
+        if start >= 0 and buffer.find(closer, start) < 0:
+            cut = min(cut, start)
+    return cut
+
+
+def _leaf_text(buffer: str, position: int, limit: int) -> str:
+    end = buffer.find("<", position, limit)
+    if end < 0:
+        return buffer[position:limit]
+    if buffer.startswith("<![CDATA[", end):
+        close = buffer.find("]]>", end)
+        return buffer[position:end] + buffer[end + 9 : close]
+    return buffer[position:end]
+
+
+def _fields(body: str) -> dict[str, str]:
+    """A STMTTRN body's first value per element name (`CURRENCY/CURSYM` for its currency)."""
+    if "<!" in body:
+        body = _CDATA.sub(lambda found: _escape(found[1] or ""), body)
+    if "CURRENCY" not in body.upper():
+        pairs = _FIELD.findall(body)
+        return {
+            name.upper(): "" if empty else value
+            for closing, name, empty, value in reversed(pairs)
+            if not closing
+        }
+    return _scoped_fields(body)
+
+
+def _scoped_fields(body: str) -> dict[str, str]:
+    # CURRENCY and ORIGCURRENCY both hold a CURSYM: keep them apart. Only CURRENCY changes the
+    # transaction's currency (ORIGCURRENCY says the amount was converted *into* CURDEF).
+    fields: dict[str, str] = {}
+    scope = ""
+    for closing, raw_name, empty, value in _FIELD.findall(body):
+        name = raw_name.upper()
+        if name in ("CURRENCY", "ORIGCURRENCY"):
+            scope = "" if closing or empty else name
+            if not closing and text(value):  # a leaf <CURRENCY>EUR, seen in the wild
+                fields.setdefault(f"{name}/CURSYM", value)
+            continue
+        if closing:
+            continue
+        key = f"{scope}/{name}" if scope and name == "CURSYM" else name
+        fields.setdefault(key, "" if empty else value)
+    return fields
+
+
+def _escape(value: str) -> str:
+    # CDATA is literal text; escape it so that the later entity decoding gives it back as is.
+    return value.replace("&", "&amp;").replace("<", "&lt;")
