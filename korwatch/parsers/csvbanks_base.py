@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from korwatch.errors import ParseError
@@ -26,6 +26,7 @@ from korwatch.parsers.csvbanks_rows import WIDTH, RowConverter
 from korwatch.parsers.csvbanks_values import AmountReader, DateReader, sign_words
 
 Row = list[str]
+Converter = Callable[[Row, int], Transaction | None]
 # A per-format hook that adjusts the extracted fields of one row (split remittance text ...).
 Refine = Callable[[dict[str, str]], None]
 
@@ -74,7 +75,8 @@ class Profile:
     refine: Refine | None = None
     first_row_check: Callable[[Row], bool] | None = None  # headerless: does row 1 look right
     claims: bool = True  # user profiles never claim a file by detection
-    extra: Mapping[str, str] = field(default_factory=dict)
+    # A hand-written row converter for a hot format (ING), replacing the generic one.
+    converter: Callable[[ProfileParser, dict[str, int]], Converter] | None = None
 
 
 def normalise_header(names: Row) -> tuple[str, ...]:
@@ -151,25 +153,27 @@ class ProfileParser:
             raise ParseError(f"the file is not valid {encoding}: {error.reason}") from None
 
     def _records(self, handle: Iterator[str]) -> Iterator[Transaction]:
-        reader = csv.reader(
-            self._data_lines(handle), delimiter=self.profile.delimiter, skipinitialspace=True
-        )
-        indexes: dict[str, int] | None = None
+        lines = self._data_lines(handle) if self._has_skippable_lines() else handle
+        reader = csv.reader(lines, delimiter=self.profile.delimiter, skipinitialspace=True)
+        convert = None
         if not self._headers:
-            indexes = self._resolve_indexes(None, self.profile.column_count)
-        convert = self._converter()
+            convert = self._converter(self._resolve_indexes(None, self.profile.column_count))
+        cleaning = self.profile.unwrap or self.profile.trailing_empty
         for raw in reader:
             if not raw or (len(raw) == 1 and not raw[0].strip()):
                 continue
-            row = self._clean(raw)
-            if indexes is None:
-                indexes = self._check_header(row, reader.line_num)
+            row = self._clean(raw) if cleaning else raw
+            if convert is None:
+                convert = self._converter(self._check_header(row, reader.line_num))
                 continue
-            found = convert(row, indexes, reader.line_num)
+            found = convert(row, reader.line_num)
             if found is not None:
                 yield found
-        if indexes is None and self._headers:
+        if convert is None:
             raise ParseError("the file has no header row")
+
+    def _has_skippable_lines(self) -> bool:
+        return bool(self.profile.comment_prefix or self.profile.preamble)
 
     def _data_lines(self, handle: Iterator[str]) -> Iterator[str]:
         """The lines of the file with the preamble and comment lines left out (always 1:1 with
@@ -207,8 +211,10 @@ class ProfileParser:
                         break
         return indexes
 
-    def _converter(self) -> Callable[[Row, dict[str, int], int], Transaction | None]:
-        return RowConverter(self).convert
+    def _converter(self, indexes: dict[str, int]) -> Converter:
+        if self.profile.converter is not None:
+            return self.profile.converter(self, indexes)
+        return RowConverter(self, indexes).convert
 
 
 def _describe_difference(missing: list[str], unexpected: list[str], count: int) -> str:

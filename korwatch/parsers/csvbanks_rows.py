@@ -20,16 +20,17 @@ WIDTH = "_width"
 
 
 class RowConverter:
-    def __init__(self, parser: ProfileParser) -> None:
+    def __init__(self, parser: ProfileParser, indexes: dict[str, int]) -> None:
         self.parser = parser
         self.profile = parser.profile
         self.keep = {state.casefold() for state in self.profile.keep_states}
+        self.width = indexes[WIDTH]
+        self.pairs = tuple((name, index) for name, index in indexes.items() if name != WIDTH)
 
-    def convert(self, row: Row, indexes: dict[str, int], line: int) -> Transaction | None:
-        width = indexes[WIDTH]
-        if len(row) != width:
-            raise ParseError(f"expected {width} columns, found {len(row)}", line=line)
-        fields = {name: row[index].strip() for name, index in indexes.items() if name != WIDTH}
+    def convert(self, row: Row, line: int) -> Transaction | None:
+        if len(row) != self.width:
+            raise ParseError(f"expected {self.width} columns, found {len(row)}", line=line)
+        fields = {name: row[index].strip() for name, index in self.pairs}
         if self.keep and "state" in fields and fields["state"].casefold() not in self.keep:
             return None  # pending, reverted or declined: not a booking (yet)
         if self.profile.refine is not None:
