@@ -22,9 +22,8 @@ from pathlib import Path
 from korwatch.errors import ParseError
 from korwatch.models import Record, Sample
 from korwatch.parsers.base import Mismatch, Parser
-from korwatch.parsers.camt_details import Element, namespace_of
 from korwatch.parsers.camt_entry import Account, is_booked, read_account, to_transaction
-from korwatch.parsers.safexml import iterparse
+from korwatch.parsers.safexml import iterparse, local_name, namespace_of, release
 
 _MESSAGES = ("BkToCstmrStmt", "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn")
 _STATEMENTS = frozenset(("Stmt", "Rpt", "Ntfctn"))
@@ -33,10 +32,6 @@ _NAMESPACE = re.compile(r"urn:iso:std:iso:2002[23]:tech:xsd:camt\.05[234]\.\d{3}
 _MESSAGE = re.compile(rf"<(?:[\w.-]+:)?(?:{'|'.join(_MESSAGES)})(?:V\d\d)?[\s/>]")
 _OTHER_ISO = re.compile(r"urn:iso:std:iso:2002[23]:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})")
 _TAGS = ("{*}Ntry", "{*}Acct", "{*}Stmt", "{*}Rpt", "{*}Ntfctn")
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 class CamtParser:
@@ -73,29 +68,20 @@ def _stream(path: Path) -> Iterator[Record]:
     account = Account()
     number = 0
     for _, element in iterparse(path, _TAGS):
-        local = _local(element.tag)
+        local = local_name(element.tag)
         if local == "Ntry":
             number += 1
             namespace = namespace_of(element)
             if is_booked(element, namespace):
                 yield to_transaction(element, namespace, account, number)
-            _release(element)
+            release(element)
         elif local == "Acct":
             parent = element.getparent()
-            if parent is not None and _local(parent.tag) in _STATEMENTS:
+            if parent is not None and local_name(parent.tag) in _STATEMENTS:
                 account = read_account(element, parent, namespace_of(element))
         else:
             account = Account()
-            _release(element)
-
-
-def _release(element: Element) -> None:
-    """Free a processed element and its earlier siblings, so the tree never grows."""
-    element.clear()
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
-            del parent[0]
+            release(element)
 
 
 PARSERS: list[Parser] = [CamtParser()]

@@ -1,45 +1,13 @@
 """The transaction details (`NtryDtls/TxDtls`) of a CAMT entry, folded into one record's
-counterparty, description, reference and fallback bank id; plus the namespace-agnostic path
-helpers the CAMT modules share.
-
-CAMT namespaces differ per version (.001.01 to .001.13) and some files use a wrong
-`urn:iso:std:iso:20023` namespace, so paths are built from local names with the namespace the
-document actually uses, once per (namespace, path) pair.
+counterparty, description, reference and fallback bank id.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-
-from lxml import etree
 
 from korwatch.parsers.camt_values import provided, split_trtp
-
-Element = etree._Element
-
-
-@lru_cache(maxsize=512)
-def path(namespace: str, local: str) -> str:
-    """An ElementPath for the local names `A/B/C` in `namespace` ("" for none)."""
-    if not namespace:
-        return local
-    return "/".join(f"{{{namespace}}}{step}" for step in local.split("/"))
-
-
-def namespace_of(element: Element) -> str:
-    tag = element.tag
-    return tag[1 : tag.index("}")] if isinstance(tag, str) and tag.startswith("{") else ""
-
-
-def line_of(element: Element) -> int | None:
-    """The element's line in the file (lxml-stubs types `sourceline` loosely)."""
-    line: object = element.sourceline
-    return line if isinstance(line, int) else None
-
-
-def text_at(element: Element, namespace: str, local: str) -> str:
-    return (element.findtext(path(namespace, local)) or "").strip()
+from korwatch.parsers.safexml import Element, path, text_at
 
 
 def _texts(element: Element, namespace: str, local: str) -> list[str]:

@@ -29,8 +29,9 @@ from datetime import date
 
 from korwatch.errors import ParseError
 from korwatch.models import Transaction
-from korwatch.parsers.camt_details import Details, Element, line_of, path, text_at
+from korwatch.parsers.camt_details import Details
 from korwatch.parsers.camt_values import parse_amount, parse_date, provided
+from korwatch.parsers.safexml import Element, line_of, path, text_at
 
 
 @dataclass(frozen=True, slots=True)

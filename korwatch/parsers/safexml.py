@@ -14,17 +14,24 @@ bytes: ABN AMRO is known to write Latin-1 bytes into files declared UTF-8 (noted
 bank-statement-import). ISO-8859-15 rather than -1 because it maps 0xA4 to the euro sign.
 Elements already yielded before the failure are skipped on the retry, so callers see each
 element once.
+
+The path helpers make lookups namespace-agnostic without XPath: CAMT namespaces differ per
+version (and some files use a wrong `urn:iso:std:iso:20023`), so paths are built from local
+names with the namespace the document actually uses, once per (namespace, path) pair.
 """
 
 from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 from korwatch.errors import ParseError
+
+Element = etree._Element
 
 DTD_REFUSED = "XML with a DTD or entity declarations is refused"
 FALLBACK_ENCODING = "iso-8859-15"
@@ -123,3 +130,39 @@ def _parse(
         raise ParseError(f"the XML cannot be read: {error}") from error
     except OSError as error:
         raise ParseError(f"the file cannot be read: {error.strerror or error}") from error
+
+
+@lru_cache(maxsize=512)
+def path(namespace: str, local: str) -> str:
+    """An ElementPath for the local names `A/B/C` in `namespace` ("" for none)."""
+    if not namespace:
+        return local
+    return "/".join(f"{{{namespace}}}{step}" for step in local.split("/"))
+
+
+def namespace_of(element: Element) -> str:
+    tag = element.tag
+    return tag[1 : tag.index("}")] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+def line_of(element: Element) -> int | None:
+    """The element's line in the file (lxml-stubs types `sourceline` loosely)."""
+    line: object = element.sourceline
+    return line if isinstance(line, int) else None
+
+
+def text_at(element: Element, namespace: str, local: str) -> str:
+    return (element.findtext(path(namespace, local)) or "").strip()
+
+
+def release(element: Element) -> None:
+    """Free a processed element and its earlier siblings, so the tree never grows."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def local_name(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
