@@ -14,8 +14,10 @@ Each dialect gives counterparty name, IBAN, free remittance text and a structure
 * German `?00`..`?63` subfields (GVC code first): purpose `?20`-`?29`/`?60`-`?63`, name `?32`/`?33`.
 * Anything else is free text (old ABN GIRO/BEA, old ING, old Rabobank, Knab 'REK:/NAAM:').
 
-Structured lines are wrapped at 65 characters without regard to words, so they are joined
-without a separator; free text lines are joined with a space.
+Structured lines are wrapped without regard to words (ING at 65 characters; ABN AMRO and
+Rabobank pack their old 32-character description lines, e.g. '231732INCASSO'), so they are
+joined without a separator; free text lines are joined with a space. Rabobank's `/ACCW/iban,bic`
+gives the counterparty account.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _MING_ORDER = (
     "ULTD",
 )
 _OTHER_CODES = (
+    "ACCW",
     "TRTP",
     "IBAN",
     "BBAN",
@@ -84,18 +87,10 @@ def parse_details(lines: list[str], bank: str) -> Details:
         return _german("".join(lines))
     if bank in FIXED_WIDTH_BANKS:
         return _fixed_width(lines)
-    joined = "".join(lines) if bank == "INGB" else _unwrap(lines)
+    joined = "".join(lines)
     if joined.startswith("/") and _ALL.match(joined):
         return _code_words(joined, ing=bank == "INGB" or bool(_ING_STYLE.search(joined)))
     return _free_text(lines)
-
-
-def _unwrap(lines: list[str]) -> str:
-    """Join wrapped lines: a full 65-character line was cut mid-word, a shorter one ended a
-    phrase (Rabobank '/REMI/NR.201303-111/11.3.2013' + 'NR.201303-112...'). ING always cuts at
-    65 characters and its lines are joined as they are."""
-    pieces = [line if len(line) >= _WIDTH else line + " " for line in lines[:-1]]
-    return "".join([*pieces, lines[-1]])
 
 
 def split_code_words(text: str, ing: bool) -> dict[str, str]:
@@ -147,7 +142,7 @@ def _code_words(text: str, ing: bool) -> Details:
         if "/" in values.get(key, ""):
             iban, name = _party(values[key])
             break
-    iban = values.get("IBAN", iban)
+    iban = values.get("IBAN", values.get("ACCW", iban).split(",")[0])
     description, structured = _remittance(values.get("REMI", ""))
     reference = structured or values.get("EREF", "")
     return Details(

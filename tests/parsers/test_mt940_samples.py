@@ -1,0 +1,86 @@
+"""Conformance of the MT940 reader over every MT940 sample in MANIFEST.tsv, plus the goldens."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from korwatch.dedup import keyed
+from korwatch.errors import NotTransactionFile, ParseError
+from korwatch.models import Transaction
+from korwatch.parsers import detect
+from korwatch.parsers.base import read_sample
+from korwatch.parsers.mt940 import Mt940Parser
+from tests.conftest import FIXTURES, SAMPLES
+from tests.fixtures.mt940.make_goldens import fixtures, records
+
+
+def _manifest() -> list[tuple[str, int]]:
+    with (SAMPLES / "MANIFEST.tsv").open(encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return [
+            (row["file"], int(row["n_transactions"]))
+            for row in rows
+            if row["file"].startswith("mt940/")
+        ]
+
+
+# Files of the family that hold no MT940 transactions we may count, with the refusal's words.
+REFUSED = {
+    # MT942 intraday report: MANIFEST counts its 3 entries, but they reappear in the next MT940.
+    "mt940/wolph-mbank__mt942.sta": (NotTransactionFile, "MT942 intraday report"),
+    # A cut fragment (one :61: and a broken :86:, no :20:/:25:/:60F:/:62F:): MANIFEST counts 1,
+    # but without a balance its currency is unknown, and korwatch never guesses a currency.
+    "mt940/wolph-selfprovided__sparkassen.sta": (ParseError, "currency of its lines is unknown"),
+}
+TRANSACTION_FILES = [(name, count) for name, count in _manifest() if name not in REFUSED]
+
+
+def test_the_manifest_lists_every_mt940_sample_file() -> None:
+    # The brief spoke of 38; the shared folder and the MANIFEST hold 36 MT940 files.
+    on_disk = {f"mt940/{path.name}" for path in (SAMPLES / "mt940").iterdir()}
+    assert on_disk == {name for name, _ in _manifest()}
+    assert len(on_disk) == 36
+
+
+@pytest.mark.parametrize(("name", "count"), TRANSACTION_FILES)
+def test_each_mt940_sample_parses_into_valid_transactions(name: str, count: int) -> None:
+    sample = read_sample(SAMPLES / name)
+    assert detect(sample).name == "mt940"
+    parsed = list(Mt940Parser().parse(sample))
+    assert len(parsed) == count
+    for record in parsed:
+        assert isinstance(record, Transaction)
+        assert isinstance(record.amount, Decimal)
+        assert -record.amount.as_tuple().exponent <= 2  # type: ignore[operator]
+        assert len(record.currency) == 3 and record.currency.isupper()
+        assert record.value_date is not None
+        assert abs((record.booking_date - record.value_date).days) < 190
+        assert record.line > 0
+    keys = [key for key, _ in keyed(parsed)]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_mt942_and_currencyless_fragments_are_refused_with_a_reason(name: str) -> None:
+    error, words = REFUSED[name]
+    sample = read_sample(SAMPLES / name)
+    assert detect(sample).name == "mt940"  # claimed, so that no other parser misreads it
+    with pytest.raises(error, match=words):
+        list(Mt940Parser().parse(sample))
+
+
+@pytest.mark.parametrize("path", fixtures(), ids=lambda path: path.name)
+def test_fixture_matches_its_golden_output(path: Path) -> None:
+    golden = json.loads(path.with_name(path.name + ".golden.json").read_text("utf-8"))
+    assert records(path) == golden
+
+
+def test_every_fixture_has_an_attribution_line() -> None:
+    attribution = (FIXTURES / "mt940" / "ATTRIBUTION.md").read_text("utf-8")
+    for path in fixtures():
+        assert f"| {path.name} |" in attribution
