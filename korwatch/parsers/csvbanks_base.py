@@ -18,12 +18,16 @@ import csv
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from korwatch.errors import ParseError
 from korwatch.models import Record, Sample, Transaction
 from korwatch.parsers.base import Mismatch
 from korwatch.parsers.csvbanks_rows import WIDTH, RowConverter
 from korwatch.parsers.csvbanks_values import AmountReader, DateReader, sign_words
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 Row = list[str]
 Converter = Callable[[Row, int], Transaction | None]
@@ -70,6 +74,7 @@ class Profile:
     debit_words: tuple[str, ...] = ()
     default_currency: str = "EUR"
     keep_states: tuple[str, ...] = ()  # when a state column exists, only these rows are booked
+    quoted: bool = True  # False: '"' is an ordinary character (ABN AMRO's tab files)
     unwrap: bool = False  # rows may be wrapped whole in one pair of quotes (bunq)
     trailing_empty: bool = False  # every line ends with the delimiter (Knab)
     refine: Refine | None = None
@@ -102,7 +107,7 @@ class ProfileParser:
         """The first rows after preamble and comments, split with this profile's delimiter."""
         rows: list[Row] = []
         lines = [line for line in sample.lines(40) if not self._skippable(line)]
-        for raw in csv.reader(lines, delimiter=self.profile.delimiter, skipinitialspace=True):
+        for raw in self._reader(lines):
             row = self._clean(raw)
             if row:
                 rows.append(row)
@@ -154,7 +159,7 @@ class ProfileParser:
 
     def _records(self, handle: Iterator[str]) -> Iterator[Transaction]:
         lines = self._data_lines(handle) if self._has_skippable_lines() else handle
-        reader = csv.reader(lines, delimiter=self.profile.delimiter, skipinitialspace=True)
+        reader = self._reader(lines)
         convert = None
         if not self._headers:
             convert = self._converter(self._resolve_indexes(None, self.profile.column_count))
@@ -171,6 +176,13 @@ class ProfileParser:
                 yield found
         if convert is None:
             raise ParseError("the file has no header row")
+
+    def _reader(self, lines: Iterator[str] | list[str]) -> Reader:
+        # skipinitialspace: a space between delimiter and opening quote (seen in a public ING
+        # file) leaves the quoted value unambiguous, so it is read as the quoted value.
+        if not self.profile.quoted:
+            return csv.reader(lines, delimiter=self.profile.delimiter, quoting=csv.QUOTE_NONE)
+        return csv.reader(lines, delimiter=self.profile.delimiter, skipinitialspace=True)
 
     def _has_skippable_lines(self) -> bool:
         return bool(self.profile.comment_prefix or self.profile.preamble)
