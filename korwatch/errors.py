@@ -8,7 +8,7 @@ class KorwatchError(Exception):
 
 
 class ConfigError(KorwatchError):
-    """The configuration is invalid; `problems` holds every problem found, each with its key path."""
+    """The configuration is invalid; `problems` holds every problem, each with its key path."""
 
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path

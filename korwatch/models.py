@@ -55,6 +55,29 @@ Record = Transaction | Invoice
 
 
 @dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """A record as the ledger holds it (money in cents), as the rules and reports see it."""
+
+    id: int
+    kind: str
+    date: date
+    amount_cents: int
+    currency: str
+    account: str
+    counterparty_name: str
+    counterparty_iban: str
+    description: str
+    reference: str
+    reversal: bool
+    code: str
+    document: str
+    document_name: str
+    vat_cents: int | None
+    gross_cents: int | None
+    credit_note: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Sample:
     """The head of a file, given to every parser to decide whether the file is its own."""
 

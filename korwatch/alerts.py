@@ -1,0 +1,112 @@
+"""Turning threshold passages into alert events, exactly once per (business, year, level).
+
+Events are rows in the ledger's `alert_events` table, written in the caller's transaction (the
+same one that stored the records causing them). When one evaluation reaches several new levels,
+only the highest is pending for delivery; the lower ones are recorded as superseded. Delivery is
+the outbox's job (notify/outbox.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from korwatch.models import money
+from korwatch.rules import Classified
+from korwatch.thresholds import CROSSED, Passage, YearState
+
+
+@dataclass(frozen=True)
+class BusinessFacts:
+    """What an alert says about the business it concerns."""
+
+    id: str
+    name: str
+    basis: str
+    provisional: bool
+
+
+def item_facts(item: Classified) -> dict[str, str]:
+    record = item.record
+    return {
+        "date": item.effective_date.isoformat(),
+        "amount": money(item.amount_cents),
+        "invoice": item.invoice,
+        "counterparty": record.counterparty_name,
+        "description": record.description,
+        "source": record.document_name,
+    }
+
+
+def payload(business: BusinessFacts, state: YearState, passage: Passage, now: datetime) -> str:
+    facts: dict[str, Any] = {
+        "business": {"id": business.id, "name": business.name},
+        "basis": business.basis,
+        "provisional": business.provisional,
+        "year": state.year,
+        "level": passage.level,
+        "kind": "crossed" if passage.level == CROSSED else "warning",
+        "level_amount": money(passage.at_cents),
+        "threshold": money(state.threshold_cents),
+        "turnover": money(state.turnover_cents),
+        "headroom": money(state.headroom_cents),
+        "before": money(passage.before_cents),
+        "after": money(passage.after_cents),
+        "item": item_facts(passage.item),
+        "detected_at": now.isoformat(timespec="seconds"),
+    }
+    return json.dumps(facts, ensure_ascii=False, sort_keys=True)
+
+
+def record_transitions(
+    connection: sqlite3.Connection,
+    business: BusinessFacts,
+    state: YearState,
+    now: datetime,
+    today: date,
+) -> list[int]:
+    """Insert events for levels newly reached; return the ids of the new pending events.
+
+    Warnings are only raised for the current year (a warning about a closed year helps no
+    one); a crossing is raised for any year, because its consequences still apply.
+    """
+    known = {
+        str(row[0])
+        for row in connection.execute(
+            "SELECT level FROM alert_events WHERE business = ? AND year = ?",
+            (business.id, state.year),
+        )
+    }
+    fresh = [
+        passage
+        for passage in state.passages
+        if passage.level not in known and (passage.level == CROSSED or state.year == today.year)
+    ]
+    if not fresh:
+        return []
+    highest = fresh[-1]
+    stamp = now.isoformat(timespec="seconds")
+    for passage in fresh:
+        status = "pending" if passage is highest else "superseded"
+        connection.execute(
+            "INSERT INTO alert_events (business, year, level, kind, created_at, payload, "
+            "status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                business.id,
+                state.year,
+                passage.level,
+                "crossed" if passage.level == CROSSED else "warning",
+                stamp,
+                payload(business, state, passage, now),
+                status,
+                stamp,
+            ),
+        )
+    row = connection.execute(
+        "SELECT id FROM alert_events WHERE business = ? AND year = ? AND level = ?",
+        (business.id, state.year, highest.level),
+    ).fetchone()
+    return [int(row[0])]

@@ -1,0 +1,293 @@
+"""The configuration file (TOML) as frozen dataclasses.
+
+Every problem in the file is collected and reported at once, each with its key path and the file
+name; unknown keys are problems too. Secrets are given by reference: `${VAR}` (the environment,
+then the `.env` file named by `env_file`), or `${credential:NAME}` (a file in systemd's
+`$CREDENTIALS_DIRECTORY`, from `LoadCredential=`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from korwatch.configtable import Secret, Table
+from korwatch.errors import ConfigError
+from korwatch.parsers import PARSERS
+from korwatch.rules import RuleSettings
+from korwatch.sources import SOURCE_KINDS, Source
+
+LANGUAGES = ("nl", "en")
+BASES = ("bank", "invoices")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    backend: str = "file"  # "smtp" or "file"
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: str = "none"  # "none" | "starttls" | "tls"
+    sender: str = "korwatch@localhost"
+    username: str | None = None
+    password: Secret | None = None
+    dir: Path | None = None  # for the file backend
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    scan: str = "15m"
+    deliver: str = "1m"
+
+
+@dataclass(frozen=True)
+class BusinessConfig:
+    id: str
+    name: str
+    recipients: tuple[str, ...]
+    sources: tuple[Source, ...] = ()
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    warn_at: tuple[Decimal, ...] | None = None  # euro amounts; None = 75 % and 90 %
+    language: str = "nl"
+
+    @property
+    def provisional(self) -> bool:
+        """Bank-basis results are provisional: unpaid invoices are invisible (R7.3, T12)."""
+        return self.rules.basis == "bank"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    email: EmailConfig
+    businesses: tuple[BusinessConfig, ...]
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    state_dir: Path | None = None
+    thresholds: Mapping[int, Decimal] = field(default_factory=dict)
+    templates_dir: Path | None = None
+
+    def business(self, business_id: str) -> BusinessConfig:
+        for business in self.businesses:
+            if business.id == business_id:
+                return business
+        known = ", ".join(b.id for b in self.businesses)
+        raise ConfigError(str(self.path), [f'no business with id "{business_id}" ({known})'])
+
+
+def find_config(explicit: str | None) -> Path:
+    """The config file: --config, $KORWATCH_CONFIG, ./korwatch.toml, XDG, /etc (DESIGN.md)."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("KORWATCH_CONFIG"):
+        return Path(os.environ["KORWATCH_CONFIG"])
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    for candidate in (
+        Path("korwatch.toml"),
+        xdg / "korwatch" / "korwatch.toml",
+        Path("/etc/korwatch/korwatch.toml"),
+    ):
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(
+        "korwatch.toml",
+        [
+            "no config file found (looked at --config, $KORWATCH_CONFIG, ./korwatch.toml, "
+            f"{xdg}/korwatch/korwatch.toml, /etc/korwatch/korwatch.toml)"
+        ],
+    )
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and validate `path`; raise ConfigError listing every problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(str(path), [f"cannot read the file: {error.strerror}"]) from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(str(path), ["the file is not UTF-8 text"]) from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), [f"not valid TOML: {error}"]) from error
+    return parse_config(data, path, os.environ if environ is None else environ)
+
+
+def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]) -> Config:
+    problems: list[str] = []
+    dotenv = _dotenv(Table(data, "", problems), data.get("env_file"), path)
+    root = Table(data, "", problems, _resolver(environ, dotenv))
+    root.string("env_file")
+    config = Config(
+        path=path,
+        email=_email(root.table("email"), path),
+        businesses=_businesses(root),
+        schedule=_schedule(root.table("schedule")),
+        state_dir=_path(root.string("state_dir"), path),
+        thresholds=_thresholds(root.table("thresholds")),
+        templates_dir=_path(root.string("templates_dir"), path),
+    )
+    root.finish()
+    if problems:
+        raise ConfigError(str(path), problems)
+    return config
+
+
+def _path(value: str | None, config_path: Path) -> Path | None:
+    """Relative paths in the config are relative to the config file's folder."""
+    if not value:
+        return None
+    found = Path(value).expanduser()
+    return found if found.is_absolute() else config_path.parent / found
+
+
+def _dotenv(root: Table, env_file: object, config_path: Path) -> Mapping[str, str | None]:
+    if not env_file or not isinstance(env_file, str):
+        return {}  # a wrong type is reported when the root table reads env_file
+    dotenv_path = _path(env_file, config_path)
+    if dotenv_path is None or not dotenv_path.is_file():
+        root.problem("env_file", f"{dotenv_path} does not exist")
+        return {}
+    return dotenv_values(dotenv_path)
+
+
+def _resolver(
+    environ: Mapping[str, str], dotenv: Mapping[str, str | None]
+) -> Callable[[str], str | None]:
+    def resolve(name: str) -> str | None:
+        if name.startswith("credential:"):
+            return _credential(environ, name.removeprefix("credential:"))
+        if name in environ:
+            return environ[name]
+        return dotenv.get(name)
+
+    return resolve
+
+
+def _credential(environ: Mapping[str, str], name: str) -> str | None:
+    directory = environ.get("CREDENTIALS_DIRECTORY")
+    if not directory or "/" in name or name in ("", ".", ".."):
+        return None
+    try:
+        return (Path(directory) / name).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError:
+        return None
+
+
+def _email(table: Table, config_path: Path) -> EmailConfig:
+    default = EmailConfig()
+    backend = table.string("backend", "smtp", choices=("smtp", "file")) or "smtp"
+    security = table.string("security", "none", choices=("none", "starttls", "tls")) or "none"
+    sender = table.string("sender", default.sender) or default.sender
+    if not _EMAIL.match(sender) or "\n" in sender:
+        table.problem("sender", f'"{sender}" is not an email address')
+    directory = table.string("dir")
+    if backend == "file" and not directory:
+        table.problem("dir", 'is required with backend = "file" (the folder for .eml files)')
+    username = table.string("username")
+    password = table.secret("password")
+    if password is not None and not username:
+        table.problem("password", "is set but username is not")
+    email = EmailConfig(
+        backend=backend,
+        host=table.string("host", default.host) or default.host,
+        port=table.integer("port", 465 if security == "tls" else 25, 1, 65535),
+        security=security,
+        sender=sender,
+        username=username,
+        password=password,
+        dir=_path(directory, config_path),
+        timeout=table.number("timeout", default.timeout),
+    )
+    table.finish()
+    return email
+
+
+def _schedule(table: Table) -> ScheduleConfig:
+    schedule = ScheduleConfig(
+        scan=table.string("scan", "15m") or "15m",
+        deliver=table.string("deliver", "1m") or "1m",
+    )
+    table.finish()
+    return schedule
+
+
+def _thresholds(table: Table) -> dict[int, Decimal]:
+    found: dict[int, Decimal] = {}
+    for name in list(table.data):
+        if not (name.isdigit() and 2000 <= int(name) <= 2100):
+            table.problem(name, "must be a year (e.g. 2026 = 20000)")
+            table.raw(name)
+            continue
+        amount = table.amount(name)
+        if amount is not None:
+            found[int(name)] = amount
+    table.finish()
+    return found
+
+
+def _businesses(root: Table) -> tuple[BusinessConfig, ...]:
+    tables = root.tables("business")
+    if not tables:
+        root.problems.append("business: at least one [[business]] is required")
+    found = [b for b in (_business(t) for t in tables) if b is not None]
+    seen: set[str] = set()
+    for index, business in enumerate(found):
+        if business.id in seen:
+            root.problems.append(f'business[{index}].id: "{business.id}" is used twice')
+        seen.add(business.id)
+    return tuple(found)
+
+
+def _business(table: Table) -> BusinessConfig | None:
+    business_id = table.required_string("id")
+    if business_id and not _ID.match(business_id):
+        table.problem("id", f'"{business_id}" must be letters, digits, "-", "_" or "." (max 64)')
+    recipients = table.strings("recipients")
+    if not recipients:
+        table.problem("recipients", "at least one email address is required")
+    for index, address in enumerate(recipients):
+        if not _EMAIL.match(address):
+            table.problem(f"recipients[{index}]", f'"{address}" is not an email address')
+    warn_at = table.amounts("warn_at")
+    business = BusinessConfig(
+        id=business_id,
+        name=table.string("name", business_id) or business_id,
+        recipients=recipients,
+        sources=tuple(s for s in (_source(t) for t in table.tables("source")) if s is not None),
+        rules=RuleSettings(
+            basis=table.string("basis", "bank", choices=BASES) or "bank",
+            own_ibans=frozenset(normalise_iban(i) for i in table.strings("own_ibans")),
+        ),
+        warn_at=tuple(sorted(warn_at)) if warn_at is not None else None,
+        language=table.string("language", "nl", choices=LANGUAGES) or "nl",
+    )
+    table.finish()
+    return business if business_id else None
+
+
+def _source(table: Table) -> Source | None:
+    kind_name = table.required_string("type")
+    format_name = table.string("format")
+    if format_name is not None and format_name not in PARSERS:
+        table.problem("format", f'unknown format "{format_name}" ({", ".join(sorted(PARSERS))})')
+    kind = SOURCE_KINDS.get(kind_name)
+    if kind is None:
+        if kind_name:
+            known = ", ".join(sorted(SOURCE_KINDS))
+            table.problem("type", f'unknown source type "{kind_name}" (known: {known})')
+        return None
+    source = kind.from_config(table, format_name)
+    table.finish()
+    return source
+
+
+def normalise_iban(value: str) -> str:
+    return "".join(value.split()).upper()

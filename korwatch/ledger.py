@@ -1,0 +1,307 @@
+"""The ledger: one SQLite file holding every imported document, record and alert event.
+
+SQLite in WAL mode; the schema version lives in `PRAGMA user_version` and migrations run in
+order on open. Money is stored as integer cents. Each document is imported in one transaction,
+together with the alert events its records cause, so a crash leaves the ledger as it was before
+the document or as after it, never in between.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from korwatch.models import Invoice, Record, StoredRecord, Transaction, cents
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE documents (
+        sha256      TEXT NOT NULL,
+        business    TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        format      TEXT,
+        status      TEXT NOT NULL CHECK (status IN ('imported', 'failed')),
+        error       TEXT,
+        records     INTEGER NOT NULL DEFAULT 0,
+        duplicates  INTEGER NOT NULL DEFAULT 0,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, business)
+    );
+    CREATE TABLE records (
+        id                INTEGER PRIMARY KEY,
+        business          TEXT NOT NULL,
+        dedup_key         TEXT NOT NULL,
+        document          TEXT NOT NULL,
+        kind              TEXT NOT NULL CHECK (kind IN ('transaction', 'invoice')),
+        date              TEXT NOT NULL,
+        year              INTEGER NOT NULL,
+        amount_cents      INTEGER NOT NULL,
+        currency          TEXT NOT NULL,
+        account           TEXT NOT NULL DEFAULT '',
+        counterparty_name TEXT NOT NULL DEFAULT '',
+        counterparty_iban TEXT NOT NULL DEFAULT '',
+        description       TEXT NOT NULL DEFAULT '',
+        reference         TEXT NOT NULL DEFAULT '',
+        bank_id           TEXT NOT NULL DEFAULT '',
+        value_date        TEXT,
+        reversal          INTEGER NOT NULL DEFAULT 0,
+        code              TEXT NOT NULL DEFAULT '',
+        line              INTEGER NOT NULL DEFAULT 0,
+        vat_cents         INTEGER,
+        gross_cents       INTEGER,
+        credit_note       INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (business, dedup_key)
+    );
+    CREATE INDEX records_by_year ON records (business, year, date, id);
+    CREATE TABLE alert_events (
+        id              INTEGER PRIMARY KEY,
+        business        TEXT NOT NULL,
+        year            INTEGER NOT NULL,
+        level           TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'superseded')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error      TEXT,
+        sent_at         TEXT,
+        UNIQUE (business, year, level)
+    );
+    CREATE INDEX alert_events_due ON alert_events (status, next_attempt_at);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and create or migrate) the ledger at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    _migrate(connection, path)
+    return connection
+
+
+def in_memory_copy(path: Path) -> sqlite3.Connection:
+    """A private, migrated in-memory copy of the ledger at `path` (for --dry-run)."""
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    if path.exists():
+        with sqlite3.connect(path) as source:
+            source.backup(copy)
+    _migrate(copy, path)
+    return copy
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"{path}: the ledger has schema version {version}, newer than this korwatch "
+            f"understands ({SCHEMA_VERSION}); upgrade korwatch"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        with transaction(connection):
+            for statement in _statements(MIGRATIONS[number]):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number + 1}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    for statement in script.split(";"):
+        if statement.strip():
+            yield statement
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (BEGIN IMMEDIATE) so it never deadlocks later."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def document_status(connection: sqlite3.Connection, business: str, sha256: str) -> str | None:
+    row = connection.execute(
+        "SELECT status FROM documents WHERE sha256 = ? AND business = ?", (sha256, business)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def record_document(
+    connection: sqlite3.Connection,
+    business: str,
+    sha256: str,
+    name: str,
+    *,
+    format_name: str | None,
+    status: str,
+    error: str | None,
+    records: int,
+    duplicates: int,
+    when: str,
+) -> None:
+    connection.execute(
+        "INSERT OR REPLACE INTO documents (sha256, business, name, format, status, error, "
+        "records, duplicates, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sha256, business, name, format_name, status, error, records, duplicates, when),
+    )
+
+
+_INSERT = (
+    "INSERT OR IGNORE INTO records (business, dedup_key, document, kind, date, year, "
+    "amount_cents, currency, account, counterparty_name, counterparty_iban, description, "
+    "reference, bank_id, value_date, reversal, code, line, vat_cents, gross_cents, credit_note) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def insert_records(
+    connection: sqlite3.Connection,
+    business: str,
+    document: str,
+    keyed: Iterable[tuple[str, Record]],
+    years: set[int],
+) -> tuple[int, int]:
+    """Insert records not already present; return (new, duplicates). Fills `years` touched."""
+    seen = 0
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        nonlocal seen
+        for key, record in keyed:
+            seen += 1
+            row = _row(business, document, key, record)
+            years.add(row[5])  # type: ignore[arg-type]
+            yield row
+
+    before = connection.total_changes
+    connection.executemany(_INSERT, rows())
+    new = connection.total_changes - before
+    return new, seen - new
+
+
+def _row(business: str, document: str, key: str, record: Record) -> tuple[object, ...]:
+    if isinstance(record, Transaction):
+        day = record.booking_date
+        return (
+            business,
+            key,
+            document,
+            "transaction",
+            day.isoformat(),
+            day.year,
+            cents(record.amount),
+            record.currency,
+            record.account,
+            record.counterparty_name,
+            record.counterparty_iban,
+            record.description,
+            record.reference,
+            record.bank_id,
+            record.value_date.isoformat() if record.value_date else None,
+            int(record.reversal),
+            record.code,
+            record.line,
+            None,
+            None,
+            0,
+        )
+    return _invoice_row(business, document, key, record)
+
+
+def _invoice_row(business: str, document: str, key: str, invoice: Invoice) -> tuple[object, ...]:
+    day = invoice.issue_date
+    return (
+        business,
+        key,
+        document,
+        "invoice",
+        day.isoformat(),
+        day.year,
+        cents(invoice.net),
+        invoice.currency,
+        "",
+        invoice.customer,
+        "",
+        "",
+        invoice.number,
+        "",
+        invoice.supply_date.isoformat() if invoice.supply_date else None,
+        0,
+        "",
+        invoice.line,
+        cents(invoice.vat),
+        cents(invoice.gross),
+        int(invoice.credit_note),
+    )
+
+
+_SELECT = (
+    "SELECT r.id, r.kind, r.date, r.amount_cents, r.currency, r.account, r.counterparty_name, "
+    "r.counterparty_iban, r.description, r.reference, r.reversal, r.code, r.document, "
+    "COALESCE(d.name, ''), r.vat_cents, r.gross_cents, r.credit_note "
+    "FROM records r LEFT JOIN documents d ON d.sha256 = r.document AND d.business = r.business "
+)
+
+
+def records_for_years(
+    connection: sqlite3.Connection, business: str, years: Iterable[int]
+) -> list[StoredRecord]:
+    """Every record of these years, in booking order (date, then import order)."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return []
+    marks = ", ".join("?" for _ in wanted)
+    rows = connection.execute(
+        _SELECT + f"WHERE r.business = ? AND r.year IN ({marks}) ORDER BY r.date, r.id",
+        (business, *wanted),
+    )
+    return [_stored(row) for row in rows]
+
+
+def _stored(row: tuple[object, ...]) -> StoredRecord:
+    return StoredRecord(
+        id=int(row[0]),  # type: ignore[call-overload]
+        kind=str(row[1]),
+        date=date.fromisoformat(str(row[2])),
+        amount_cents=int(row[3]),  # type: ignore[call-overload]
+        currency=str(row[4]),
+        account=str(row[5]),
+        counterparty_name=str(row[6]),
+        counterparty_iban=str(row[7]),
+        description=str(row[8]),
+        reference=str(row[9]),
+        reversal=bool(row[10]),
+        code=str(row[11]),
+        document=str(row[12]),
+        document_name=str(row[13]),
+        vat_cents=None if row[14] is None else int(row[14]),  # type: ignore[call-overload]
+        gross_cents=None if row[15] is None else int(row[15]),  # type: ignore[call-overload]
+        credit_note=bool(row[16]),
+    )
+
+
+def years_with_records(connection: sqlite3.Connection, business: str) -> list[int]:
+    rows = connection.execute(
+        "SELECT DISTINCT year FROM records WHERE business = ? ORDER BY year", (business,)
+    )
+    return [int(row[0]) for row in rows]
+
+
+def failed_documents(connection: sqlite3.Connection, business: str) -> list[tuple[str, str]]:
+    rows = connection.execute(
+        "SELECT name, COALESCE(error, '') FROM documents WHERE business = ? AND status = 'failed' "
+        "ORDER BY imported_at",
+        (business,),
+    )
+    return [(str(name), str(error)) for name, error in rows]

@@ -1,0 +1,1 @@
+"""Email: rendering (Jinja2), delivery backends (SMTP, .eml files) and the outbox."""

@@ -1,0 +1,142 @@
+"""Delivering pending alert events, with retry and backoff.
+
+An event is marked sent only after the backend accepted it. Before sending, a lower pending
+level of the same business and year is superseded by a higher one, so one scan that passes
+several levels sends one email. A failed attempt waits 1 min, 5 min, 30 min, 2 h, then 6 h.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from korwatch.config import BusinessConfig, Config
+from korwatch.errors import ConfigError, DeliveryError
+from korwatch.ledger import transaction
+from korwatch.notify.context import alert_context
+from korwatch.notify.files import write_eml
+from korwatch.notify.render import build_message, environment, message_id, render
+from korwatch.notify.smtp import send_smtp
+
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+LEVEL_ORDER = ("warning", "crossed")
+
+Sender = Callable[[EmailMessage], None]
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[str] = field(default_factory=list)  # one line per email sent
+    failed: list[str] = field(default_factory=list)  # one line per failed attempt
+    permanent: list[str] = field(default_factory=list)  # failures a retry will not fix
+
+
+def sender_for(config: Config) -> Sender:
+    email = config.email
+    if email.backend == "file":
+        folder = email.dir
+        if folder is None:
+            raise ConfigError(str(config.path), ['email.dir: is required with backend = "file"'])
+
+        def write(message: EmailMessage) -> None:
+            write_eml(message, folder)
+
+        return write
+    return lambda message: send_smtp(message, email)
+
+
+def backoff(attempts: int) -> timedelta:
+    return BACKOFF[min(attempts, len(BACKOFF)) - 1]
+
+
+def supersede(connection: sqlite3.Connection) -> None:
+    """Mark pending events superseded where a higher level of the same year is pending too."""
+    connection.execute(
+        "UPDATE alert_events SET status = 'superseded' WHERE status = 'pending' AND EXISTS ("
+        " SELECT 1 FROM alert_events AS higher WHERE higher.business = alert_events.business"
+        " AND higher.year = alert_events.year AND higher.status IN ('pending', 'sent')"
+        " AND higher.id > alert_events.id AND (higher.kind = 'crossed' OR"
+        " (alert_events.kind = 'warning' AND higher.kind = 'warning')))"
+    )
+
+
+def deliver_due(
+    connection: sqlite3.Connection,
+    config: Config,
+    now: datetime,
+    send: Sender | None = None,
+    businesses: set[str] | None = None,
+) -> DeliveryReport:
+    send = send or sender_for(config)
+    report = DeliveryReport()
+    with transaction(connection):
+        supersede(connection)
+    rows = connection.execute(
+        "SELECT id, business, year, level, kind, payload, attempts FROM alert_events "
+        "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id",
+        (now.isoformat(timespec="seconds"),),
+    ).fetchall()
+    env = environment(config.templates_dir)
+    for event_id, business_id, year, level, kind, payload, attempts in rows:
+        if businesses is not None and business_id not in businesses:
+            continue
+        business = _business(config, business_id)
+        if business is None:
+            continue  # a business removed from the config: keep its events, send nothing
+        message = build_message(
+            render(env, kind, business.language, alert_context(json.loads(payload))),
+            sender=config.email.sender,
+            recipients=business.recipients,
+            message_id=message_id(event_id, business_id, year, level, config.email.sender),
+            when=now,
+        )
+        _attempt(connection, event_id, attempts, message, send, now, report)
+    return report
+
+
+def _business(config: Config, business_id: str) -> BusinessConfig | None:
+    return next((b for b in config.businesses if b.id == business_id), None)
+
+
+def _attempt(
+    connection: sqlite3.Connection,
+    event_id: int,
+    attempts: int,
+    message: EmailMessage,
+    send: Sender,
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
+    stamp = now.isoformat(timespec="seconds")
+    try:
+        send(message)
+    except DeliveryError as error:
+        retry = (now + backoff(attempts + 1)).isoformat(timespec="seconds")
+        with transaction(connection):
+            connection.execute(
+                "UPDATE alert_events SET attempts = attempts + 1, last_error = ?, "
+                "next_attempt_at = ? WHERE id = ?",
+                (str(error), retry, event_id),
+            )
+        line = f"{message['Subject']}: {error} (next try {retry})"
+        report.failed.append(line)
+        if error.permanent:
+            report.permanent.append(line)
+        return
+    with transaction(connection):
+        connection.execute(
+            "UPDATE alert_events SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+            "last_error = NULL WHERE id = ?",
+            (stamp, event_id),
+        )
+    report.sent.append(f"{message['Subject']} -> {message['To']}")

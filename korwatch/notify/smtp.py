@@ -1,0 +1,58 @@
+"""Sending one email over SMTP (plain, STARTTLS or implicit TLS, optional login).
+
+Failures become `DeliveryError`, marked permanent when a retry cannot help (a refused login,
+sender or recipient) so the outbox and the user can tell a typo from a network fault.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+from korwatch.config import EmailConfig
+from korwatch.errors import DeliveryError
+
+
+def send_smtp(message: EmailMessage, config: EmailConfig) -> None:
+    where = f"{config.host}:{config.port}"
+    try:
+        with _connect(config) as client:
+            if config.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if config.username and config.password is not None:
+                client.login(config.username, config.password.reveal())
+            refused = client.send_message(message)
+    except smtplib.SMTPAuthenticationError as error:
+        raise DeliveryError(
+            f"the SMTP server {where} refused the login ({error.smtp_code})", permanent=True
+        ) from error
+    except smtplib.SMTPRecipientsRefused as error:
+        addresses = ", ".join(sorted(error.recipients))
+        raise DeliveryError(
+            f"the SMTP server {where} refused the recipients {addresses}", permanent=True
+        ) from error
+    except smtplib.SMTPResponseException as error:
+        permanent = 500 <= error.smtp_code < 600
+        raise DeliveryError(
+            f"the SMTP server {where} answered {error.smtp_code} {_text(error.smtp_error)}",
+            permanent=permanent,
+        ) from error
+    except (OSError, smtplib.SMTPException) as error:
+        raise DeliveryError(f"cannot reach the SMTP server {where}: {error}") from error
+    if refused:
+        raise DeliveryError(
+            f"the SMTP server {where} refused {', '.join(sorted(refused))}", permanent=True
+        )
+
+
+def _connect(config: EmailConfig) -> smtplib.SMTP:
+    if config.security == "tls":
+        return smtplib.SMTP_SSL(
+            config.host, config.port, timeout=config.timeout, context=ssl.create_default_context()
+        )
+    return smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value

@@ -1,0 +1,240 @@
+"""One pass over everything: pull each source, import new documents, record alerts, deliver.
+
+Each document is imported in one ledger transaction together with the alert events it causes.
+A document that cannot be read is recorded as failed with a one-line reason and the scan goes
+on; it is not tried again until its content (sha256) changes. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from korwatch import ledger
+from korwatch.alerts import BusinessFacts, record_transitions
+from korwatch.config import BusinessConfig, Config
+from korwatch.dedup import keyed
+from korwatch.errors import KorwatchError, ParseError, SourceError
+from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
+from korwatch.parsers import detect, read_sample
+from korwatch.rules import classify
+from korwatch.sources import DocumentInput, SourceContext
+from korwatch.thresholds import YearState, evaluate, threshold_for, warn_levels
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+LEDGER_NAME = "ledger.sqlite3"
+
+
+@dataclass
+class DocumentResult:
+    business: str
+    name: str
+    status: str  # "imported", "failed", or "known" / "known-failed" (same content seen before)
+    format: str | None = None
+    new: int = 0
+    duplicates: int = 0
+    error: str | None = None
+
+
+@dataclass
+class ScanReport:
+    documents: list[DocumentResult] = field(default_factory=list)
+    source_errors: list[str] = field(default_factory=list)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+    @property
+    def failed(self) -> bool:
+        """True when something failed in this pass (exit code 1)."""
+        return bool(self.source_errors or self.delivery.failed or self.failures)
+
+    @property
+    def failures(self) -> list[DocumentResult]:
+        """Documents that failed in this pass (not ones that failed before and are unchanged)."""
+        return [d for d in self.documents if d.status == "failed"]
+
+
+def state_dir(config: Config) -> Path:
+    """$STATE_DIRECTORY (systemd), else `state_dir` from the config, else the XDG data dir."""
+    if os.environ.get("STATE_DIRECTORY"):
+        return Path(os.environ["STATE_DIRECTORY"].split(":")[0])
+    if config.state_dir is not None:
+        return config.state_dir
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "korwatch"
+
+
+def open_ledger(config: Config) -> sqlite3.Connection:
+    return ledger.connect(state_dir(config) / LEDGER_NAME)
+
+
+@contextmanager
+def scan_lock(config: Config, wait_seconds: float = 120.0) -> Iterator[None]:
+    """One scan at a time per state directory (the daemon and a cron job may overlap)."""
+    path = state_dir(config) / "scan.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise KorwatchError(
+                        f"another korwatch scan holds {path}; try again later"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(AMSTERDAM).date()
+
+
+def facts(business: BusinessConfig) -> BusinessFacts:
+    return BusinessFacts(business.id, business.name, business.rules.basis, business.provisional)
+
+
+def evaluate_year(
+    connection: sqlite3.Connection, config: Config, business: BusinessConfig, year: int
+) -> YearState:
+    records = ledger.records_for_years(connection, business.id, [year])
+    threshold = threshold_for(year, config.thresholds)
+    levels = warn_levels(threshold.amount_cents, business.warn_at)
+    return evaluate(year, classify(records, business.rules), threshold.amount_cents, levels)
+
+
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def import_document(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    document: DocumentInput,
+    now: datetime,
+) -> DocumentResult:
+    """Import one document in one transaction; failures are recorded, never raised."""
+    result = DocumentResult(business.id, document.name, "failed")
+    try:
+        digest = sha256_of(document.path)
+    except OSError as error:
+        result.error = f"{document.name}: cannot read the file: {error.strerror}"
+        return result
+    status = ledger.document_status(connection, business.id, digest)
+    if status is not None:
+        result.status = "known" if status == "imported" else "known-failed"
+        return result
+    try:
+        _store(connection, config, business, document, digest, now, result)
+    except ParseError as error:
+        result.error = f"{document.name}: {error}"
+        with ledger.transaction(connection):
+            ledger.record_document(
+                connection,
+                business.id,
+                digest,
+                document.name,
+                format_name=result.format,
+                status="failed",
+                error=str(error),
+                records=0,
+                duplicates=0,
+                when=now.isoformat(timespec="seconds"),
+            )
+    return result
+
+
+def _store(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    document: DocumentInput,
+    digest: str,
+    now: datetime,
+    result: DocumentResult,
+) -> None:
+    sample = read_sample(document.path)
+    parser = detect(sample, document.format)
+    result.format = parser.name
+    years: set[int] = set()
+    with ledger.transaction(connection):
+        new, duplicates = ledger.insert_records(
+            connection, business.id, digest, keyed(parser.parse(sample)), years
+        )
+        # The document row first, so the alert's "source" names this document.
+        ledger.record_document(
+            connection,
+            business.id,
+            digest,
+            document.name,
+            format_name=parser.name,
+            status="imported",
+            error=None,
+            records=new,
+            duplicates=duplicates,
+            when=now.isoformat(timespec="seconds"),
+        )
+        if new:
+            for year in sorted(years):
+                state = evaluate_year(connection, config, business, year)
+                record_transitions(connection, facts(business), state, now, local_today(now))
+    result.status, result.new, result.duplicates = "imported", new, duplicates
+
+
+def scan(
+    connection: sqlite3.Connection,
+    config: Config,
+    now: datetime,
+    *,
+    businesses: set[str] | None = None,
+    send: Sender | None = None,
+) -> ScanReport:
+    """Pull every source of every (selected) business, import, then deliver due alerts."""
+    report = ScanReport()
+    for business in config.businesses:
+        if businesses is not None and business.id not in businesses:
+            continue
+        context = SourceContext(business.id, state_dir(config) / "sources" / business.id, now)
+        for source in business.sources:
+            try:
+                for document in source.documents(context):
+                    report.documents.append(
+                        import_document(connection, config, business, document, now)
+                    )
+            except SourceError as error:
+                report.source_errors.append(f"{business.id}: {source.label}: {error}")
+    report.delivery = deliver_due(connection, config, now, send, businesses)
+    return report
+
+
+def import_paths(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    paths: list[Path],
+    format_name: str | None,
+    now: datetime,
+    send: Sender | None = None,
+) -> ScanReport:
+    """`korwatch import FILE...`: the same import as a scan, for files given by hand."""
+    report = ScanReport()
+    for path in paths:
+        document = DocumentInput(path=path, name=str(path), format=format_name)
+        report.documents.append(import_document(connection, config, business, document, now))
+    report.delivery = deliver_due(connection, config, now, send, {business.id})
+    return report

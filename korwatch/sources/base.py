@@ -1,0 +1,49 @@
+"""The source interface: where documents come from (a folder, a URL, an API).
+
+A source kind reads its own options from the config (through a `Table`, so every problem is
+reported with its key path) and, when scanned, yields documents as files on disk. Pulled sources
+download into the state directory first, so that parsers always read a local file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from korwatch.configtable import Table
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInput:
+    path: Path  # a local file holding the document's bytes
+    name: str  # how to name it in messages: the file path or the URL
+    format: str | None = None  # a format forced by the config, else detected
+
+
+@dataclass(frozen=True, slots=True)
+class SourceContext:
+    business: str
+    state_dir: Path  # where a pulled source may keep downloads and its own state
+    now: datetime
+
+
+class Source(Protocol):
+    @property
+    def label(self) -> str:
+        """How to name the source in messages, e.g. "directory /srv/exports/fotostudio"."""
+        ...
+
+    def documents(self, context: SourceContext) -> Iterator[DocumentInput]:
+        """The documents available now; raise SourceError when the source cannot be read."""
+        ...
+
+
+class SourceKind(Protocol):
+    name: str  # the `type` in the config
+
+    def from_config(self, table: Table, format_name: str | None) -> Source | None:
+        """Build a source from its config table; report problems on the table, None if invalid."""
+        ...

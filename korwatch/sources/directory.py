@@ -1,0 +1,73 @@
+"""The `directory` source: every file in a folder that matches the glob patterns.
+
+Files that look half-written are skipped until they settle: partial-download names (.part,
+.crdownload, .tmp, dot files, Office lock files) and files modified less than `settle_seconds` ago.
+Documents already imported are skipped later, by their sha256, in the ledger.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from korwatch.configtable import Table
+from korwatch.errors import SourceError
+from korwatch.sources.base import DocumentInput, SourceContext
+
+PARTIAL_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp")
+DEFAULT_PATTERNS = ("*",)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorySource:
+    path: Path
+    patterns: tuple[str, ...]
+    settle_seconds: float
+    format: str | None
+
+    @property
+    def label(self) -> str:
+        return f"directory {self.path}"
+
+    def documents(self, context: SourceContext) -> Iterator[DocumentInput]:
+        if not self.path.is_dir():
+            raise SourceError(f"{self.path}: the folder does not exist or is not a folder")
+        # Settling is about the real file system, so it uses the wall clock, not `context.now`.
+        now = time.time()
+        for file in self._matching():
+            if _looks_partial(file):
+                continue
+            try:
+                modified = file.stat().st_mtime
+            except OSError:
+                continue  # removed between listing and reading
+            if now - modified < self.settle_seconds:
+                continue  # probably still being written; picked up by a later scan
+            yield DocumentInput(path=file, name=str(file), format=self.format)
+
+    def _matching(self) -> list[Path]:
+        found: set[Path] = set()
+        for pattern in self.patterns:
+            found.update(p for p in self.path.glob(pattern) if p.is_file())
+        return sorted(found)
+
+
+def _looks_partial(file: Path) -> bool:
+    name = file.name
+    return name.startswith((".", "~$", ".~lock")) or name.lower().endswith(PARTIAL_SUFFIXES)
+
+
+class DirectoryKind:
+    name = "directory"
+
+    def from_config(self, table: Table, format_name: str | None) -> DirectorySource | None:
+        path = table.required_string("path")
+        patterns = table.strings("patterns", DEFAULT_PATTERNS) or DEFAULT_PATTERNS
+        settle = table.number("settle_seconds", 5.0)
+        if settle < 0:
+            table.problem("settle_seconds", "must not be negative")
+        if not path:
+            return None
+        return DirectorySource(Path(path).expanduser(), patterns, max(settle, 0.0), format_name)

@@ -1,0 +1,59 @@
+"""Where each business stands, as the plain data behind `status` and `status --json`.
+
+The shape is the contract of DESIGN.md: money as strings with two decimals, dates ISO 8601,
+`level` one of ok / warning / crossed, `provisional` true on the bank basis.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from korwatch import ledger
+from korwatch.alerts import item_facts
+from korwatch.config import BusinessConfig, Config
+from korwatch.models import money
+from korwatch.scan import evaluate_year
+from korwatch.thresholds import threshold_for
+
+
+def business_status(
+    connection: sqlite3.Connection, config: Config, business: BusinessConfig, year: int
+) -> dict[str, Any]:
+    state = evaluate_year(connection, config, business, year)
+    warning_at = state.warning_at
+    crossing = state.crossing
+    notes: list[str] = []
+    if business.provisional:
+        notes.append(
+            "bank basis: provisional; unpaid invoices are not seen and not every "
+            'credit is turnover (import invoices or set basis = "invoices")'
+        )
+    if threshold_for(year, config.thresholds).assumed:
+        notes.append(f"no known threshold for {year}: assumed EUR 20,000 (set [thresholds])")
+    return {
+        "id": business.id,
+        "name": business.name,
+        "year": year,
+        "basis": business.rules.basis,
+        "turnover": money(state.turnover_cents),
+        "threshold": money(state.threshold_cents),
+        "headroom": money(state.headroom_cents),
+        "level": state.level,
+        "warning_at": money(warning_at) if warning_at is not None else None,
+        "crossed": state.crossed,
+        "provisional": business.provisional,
+        "crossing": None
+        if crossing is None
+        else {
+            **item_facts(crossing.item),
+            "before": money(crossing.before_cents),
+            "after": money(crossing.after_cents),
+        },
+        "counted_items": sum(1 for item in state.items if item.counts),
+        "failed_documents": [
+            {"name": name, "error": error}
+            for name, error in ledger.failed_documents(connection, business.id)
+        ],
+        "notes": notes,
+    }
