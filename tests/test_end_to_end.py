@@ -32,7 +32,7 @@ def test_warning_then_crossing_email_names_the_invoice_that_crossed(
     workspace: Workspace, smtp_server: SmtpServer
 ) -> None:
     workspace.drop("ing-2026-06.csv", ing_csv(FIRST_EXPORT))
-    code, out, err = workspace.run("scan")
+    code, _out, err = workspace.run("scan")
     assert code == 0, err
     assert len(smtp_server.messages) == 1
     warning = smtp_server.messages[0]
@@ -42,7 +42,7 @@ def test_warning_then_crossing_email_names_the_invoice_that_crossed(
     assert workspace.status()["level"] == "warning"
 
     workspace.drop("ing-2026-09.csv", ing_csv(SECOND_EXPORT))
-    code, out, err = workspace.run("scan")
+    code, _, err = workspace.run("scan")
     assert code == 0, err
     assert len(smtp_server.messages) == 2  # the 90 % warning is superseded by the crossing
     crossing = smtp_server.messages[1]
@@ -115,7 +115,7 @@ def test_smtp_down_keeps_the_alert_in_the_outbox_until_it_can_be_delivered_once(
     # Too early for the retry (backoff 1 minute): nothing is sent, nothing fails.
     code, _, _ = workspace.run("scan", now="2026-11-26T12:00:30+01:00")
     assert code == 0 and smtp_server.messages == []
-    code, out, err = workspace.run("scan", now="2026-11-26T12:02:00+01:00")
+    code, _, err = workspace.run("scan", now="2026-11-26T12:02:00+01:00")
     assert code == 0, err
     assert len(smtp_server.messages) == 1
     assert "2026-042" in smtp_server.messages[0]["Subject"]
