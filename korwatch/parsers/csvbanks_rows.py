@@ -64,6 +64,8 @@ class RowConverter:
 
     def _amount(self, fields: dict[str, str], line: int) -> Decimal:
         text = fields.get("amount", "")
+        if self.profile.sign_rule == "debit_negative_column":
+            return self._credit_or_debit(text, fields.get("debit", ""), line)
         amount = parse_amount(self.parser._amounts, text, line)
         if self.profile.sign_rule != "sign_column":
             return amount
@@ -75,6 +77,17 @@ class RowConverter:
         if text.lstrip().startswith(("-", "+")):
             raise ParseError(f"amount {text!r} is signed although a sign column exists", line=line)
         return amount if sign > 0 or not amount else -amount
+
+    def _credit_or_debit(self, credit: str, debit: str, line: int) -> Decimal:
+        # Two columns, credit and debit, of which one is filled (a zero counts as empty).
+        readers = self.parser._amounts
+        credit_value = parse_amount(readers, credit, line) if credit else Decimal(0)
+        debit_value = parse_amount(readers, debit, line) if debit else Decimal(0)
+        if credit_value and debit_value:
+            raise ParseError(f"both credit {credit!r} and debit {debit!r} are filled", line=line)
+        if not credit and not debit:
+            raise ParseError("neither the credit nor the debit column is filled", line=line)
+        return credit_value - abs(debit_value) if debit_value else credit_value
 
     def _currency(self, text: str, line: int) -> str:
         if not text:
