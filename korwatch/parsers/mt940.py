@@ -39,6 +39,7 @@ from korwatch.parsers.mt940_tokens import (
 _MT942_TAGS = {"13", "13D", "34F", "90D", "90C"}
 _FIRST_TAGS = {"20", "25", "28", "28C", "60F", "60M", "61", "940"}
 _BODY_TAGS = (":60F:", ":60M:", ":61:", ":62F:", ":62M:", ":13D:")
+_ANY_TAG_LINE = re.compile(r"^:(?:20|25|60F|61):", re.MULTILINE)
 _UNIQUE_REFERENCE_BANKS = {"INGB", "KNAB"}
 _ACCOUNT_CURRENCY = re.compile(r"(?P<account>.*\d)\s*(?P<currency>[A-Z]{3})")
 _MT942_MESSAGE = (
@@ -76,9 +77,8 @@ class Mt940Parser:
             yield from _transactions(statement)
 
     def mismatch(self, sample: Sample) -> Mismatch | None:
-        text = sample.text
-        if ":61:" in text or ":20:" in text or ":25:" in text:
-            return Mismatch(0.5, "has MT940 tags but does not start with :20:, :25: or :60F:")
+        if _ANY_TAG_LINE.search(sample.text):
+            return Mismatch(0.5, "has MT940 tag lines but does not start with :20:, :25: or :60F:")
         return None
 
 

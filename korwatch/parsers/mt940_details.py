@@ -54,6 +54,7 @@ _OTHER_CODES = (
     "ISDT",
     "SUM",
 )
+_MING_RANK = {code: rank for rank, code in enumerate(_MING_ORDER)}
 _ALL = re.compile("/(" + "|".join(_MING_ORDER + _OTHER_CODES) + ")/")
 _MING = re.compile("/(" + "|".join(_MING_ORDER) + ")/")
 _ING_STYLE = re.compile(r"//(?:EREF|CNTP|REMI|CSID|MARF|BENM|BUSP|PREF)/")
@@ -97,19 +98,23 @@ def split_code_words(text: str, ing: bool) -> dict[str, str]:
     """Code word -> value, cutting only at known code words (each taken once)."""
     ordered = ing and ("/CNTP/" in text or "/REMI/USTD//" in text or "/REMI/STRD/" in text)
     pattern = _MING if ordered else _ALL
-    cuts: list[tuple[str, int, int]] = []
+    codes: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     last = -1
     for found in pattern.finditer(text):
         code = found.group(1)
-        rank = _MING_ORDER.index(code) if ordered else 0
-        if (ordered and rank <= last) or any(code == seen for seen, _, _ in cuts):
+        rank = _MING_RANK[code] if ordered else 0
+        if (ordered and rank <= last) or code in codes:
             continue  # a code word inside a value (or out of ING's order) is text
         last = rank
-        cuts.append((code, found.start(), found.end()))
+        codes.append(code)
+        starts.append(found.start())
+        ends.append(found.end())
+    starts.append(len(text))
     values: dict[str, str] = {}
-    for index, (code, _, end) in enumerate(cuts):
-        stop = cuts[index + 1][1] if index + 1 < len(cuts) else len(text)
-        value = text[end:stop]
+    for index, code in enumerate(codes):
+        value = text[ends[index] : starts[index + 1]]
         if ing and value.endswith("/"):
             value = value[:-1]
         values[code] = value.strip()

@@ -62,6 +62,11 @@ def entry_date(value_date: date, mmdd: str, line: int) -> date:
     if not mmdd.strip():
         return value_date
     month, day = int(mmdd[:2]), int(mmdd[2:])
+    if abs(month - value_date.month) < 6:
+        try:
+            return date(value_date.year, month, day)  # the common case: same year
+        except ValueError:
+            pass  # 29 February of another year, or an invalid date: the full search says which
     candidates = []
     for year in (value_date.year - 1, value_date.year, value_date.year + 1):
         try:

@@ -244,3 +244,13 @@ def test_identify_claims_mt940_but_not_csv_or_xml(tmp_path: Path) -> None:
         path = tmp_path / "file.txt"
         path.write_text(text, encoding="utf-8")
         assert parser.identify(read_sample(path)) is claimed, text
+
+
+def test_mismatch_names_stray_mt940_tags_and_ignores_times_in_csv(tmp_path: Path) -> None:
+    parser = Mt940Parser()
+    path = tmp_path / "file.txt"
+    path.write_text("Datum;Tijd\n2024-01-02;10:20:33\n", encoding="utf-8")
+    assert parser.mismatch(read_sample(path)) is None
+    path.write_text("Export\n:20:X\n:61:2401020102C1,00NTRFNONREF\n", encoding="utf-8")
+    found = parser.mismatch(read_sample(path))
+    assert found is not None and "MT940 tag lines" in found.detail
