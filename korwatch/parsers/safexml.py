@@ -42,8 +42,11 @@ _ENCODING_HINTS = ("encoding", "not proper UTF-8", "Input is not proper", "Char 
 def check_no_dtd(path: Path) -> None:
     """Raise ParseError when the prolog of `path` holds a DOCTYPE (or anything but the XML
     declaration, processing instructions, comments and whitespace)."""
-    with path.open("rb") as handle:
-        head = handle.read(_PROLOG_LIMIT)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_PROLOG_LIMIT)
+    except OSError as error:
+        raise ParseError(f"the file cannot be read: {error.strerror or error}") from error
     text = _decode_prolog(head)
     position = 0
     while True:

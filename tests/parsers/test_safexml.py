@@ -1,0 +1,141 @@
+"""The shared safe-XML reader: no DTD, no entity expansion, no fetching, errors as ParseError."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from korwatch.errors import ParseError
+from korwatch.parsers.safexml import DTD_REFUSED, check_no_dtd, iterparse
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol9 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+]>
+<Document><Ntry><Amt>&lol9;</Amt></Ntry></Document>
+"""
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "doc.xml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def elements(path: Path, tag: str = "{*}Ntry") -> list[str]:
+    return [(element.findtext("{*}Amt") or "") for _, element in iterparse(path, [tag])]
+
+
+def test_a_billion_laughs_document_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = write(tmp_path, BILLION_LAUGHS)
+    with pytest.raises(ParseError, match=DTD_REFUSED) as raised:
+        elements(path)
+    assert raised.value.line == 2
+
+
+def test_an_external_file_entity_is_refused_and_never_read(tmp_path: Path) -> None:
+    secret = write(tmp_path, "TOP-SECRET", "secret.txt")
+    path = write(
+        tmp_path,
+        f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+        "<Document><Ntry><Amt>&x;</Amt></Ntry></Document>\n",
+    )
+    with pytest.raises(ParseError, match=DTD_REFUSED):
+        elements(path)
+
+
+def test_an_external_http_entity_is_refused_and_never_fetched(tmp_path: Path) -> None:
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"FETCHED")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/entity"
+        path = write(
+            tmp_path,
+            f'<!DOCTYPE d [<!ENTITY x SYSTEM "{url}">]>\n'
+            "<Document><Ntry><Amt>&x;</Amt></Ntry></Document>\n",
+        )
+        with pytest.raises(ParseError, match=DTD_REFUSED):
+            elements(path)
+        # Even past the prolog check, the parser options must not fetch or expand.
+        from lxml import etree
+
+        parser = etree.iterparse(
+            str(path), resolve_entities=False, no_network=True, load_dtd=False
+        )
+        texts = [element.text for _, element in parser if element.tag == "Amt"]
+        assert "FETCHED" not in "".join(text or "" for text in texts)
+    finally:
+        server.shutdown()
+    assert requests == []
+
+
+def test_a_doctype_hidden_after_comments_and_a_bom_is_found(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- a <Document> inside a comment -->\n"
+        b"<!doctype Document>\n<Document/>",
+    )
+    with pytest.raises(ParseError, match=DTD_REFUSED):
+        check_no_dtd(path)
+
+
+def test_a_utf16_doctype_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, '<!DOCTYPE d [<!ENTITY x "y">]><Document/>'.encode("utf-16"))
+    with pytest.raises(ParseError, match=DTD_REFUSED):
+        check_no_dtd(path)
+
+
+def test_a_document_with_comments_and_processing_instructions_passes(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, '<?xml version="1.0"?>\n<!-- ok -->\n<?pi x?>\n<D><Ntry><Amt>1</Amt></Ntry></D>'
+    )
+    check_no_dtd(path)
+    assert elements(path) == ["1"]
+
+
+def test_a_truncated_document_is_a_parse_error_naming_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "<D>\n<Ntry><Amt>1</Amt></Ntry>\n<Ntry><Amt>2</A")
+    with pytest.raises(ParseError, match="malformed") as raised:
+        elements(path)
+    assert raised.value.line == 3
+
+
+def test_latin1_bytes_in_a_utf8_declared_file_are_read_as_iso_8859_15_once(
+    tmp_path: Path,
+) -> None:
+    # ABN AMRO style: declared UTF-8, written in Latin-1, the bad byte after a first element.
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n<D><Ntry><Amt>1</Amt></Ntry>\n'
+    tail = "<Ntry><Amt>Café €</Amt></Ntry></D>\n"
+    path = write(tmp_path, body.encode("ascii") + tail.encode("iso-8859-15"))
+    assert elements(path) == ["1", "Café €"]
+
+
+def test_a_declared_latin1_file_is_read_with_its_encoding(tmp_path: Path) -> None:
+    text = '<?xml version="1.0" encoding="ISO-8859-1"?><D><Ntry><Amt>Müller</Amt></Ntry></D>'
+    path = write(tmp_path, text.encode("iso-8859-1"))
+    assert elements(path) == ["Müller"]
+
+
+def test_a_missing_file_is_a_parse_error(tmp_path: Path) -> None:
+    with pytest.raises(ParseError):
+        elements(tmp_path / "missing.xml")
