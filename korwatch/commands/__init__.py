@@ -1,0 +1,16 @@
+"""The subcommands of `korwatch`, one module each, in one plain registry.
+
+Each module has `NAME`, `HELP`, `add_arguments(parser)` and `run(config, args) -> int`.
+Together with cli.py this package is the only code that prints to the terminal.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from korwatch.commands import check_config, import_files, scan, status, test_email
+from korwatch.commands.common import FAILED, OK, USAGE
+
+__all__ = ["FAILED", "MODULES", "OK", "USAGE"]
+
+MODULES: tuple[ModuleType, ...] = (scan, status, import_files, check_config, test_email)

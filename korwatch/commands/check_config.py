@@ -1,0 +1,24 @@
+"""`korwatch check-config`: validate the config file (errors are reported by cli.main)."""
+
+from __future__ import annotations
+
+import argparse
+
+from korwatch.commands.common import OK
+from korwatch.config import Config
+from korwatch.scan import state_dir
+
+NAME = "check-config"
+HELP = "validate the config file"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser  # no options
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    del args
+    print(
+        f"{config.path}: OK ({len(config.businesses)} business(es); ledger in {state_dir(config)})"
+    )
+    return OK
