@@ -29,7 +29,7 @@ _START = re.compile(
     r"\A\ufeff?\s*(?:OFXHEADER\s*:|(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<\?OFX\b|<OFX>))",
     re.IGNORECASE | re.DOTALL,
 )
-_OFX_HINTS = ("<OFX>", "OFXHEADER", "<STMTTRN>", "<?OFX", "<BANKTRANLIST>")
+_OFX_HINTS = ("<OFX>", "<STMTTRN>", "<BANKTRANLIST>", "<STMTRS>", "<CCSTMTRS>")
 
 
 class OfxParser:

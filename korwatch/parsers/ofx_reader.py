@@ -35,8 +35,12 @@ _TOKEN = re.compile(
     r"|!\[CDATA\[.*?\]\]>|!--.*?-->|\?[^<>]*(?:\?>|(?=<))|![^<>]*>)",
     re.DOTALL,
 )
+_RUN = re.compile(r"<STMTTRN>(.*?)</STMTTRN>\s*", re.DOTALL)
 _TRANSACTION_EDGE = re.compile(r"<(/?)STMTTRN[ \t\r\n]*>", re.IGNORECASE)
 _FIELD = re.compile(r"<(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>([^<]*)")
+# Start tags only (end and self-closing tags do not match): each leaf's name and text.
+_LEAF = re.compile(r"<([A-Z0-9_.]+)[ \t\r\n]*>([^<]*)")
+_LOWER_TAG = re.compile(r"</?[a-z]")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->", re.DOTALL)
 _STATEMENTS = {"STMTRS": "bank", "CCSTMTRS": "credit card"}
 _AGGREGATES = frozenset(
@@ -66,6 +70,7 @@ class Reader:
         self.statement: Statement | None = None
         self.outcome = Outcome()
         self.ready: list[Transaction] = []
+        self.lower_tags = False
         self.line = 1  # the line at `self.mark` in the current buffer
         self.mark = 0
 
@@ -77,6 +82,8 @@ class Reader:
     def feed(self, buffer: str, final: bool) -> int:
         """Read `buffer` as far as it is complete; return how much of it was consumed."""
         limit = len(buffer) if final else _safe_cut(buffer)
+        # Checked once per chunk, not per STMTTRN: lower-case tags need the slower field pass.
+        self.lower_tags = _LOWER_TAG.search(buffer) is not None
         position = 0
         while found := _TOKEN.search(buffer, position, limit):
             closing, name, empty = found.group(1, 2, 3)
@@ -103,7 +110,22 @@ class Reader:
         return limit
 
     def transaction(self, buffer: str, start: re.Match[str], limit: int, final: bool) -> int:
-        line = self.line_at(buffer, start.start())
+        """Read the STMTTRN at `start` and those right after it; return where reading stops, or
+        -1 when the STMTTRN is not complete in this chunk."""
+        position = start.start()
+        # Fast path: a run of upper-case <STMTTRN>...</STMTTRN> with only whitespace between.
+        while run := _RUN.match(buffer, position, limit):
+            body = run[1]
+            line = self.line_at(buffer, position)
+            if "<STMTTRN>" in body:
+                raise ParseError("this STMTTRN has no </STMTTRN> before the next <STMTTRN>", line)
+            self.emit(body, line)
+            position = run.end()
+            if not buffer.startswith("<STMTTRN>", position):
+                return position
+        if position > start.start():
+            return position  # the next STMTTRN is not complete: let `feed` find it again
+        line = self.line_at(buffer, position)
         edge = _TRANSACTION_EDGE.search(buffer, start.end(), limit)
         if edge is None:
             if final:
@@ -111,16 +133,18 @@ class Reader:
             return -1
         if not edge.group(1):
             raise ParseError("this STMTTRN has no </STMTTRN> before the next <STMTTRN>", line)
-        statement = self.statement
-        if statement is not None:  # else: a STMTTRN of an investment statement
-            body = buffer[start.end() : edge.start()]
-            if statement.currency and statement.account:
-                self.ready.append(
-                    build(_fields(body), statement.currency, statement.account, line, body)
-                )
-            else:
-                statement.waiting.append((_fields(body), line, body))
+        self.emit(buffer[start.end() : edge.start()], line)
         return edge.end()
+
+    def emit(self, body: str, line: int) -> None:
+        statement = self.statement
+        if statement is None:
+            return  # a STMTTRN of an investment statement (INVBANKTRAN)
+        fields = _fields(body, self.lower_tags)
+        if statement.currency and statement.account:
+            self.ready.append(build(fields, statement.currency, statement.account, line, body))
+        else:
+            statement.waiting.append((fields, line, body))
 
     def open(self, name: str, line: int) -> None:
         self.stack.append((name, line))
@@ -153,7 +177,10 @@ class Reader:
         statement = self.statement
         if statement is not None and name == "CURDEF" and context in _STATEMENTS:
             if text(value):
-                statement.currency = parse_currency(value, "CURDEF", self.line)
+                try:
+                    statement.currency = parse_currency(value, "CURDEF")
+                except ParseError as error:
+                    raise ParseError(error.reason, line=self.line) from None
         elif statement is not None and name == "ACCTID" and context.endswith("ACCTFROM"):
             statement.account = text(value)
         elif context == "STATUS":
@@ -217,23 +244,21 @@ def _leaf_text(buffer: str, position: int, limit: int) -> str:
     return buffer[position:end]
 
 
-def _fields(body: str) -> dict[str, str]:
+def _fields(body: str, lower_tags: bool) -> dict[str, str]:
     """A STMTTRN body's first value per element name (`CURRENCY/CURSYM` for its currency)."""
     if "<!" in body:
         body = _CDATA.sub(lambda found: _escape(found[1] or ""), body)
-    if "CURRENCY" not in body.upper():
-        pairs = _FIELD.findall(body)
-        return {
-            name.upper(): "" if empty else value
-            for closing, name, empty, value in reversed(pairs)
-            if not closing
-        }
-    return _scoped_fields(body)
+    if lower_tags or "CURRENCY" in body:
+        return _scoped_fields(body)
+    # The common case: upper-case tags (as the spec writes them), no currency aggregate.
+    # Reversed, so that the first value of a repeated name is the one kept.
+    return dict(_LEAF.findall(body)[::-1])
 
 
 def _scoped_fields(body: str) -> dict[str, str]:
-    # CURRENCY and ORIGCURRENCY both hold a CURSYM: keep them apart. Only CURRENCY changes the
-    # transaction's currency (ORIGCURRENCY says the amount was converted *into* CURDEF).
+    # Tag names in any case. CURRENCY and ORIGCURRENCY both hold a CURSYM: keep them apart.
+    # Only CURRENCY changes the transaction's currency (ORIGCURRENCY says the amount was
+    # converted *into* CURDEF).
     fields: dict[str, str] = {}
     scope = ""
     for closing, raw_name, empty, value in _FIELD.findall(body):

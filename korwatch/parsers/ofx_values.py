@@ -23,7 +23,8 @@ from __future__ import annotations
 import html
 import re
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from korwatch.errors import ParseError
@@ -41,40 +42,50 @@ _DATE = re.compile(
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
-def text(raw: str) -> str:
+def text(raw: str | None) -> str:
     """An element's text as the user should see it: entities decoded, outer whitespace gone."""
+    if not raw:
+        return ""
     if "&" in raw:
         raw = html.unescape(raw)
     return raw.strip()
 
 
-def parse_amount(raw: str, line: int) -> Decimal:
-    """TRNAMT as a signed Decimal with two places."""
+def parse_amount(raw: str | None) -> Decimal:
+    """TRNAMT as a signed Decimal with two places (ParseError without a line: see `build`)."""
     value = text(raw)
     if value in ("null", "-null"):
         return ZERO
     if not _AMOUNT.fullmatch(value):
         raise ParseError(
             f"TRNAMT {value!r} is not an OFX amount (digits with one decimal point or comma, "
-            "no thousands separator)",
-            line=line,
+            "no thousands separator)"
+            if value
+            else "the STMTTRN has no TRNAMT value"
         )
-    try:
-        amount = Decimal(value.replace(",", "."))
-    except InvalidOperation as error:  # pragma: no cover - the regex already guards this
-        raise ParseError(f"TRNAMT {value!r} is not a number", line=line) from error
+    amount = Decimal(value.replace(",", "."))
     rounded = amount.quantize(CENT)
     if rounded != amount:
-        raise ParseError(f"TRNAMT {value} has a fraction of a cent", line=line)
+        raise ParseError(f"TRNAMT {value} has a fraction of a cent")
     return rounded if rounded else ZERO  # never "-0.00"
 
 
-def parse_date(raw: str, field: str, line: int) -> date:
+def parse_date(raw: str | None, field: str) -> date:
     """An OFX date or datetime as a date (see the module docstring for time zones)."""
     value = text(raw)
+    if not value:
+        raise ParseError(f"the STMTTRN has no {field} value")
+    try:
+        return _date_of(value)
+    except ValueError as error:
+        raise ParseError(f"{field} {value!r} {error}") from None
+
+
+@lru_cache(maxsize=4096)  # a statement repeats the same few hundred posting dates
+def _date_of(value: str) -> date:
     found = _DATE.fullmatch(value)
     if not found:
-        raise ParseError(f"{field} {value!r} is not an OFX date (YYYYMMDD...)", line=line)
+        raise ValueError("is not an OFX date (YYYYMMDD, optionally a time and [offset:TZ])")
     try:
         day = date(int(found["year"]), int(found["month"]), int(found["day"]))
         if found["hour"] is None or found["offset"] is None:
@@ -90,16 +101,14 @@ def parse_date(raw: str, field: str, line: int) -> date:
             tzinfo=timezone(timedelta(minutes=minutes)),
         )
     except ValueError as error:
-        raise ParseError(
-            f"{field} {value!r} is not a real date or time: {error}", line=line
-        ) from error
+        raise ValueError(f"is not a real date or time ({error})") from None
     return moment.astimezone(AMSTERDAM).date()
 
 
-def parse_currency(raw: str, field: str, line: int) -> str:
+def parse_currency(raw: str | None, field: str) -> str:
     value = text(raw).upper()
     if not _CURRENCY.fullmatch(value):
-        raise ParseError(f"{field} {value!r} is not a three-letter ISO currency code", line=line)
+        raise ParseError(f"{field} {value!r} is not a three-letter ISO currency code")
     return value
 
 
@@ -111,31 +120,41 @@ def field_line(body: str, name: str, line: int) -> int:
 
 def build(fields: dict[str, str], currency: str, account: str, line: int, body: str) -> Transaction:
     """One STMTTRN (its first value per element name) as a Transaction."""
-    for required in ("TRNAMT", "DTPOSTED"):
-        if not text(fields.get(required, "")):
-            line_of = field_line(body, required, line)
-            raise ParseError(f"the STMTTRN has no {required} value", line=line_of)
-    amount = parse_amount(fields["TRNAMT"], field_line(body, "TRNAMT", line))
-    posted = parse_date(fields["DTPOSTED"], "DTPOSTED", field_line(body, "DTPOSTED", line))
-    available = fields.get("DTAVAIL", "")
-    value_date = None
-    if text(available):
-        value_date = parse_date(available, "DTAVAIL", field_line(body, "DTAVAIL", line))
-    own = fields.get("CURRENCY/CURSYM", "")
-    if text(own):
-        currency = parse_currency(own, "CURRENCY/CURSYM", field_line(body, "CURSYM", line))
-    elif not currency:
-        raise ParseError("neither the statement (CURDEF) nor the transaction has a currency", line)
+    current = "TRNAMT"
+    try:
+        amount = parse_amount(fields.get("TRNAMT"))
+        current = "DTPOSTED"
+        posted = parse_date(fields.get("DTPOSTED"), current)
+        current = "DTAVAIL"
+        available = fields.get(current)
+        value_date = parse_date(available, current) if available and available.strip() else None
+        current = "CURSYM"
+        own = fields.get("CURRENCY/CURSYM")
+        if own and own.strip():
+            currency = parse_currency(own, "CURRENCY/CURSYM")
+        elif not currency:
+            raise ParseError("neither the statement (CURDEF) nor the transaction has a currency")
+    except ParseError as error:
+        # Only a failing transaction pays for finding the line of its field.
+        raise ParseError(error.reason, line=field_line(body, current, line)) from None
+    if "&" in body:
+        name, memo = text(fields.get("NAME")), text(fields.get("MEMO"))
+        reference, bank_id = text(fields.get("REFNUM")), text(fields.get("FITID"))
+        code = text(fields.get("TRNTYPE"))
+    else:  # the common case, without the cost of a call per field
+        name, memo = fields.get("NAME", "").strip(), fields.get("MEMO", "").strip()
+        reference, bank_id = fields.get("REFNUM", "").strip(), fields.get("FITID", "").strip()
+        code = fields.get("TRNTYPE", "").strip()
     return Transaction(
         booking_date=posted,
         amount=amount,
         currency=currency,
         account=account,
-        counterparty_name=text(fields.get("NAME", "")),
-        description=text(fields.get("MEMO", "")),
-        reference=text(fields.get("REFNUM", "")),
-        bank_id=text(fields.get("FITID", "")),
+        counterparty_name=name,
+        description=memo,
+        reference=reference,
+        bank_id=bank_id,
         value_date=value_date,
-        code=text(fields.get("TRNTYPE", "")),
+        code=code,
         line=line,
     )
