@@ -73,7 +73,7 @@ class XafParser:
 def _stream(path: Path) -> Iterator[Record]:
     books = Books()
     journal_type = ""
-    seen: dict[str, int] = {}  # journal type -> transactions, for the refusal message
+    seen: dict[str, int] = {}  # journal type -> transactions (an empty sales journal is valid)
     for _, element in iterparse(path, _TAGS):
         local = local_name(element.tag)
         namespace = namespace_of(element)
@@ -84,6 +84,7 @@ def _stream(path: Path) -> Iterator[Record]:
             release(element)
         elif local == "jrnTp":
             journal_type = (element.text or "").strip().upper()
+            seen.setdefault(journal_type, 0)
         elif local == "journal":
             journal_type = ""
             release(element)
