@@ -19,6 +19,7 @@ than misread.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from korwatch.errors import ParseError
 from korwatch.models import Transaction
@@ -125,18 +126,28 @@ class IngRows:
     def __init__(self, parser: ProfileParser, indexes: dict[str, int]) -> None:
         self.parser = parser
         self.width = indexes[WIDTH]
-        self.columns = tuple(
-            indexes[name]
-            for name in ("date", "counterparty_name", "account", "counterparty_iban", "code")
+        # One C-level itemgetter call picks every column a row needs.
+        self.pick = itemgetter(
+            *(
+                indexes[name]
+                for name in (
+                    "date",
+                    "counterparty_name",
+                    "account",
+                    "counterparty_iban",
+                    "code",
+                    "amount",
+                    "sign",
+                    "description",
+                )
+            )
         )
-        self.money = (indexes["amount"], indexes["sign"], indexes["description"])
         self.signs = {"Bij": 1, "Credit": 1, "Af": -1, "Debit": -1}
 
     def __call__(self, row: Row, line: int) -> Transaction:
         if len(row) != self.width:
             raise ParseError(f"expected {self.width} columns, found {len(row)}", line=line)
-        day, name, account, iban, code = (row[index] for index in self.columns)
-        amount_text, sign_text, remittance = (row[index] for index in self.money)
+        day, name, account, iban, code, amount_text, sign_text, remittance = self.pick(row)
         parser = self.parser
         amount = parse_amount(parser._amounts, amount_text, line)
         sign = self.signs.get(sign_text.strip())

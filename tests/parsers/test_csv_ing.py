@@ -60,3 +60,19 @@ def test_a_column_added_to_the_ing_layout_is_reported_not_misread(samples: Path)
     sample = read_sample(samples / "csv" / "ofxstmt-dutch__ing_ok_Mutatiesoort_Extra.csv")
     with pytest.raises(UnknownFormat, match="unexpected 'Extra'"):
         detect(sample)
+
+
+def test_a_space_before_a_quoted_field_is_read_as_the_quoted_value(samples: Path) -> None:
+    # ing_fail.csv has '"Overschrijving", "Naam: …"': the space leaves the value unambiguous
+    # (no delimiter inside it), so a strict reader still reads it as the quoted field.
+    records = _parse(samples / "csv" / "ofxstmt-dutch__ing_fail.csv")
+    assert len(records) == 2
+    assert records[1].description == "Kosten rekening"
+    assert records[1].counterparty_iban == "NL99ASNB9999999999"
+    assert records[1].account == "NL99INGB9999999998"
+
+
+def test_2009_files_with_day_first_dates_and_thousands_marks_are_read(samples: Path) -> None:
+    records = _parse(samples / "csv" / "banana-nl__csv_ing_example_format1_20090202.csv")
+    assert records[0].booking_date == date(2009, 2, 2)
+    assert Decimal("2000132.35") in [record.amount for record in records]
