@@ -13,15 +13,19 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from dotenv import dotenv_values
 
+from korwatch import daemon_schedule
 from korwatch.configtable import Secret, Table
 from korwatch.errors import ConfigError
-from korwatch.parsers import PARSERS
+from korwatch.health import HealthSettings
+from korwatch.parsers import PARSERS, Parser
+from korwatch.parsers.csvbanks_user import profile_from_config
 from korwatch.rules import RuleSettings
 from korwatch.sources import SOURCE_KINDS, Source
 
@@ -44,10 +48,26 @@ class EmailConfig:
     timeout: float = 30.0
 
 
+RETRY = ("1m", "5m", "30m", "2h", "6h")
+
+
 @dataclass(frozen=True)
 class ScheduleConfig:
     scan: str = "15m"
     deliver: str = "1m"
+    digest: str | None = None  # weekly digest (cron), off by default
+    watch: str | None = "5s"  # how often the daemon looks for newly dropped files; None: off
+    retry: tuple[timedelta, ...] = tuple(
+        daemon_schedule.parse_interval(text) or timedelta(hours=6) for text in RETRY
+    )
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """Watching the inputs: when a quiet or failing source is reported, and the heartbeat."""
+
+    health: HealthSettings = field(default_factory=HealthSettings)
+    heartbeat_url: Secret | None = None  # pinged after each good scan (healthchecks.io style)
 
 
 @dataclass(frozen=True)
@@ -59,6 +79,7 @@ class BusinessConfig:
     rules: RuleSettings = field(default_factory=RuleSettings)
     warn_at: tuple[Decimal, ...] | None = None  # euro amounts; None = 75 % and 90 %
     language: str = "nl"
+    health: HealthSettings | None = None  # per-business override of [watch]
 
     @property
     def provisional(self) -> bool:
@@ -75,6 +96,11 @@ class Config:
     state_dir: Path | None = None
     thresholds: Mapping[int, Decimal] = field(default_factory=dict)
     templates_dir: Path | None = None
+    csv_profiles: Mapping[str, Parser] = field(default_factory=dict)  # [csv_profile.NAME]
+    watch: WatchConfig = field(default_factory=WatchConfig)
+
+    def health_for(self, business: BusinessConfig) -> HealthSettings:
+        return business.health or self.watch.health
 
     def business(self, business_id: str) -> BusinessConfig:
         for business in self.businesses:
@@ -123,16 +149,20 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
 def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]) -> Config:
     problems: list[str] = []
     dotenv = _dotenv(Table(data, "", problems), data.get("env_file"), path)
-    root = Table(data, "", problems, _resolver(environ, dotenv))
+    root = Table(data, "", problems, _resolver(environ, dotenv), path.parent)
     root.string("env_file")
+    watch = _watch(root.table("watch"))
+    profiles = _csv_profiles(root)
     config = Config(
         path=path,
         email=_email(root.table("email"), path),
-        businesses=_businesses(root),
+        businesses=_businesses(root, watch.health, profiles),
         schedule=_schedule(root.table("schedule")),
         state_dir=_path(root.string("state_dir"), path),
         thresholds=_thresholds(root.table("thresholds")),
         templates_dir=_path(root.string("templates_dir"), path),
+        watch=watch,
+        csv_profiles=profiles,
     )
     root.finish()
     if problems:
@@ -211,12 +241,51 @@ def _email(table: Table, config_path: Path) -> EmailConfig:
 
 
 def _schedule(table: Table) -> ScheduleConfig:
+    default = ScheduleConfig()
     schedule = ScheduleConfig(
-        scan=table.string("scan", "15m") or "15m",
-        deliver=table.string("deliver", "1m") or "1m",
+        scan=_when(table, "scan", "15m") or "15m",
+        deliver=_when(table, "deliver", "1m") or "1m",
+        digest=_when(table, "digest", None, off=True),
+        watch=_when(table, "watch", "5s", off=True),
+        retry=_retry(table) or default.retry,
     )
     table.finish()
     return schedule
+
+
+def _when(table: Table, name: str, default: str | None, off: bool = False) -> str | None:
+    text = table.string(name, default)
+    if text is None or (off and text.strip().lower() in daemon_schedule.OFF):
+        return None
+    found = daemon_schedule.problem(text)
+    if found is not None:
+        table.problem(name, found)
+    return text
+
+
+def _retry(table: Table) -> tuple[timedelta, ...]:
+    delays: list[timedelta] = []
+    for index, text in enumerate(table.strings("retry")):
+        delay = daemon_schedule.parse_interval(text)
+        if delay is None or delay.total_seconds() <= 0:
+            table.problem(f"retry[{index}]", f'"{text}" is not an interval such as "5m" or "2h"')
+        else:
+            delays.append(delay)
+    return tuple(delays)
+
+
+def _watch(table: Table) -> WatchConfig:
+    watch = WatchConfig(_health(table, HealthSettings()), table.secret("heartbeat_url"))
+    table.finish()
+    return watch
+
+
+def _health(table: Table, default: HealthSettings) -> HealthSettings:
+    """`stale_days` and `failing_after` (0 turns that alert off) over the given defaults."""
+    return HealthSettings(
+        stale_days=table.integer("stale_days", default.stale_days, 0, 3660),
+        failing_after=table.integer("failing_after", default.failing_after, 0, 1000),
+    )
 
 
 def _thresholds(table: Table) -> dict[int, Decimal]:
@@ -233,11 +302,31 @@ def _thresholds(table: Table) -> dict[int, Decimal]:
     return found
 
 
-def _businesses(root: Table) -> tuple[BusinessConfig, ...]:
+def _csv_profiles(root: Table) -> dict[str, Parser]:
+    """User-defined CSV layouts, `[csv_profile.NAME]`, usable as a source's `format`."""
+    table = root.table("csv_profile")
+    profiles: dict[str, Parser] = {}
+    for name, value in table.data.items():
+        table.raw(name)
+        if name in PARSERS:
+            table.problem(name, f'"{name}" is the name of a built-in format; choose another')
+        elif not isinstance(value, dict):
+            table.problem(name, "must be a table ([csv_profile.NAME])")
+        else:
+            parser, problems = profile_from_config(name, value, table.key(name))
+            root.problems.extend(problems)
+            if parser is not None:
+                profiles[name] = parser
+    return profiles
+
+
+def _businesses(
+    root: Table, health: HealthSettings, profiles: Mapping[str, Parser]
+) -> tuple[BusinessConfig, ...]:
     tables = root.tables("business")
     if not tables:
         root.problems.append("business: at least one [[business]] is required")
-    found = [b for b in (_business(t) for t in tables) if b is not None]
+    found = [b for b in (_business(t, health, profiles) for t in tables) if b is not None]
     seen: set[str] = set()
     for index, business in enumerate(found):
         if business.id in seen:
@@ -246,7 +335,9 @@ def _businesses(root: Table) -> tuple[BusinessConfig, ...]:
     return tuple(found)
 
 
-def _business(table: Table) -> BusinessConfig | None:
+def _business(
+    table: Table, health: HealthSettings, profiles: Mapping[str, Parser]
+) -> BusinessConfig | None:
     business_id = table.required_string("id")
     if business_id and not _ID.match(business_id):
         table.problem("id", f'"{business_id}" must be letters, digits, "-", "_" or "." (max 64)')
@@ -261,23 +352,29 @@ def _business(table: Table) -> BusinessConfig | None:
         id=business_id,
         name=table.string("name", business_id) or business_id,
         recipients=recipients,
-        sources=tuple(s for s in (_source(t) for t in table.tables("source")) if s is not None),
+        sources=tuple(
+            s for s in (_source(t, profiles) for t in table.tables("source")) if s is not None
+        ),
         rules=RuleSettings(
             basis=table.string("basis", "bank", choices=BASES) or "bank",
             own_ibans=frozenset(normalise_iban(i) for i in table.strings("own_ibans")),
         ),
         warn_at=tuple(sorted(warn_at)) if warn_at is not None else None,
         language=table.string("language", "nl", choices=LANGUAGES) or "nl",
+        health=_health(table, health)
+        if table.has("stale_days") or table.has("failing_after")
+        else None,
     )
     table.finish()
     return business if business_id else None
 
 
-def _source(table: Table) -> Source | None:
+def _source(table: Table, profiles: Mapping[str, Parser]) -> Source | None:
     kind_name = table.required_string("type")
     format_name = table.string("format")
-    if format_name is not None and format_name not in PARSERS:
-        table.problem("format", f'unknown format "{format_name}" ({", ".join(sorted(PARSERS))})')
+    if format_name is not None and format_name not in PARSERS and format_name not in profiles:
+        known = ", ".join(sorted([*PARSERS, *profiles]))
+        table.problem("format", f'unknown format "{format_name}" ({known})')
     kind = SOURCE_KINDS.get(kind_name)
     if kind is None:
         if kind_name:

@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -53,8 +54,10 @@ class Table:
         path: str,
         problems: list[str],
         resolve: SecretResolver | None = None,
+        base_dir: Path | None = None,
     ) -> None:
         self.data = data
+        self.base_dir = base_dir  # relative paths in the file are relative to this folder
         self.path = path
         self.problems = problems
         self._resolve = resolve or (lambda _name: None)
@@ -199,7 +202,17 @@ class Table:
         return found
 
     def child(self, data: Mapping[str, Any], path: str) -> Table:
-        return Table(data, path, self.problems, self._resolve)
+        return Table(data, path, self.problems, self._resolve, self.base_dir)
+
+    def filepath(self, name: str, *, required: bool = False) -> Path | None:
+        """A path; `~` expanded, relative ones taken from the config file's folder."""
+        value = self.string(name, required=required)
+        if not value:
+            return None
+        found = Path(value).expanduser()
+        if found.is_absolute() or self.base_dir is None:
+            return found
+        return self.base_dir / found
 
     def raw(self, name: str) -> Any:
         """The value as TOML gave it, for a sub-reader that validates it itself."""

@@ -11,15 +11,16 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from korwatch import ledger
+from korwatch import health, ledger
 from korwatch.alerts import BusinessFacts, record_transitions
 from korwatch.config import BusinessConfig, Config
 from korwatch.dedup import keyed
@@ -27,11 +28,12 @@ from korwatch.errors import KorwatchError, ParseError, SourceError
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.parsers import detect, read_sample
 from korwatch.rules import classify
-from korwatch.sources import DocumentInput, SourceContext
+from korwatch.sources import DocumentInput, Source, SourceContext
 from korwatch.thresholds import YearState, evaluate, threshold_for, warn_levels
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LEDGER_NAME = "ledger.sqlite3"
+log = logging.getLogger("korwatch.scan")
 
 
 @dataclass
@@ -127,8 +129,14 @@ def import_document(
     business: BusinessConfig,
     document: DocumentInput,
     now: datetime,
+    *,
+    retry_failed: bool = False,
 ) -> DocumentResult:
-    """Import one document in one transaction; failures are recorded, never raised."""
+    """Import one document in one transaction; failures are recorded, never raised.
+
+    A document that failed before is skipped until its content changes, unless `retry_failed`
+    (a file given by hand, perhaps with --format, is always tried again).
+    """
     result = DocumentResult(business.id, document.name, "failed")
     try:
         digest = sha256_of(document.path)
@@ -136,7 +144,7 @@ def import_document(
         result.error = f"{document.name}: cannot read the file: {error.strerror}"
         return result
     status = ledger.document_status(connection, business.id, digest)
-    if status is not None:
+    if status is not None and not (retry_failed and status == "failed"):
         result.status = "known" if status == "imported" else "known-failed"
         return result
     try:
@@ -169,7 +177,7 @@ def _store(
     result: DocumentResult,
 ) -> None:
     sample = read_sample(document.path)
-    parser = detect(sample, document.format)
+    parser = detect(sample, document.format, config.csv_profiles)
     result.format = parser.name
     years: set[int] = set()
     with ledger.transaction(connection):
@@ -203,23 +211,61 @@ def scan(
     *,
     businesses: set[str] | None = None,
     send: Sender | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> ScanReport:
-    """Pull every source of every (selected) business, import, then deliver due alerts."""
+    """Pull every source of every (selected) business, import, then deliver due alerts.
+
+    `stop` is asked between documents: when it says so, the scan ends after the document in
+    hand (the daemon's SIGTERM). Each source's success or failure is recorded for `status` and
+    the stale/failing alerts; one business or source failing does not stop the others.
+    """
     report = ScanReport()
     for business in config.businesses:
         if businesses is not None and business.id not in businesses:
             continue
         context = SourceContext(business.id, state_dir(config) / "sources" / business.id, now)
         for source in business.sources:
-            try:
-                for document in source.documents(context):
-                    report.documents.append(
-                        import_document(connection, config, business, document, now)
-                    )
-            except SourceError as error:
-                report.source_errors.append(f"{business.id}: {source.label}: {error}")
+            if stop():
+                return report
+            _scan_source(connection, config, business, source, context, report, stop)
+        with ledger.transaction(connection):
+            health.check_sources(
+                connection, {"id": business.id, "name": business.name},
+                config.health_for(business), now,
+            )  # fmt: skip
     report.delivery = deliver_due(connection, config, now, send, businesses)
     return report
+
+
+def _scan_source(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    source: Source,
+    context: SourceContext,
+    report: ScanReport,
+    stop: Callable[[], bool],
+) -> None:
+    new = 0
+    try:
+        for document in source.documents(context):
+            result = import_document(connection, config, business, document, context.now)
+            report.documents.append(result)
+            new += result.status == "imported"
+            acknowledge = getattr(source, "acknowledge", None)
+            if acknowledge is not None:
+                acknowledge(document, result.status)  # e.g. move to processed/, save an ETag
+            if stop():
+                return  # not a full read: neither a success nor a failure
+    except Exception as error:  # noqa: BLE001 - any source fault is recorded, the scan goes on
+        reason = str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
+        report.source_errors.append(f"{business.id}: {source.label}: {reason}")
+        log.debug("source failed", exc_info=not isinstance(error, SourceError))
+        with ledger.transaction(connection):
+            health.record_failure(connection, business.id, source.label, context.now, reason)
+        return
+    with ledger.transaction(connection):
+        health.record_success(connection, business.id, source.label, context.now, new)
 
 
 def import_paths(
@@ -235,6 +281,8 @@ def import_paths(
     report = ScanReport()
     for path in paths:
         document = DocumentInput(path=path, name=str(path), format=format_name)
-        report.documents.append(import_document(connection, config, business, document, now))
+        report.documents.append(
+            import_document(connection, config, business, document, now, retry_failed=True)
+        )
     report.delivery = deliver_due(connection, config, now, send, {business.id})
     return report

@@ -5,7 +5,7 @@ Adding a format is a new module here with a `PARSERS` list, added to `_MODULES`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from types import ModuleType
 
 from korwatch.errors import AmbiguousFormat, UnknownFormat
@@ -31,11 +31,19 @@ def _registry() -> dict[str, Parser]:
 PARSERS: dict[str, Parser] = _registry()
 
 
-def detect(sample: Sample, forced: str | None = None) -> Parser:
-    """The one parser for this file; an error naming the candidates when none or several fit."""
+def detect(
+    sample: Sample, forced: str | None = None, user: Mapping[str, Parser] | None = None
+) -> Parser:
+    """The one parser for this file; an error naming the candidates when none or several fit.
+
+    `user` holds the config's own CSV profiles: they are used only when named (`forced`),
+    never by detection, so they cannot compete with the built-in formats.
+    """
     if forced:
+        if user and forced in user:
+            return user[forced]
         if forced not in PARSERS:
-            known = ", ".join(sorted(PARSERS))
+            known = ", ".join(sorted([*PARSERS, *(user or {})]))
             raise UnknownFormat(f"unknown format {forced!r} (known formats: {known})")
         return PARSERS[forced]
     claims = [parser for parser in PARSERS.values() if parser.identify(sample)]

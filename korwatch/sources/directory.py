@@ -2,11 +2,14 @@
 
 Files that look half-written are skipped until they settle: partial-download names (.part,
 .crdownload, .tmp, dot files, Office lock files) and files modified less than `settle_seconds` ago.
-Documents already imported are skipped later, by their sha256, in the ledger.
+Documents already imported are skipped later, by their sha256, in the ledger. With
+`move_files = true` each file is moved, once its import is committed, into `processed/` (imported
+or already known) or `failed/` (unreadable) inside the folder, so the inbox shows what is left.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ class DirectorySource:
     patterns: tuple[str, ...]
     settle_seconds: float
     format: str | None
+    move_files: bool = False
 
     @property
     def label(self) -> str:
@@ -47,6 +51,22 @@ class DirectorySource:
                 continue  # probably still being written; picked up by a later scan
             yield DocumentInput(path=file, name=str(file), format=self.format)
 
+    def acknowledge(self, document: DocumentInput, status: str) -> None:
+        """After the import committed: move the file to processed/ or failed/ when asked to."""
+        if not self.move_files:
+            return
+        folder = self.path / ("processed" if status in ("imported", "known") else "failed")
+        target = folder / document.path.name
+        stem, suffix, number = target.stem, target.suffix, 1
+        while target.exists():  # never overwrite an earlier file of the same name
+            number += 1
+            target = folder / f"{stem}.{number}{suffix}"
+        try:
+            folder.mkdir(exist_ok=True)
+            os.replace(document.path, target)
+        except OSError:
+            pass  # still in the inbox: known by its sha256, moved on a later scan
+
     def _matching(self) -> list[Path]:
         found: set[Path] = set()
         for pattern in self.patterns:
@@ -63,11 +83,12 @@ class DirectoryKind:
     name = "directory"
 
     def from_config(self, table: Table, format_name: str | None) -> DirectorySource | None:
-        path = table.required_string("path")
+        path = table.filepath("path", required=True)
         patterns = table.strings("patterns", DEFAULT_PATTERNS) or DEFAULT_PATTERNS
         settle = table.number("settle_seconds", 5.0)
         if settle < 0:
             table.problem("settle_seconds", "must not be negative")
         if not path:
             return None
-        return DirectorySource(Path(path).expanduser(), patterns, max(settle, 0.0), format_name)
+        move = table.boolean("move_files", False)
+        return DirectorySource(path, patterns, max(settle, 0.0), format_name, move)
