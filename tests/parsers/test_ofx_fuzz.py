@@ -1,0 +1,88 @@
+"""OFX: mutated and truncated statements end in a ParseError or in valid records, never in
+another exception and never in a hang."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from korwatch.errors import ParseError
+from korwatch.models import Transaction
+from korwatch.parsers import ofx_reader
+from korwatch.parsers.base import read_sample
+from korwatch.parsers.ofx import OfxParser
+from tests.conftest import FIXTURES, SAMPLES
+
+SEEDS = [
+    (FIXTURES / "ofx" / "ofxparse__bank_medium.ofx").read_bytes(),  # SGML, several per line
+    (FIXTURES / "ofx" / "ofxparse__suncorp.ofx").read_bytes(),  # XML, CDATA, CRLF
+    (FIXTURES / "ofx" / "ofxparse__ofx-v102-empty-tags.ofx").read_bytes(),  # one line, empties
+    (SAMPLES / "ofx" / "ofxtools__br_nubank_cc.ofx").read_bytes(),  # credit card, offsets
+]
+# Bytes that matter to the tag walk, plus a few that matter to the decoders.
+SPECIAL = [b"<", b">", b"/", b"</STMTTRN>", b"<STMTTRN>", b"<![CDATA[", b"&amp;", b"\xc3", b"\x80"]
+
+
+def outcome(tmp_path: Path, content: bytes) -> list[Transaction]:
+    path = tmp_path / "fuzzed.ofx"
+    path.write_bytes(content)
+    try:
+        records = list(OfxParser().parse(read_sample(path)))
+    except ParseError as error:
+        assert str(error)
+        return []
+    for record in records:
+        assert isinstance(record, Transaction)
+        assert isinstance(record.amount, Decimal)
+        assert record.amount.as_tuple().exponent == -2
+        assert len(record.currency) == 3
+    return [record for record in records if isinstance(record, Transaction)]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    content = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(content)))
+        action = draw(st.sampled_from(["insert", "delete", "replace"]))
+        piece = draw(st.sampled_from(SPECIAL) | st.binary(min_size=1, max_size=4))
+        if action == "insert":
+            content[at:at] = piece
+        elif action == "delete":
+            del content[at : at + draw(st.integers(1, 40))]
+        else:
+            content[at : at + len(piece)] = piece
+    return bytes(content)
+
+
+@pytest.mark.timeout(60)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(content=mutated())
+def test_a_mutated_statement_ends_in_a_parse_error_or_valid_records(
+    tmp_path_factory: pytest.TempPathFactory, content: bytes
+) -> None:
+    outcome(tmp_path_factory.mktemp("ofx"), content)
+
+
+@pytest.mark.timeout(60)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.sampled_from(SEEDS), fraction=st.floats(0, 1), chunk=st.sampled_from([3, 50]))
+def test_a_truncated_statement_ends_in_a_parse_error_or_valid_records(
+    tmp_path_factory: pytest.TempPathFactory, seed: bytes, fraction: float, chunk: int
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ofx_reader, "CHUNK", chunk)  # truncation at every kind of chunk edge
+        outcome(tmp_path_factory.mktemp("ofx"), seed[: int(len(seed) * fraction)])
+
+
+@pytest.mark.timeout(30)
+def test_a_huge_text_without_any_tag_is_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "huge.ofx"
+    path.write_bytes(SEEDS[0].replace(b"<MEMO>", b"<MEMO>" + b"x" * (6 << 20), 1))
+    with pytest.raises(ParseError, match="runs over 4 MiB") as refused:
+        list(OfxParser().parse(read_sample(path)))
+    assert refused.value.line == 15
