@@ -1,0 +1,156 @@
+"""Full import speed and memory per format, against a floor measured in the same run.
+
+    .venv/bin/python benchmarks/import_speed.py [--rows 100000] [--repeat 3] [--only ingcsv,camt]
+
+For each format in benchmarks/formats/ it generates an N-transaction file, then times, each in
+its own fresh subprocess (best of --repeat):
+  - the floor named in issue 3 (csv.reader merely reading the ING CSV; lxml iterparse extracting
+    date and amount of each CAMT entry; a plain read for OFX and MT940),
+  - the reference library where the issue names one (ofxparse at 10k, the mt-940 library),
+  - korwatch's full import: `korwatch import FILE` into a fresh ledger (detect, parse, dedup keys,
+    classify, store in SQLite, evaluate thresholds, record alerts), plus its peak RSS.
+It prints a Markdown table of ratios. These are measurements, not tests: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+FORMATS = ("ingcsv", "camt", "mt940", "ofx")
+TARGETS = {
+    "ingcsv": "korwatch <= 6x floor (csv.reader reading the file)",
+    "camt": "korwatch <= 2x floor (lxml iterparse, date + amount)",
+    "mt940": "korwatch <= mt-940 library",
+    "ofx": "korwatch 100k <= 5 s; >= 20x faster than ofxparse at 10k",
+}
+
+_CHILD = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    sys.path.insert(0, {here!r})
+    kind, name, path = sys.argv[1], sys.argv[2], sys.argv[3]
+    started = time.perf_counter()
+    if kind == "korwatch":
+        from korwatch.cli import main
+        code = main(["-c", sys.argv[4], "import", path])
+        assert code == 0, code
+        count = None
+    else:
+        module = __import__("formats." + name, fromlist=[kind])
+        count = getattr(module, kind)(__import__("pathlib").Path(path))
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({{"seconds": elapsed, "peak_mb": peak, "count": count}}))
+    """
+)
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mb: float
+
+
+def _child(kind: str, name: str, path: Path, config: Path | None, repeat: int) -> Timing:
+    best: Timing | None = None
+    for _ in range(repeat):
+        if config is not None:
+            ledger = config.parent / "state"
+            subprocess.run(["rm", "-rf", str(ledger)], check=True)
+        args = [sys.executable, "-c", _CHILD.format(here=str(HERE)), kind, name, str(path)]
+        if config is not None:
+            args.append(str(config))
+        env = {**os.environ, "KORWATCH_NOW": "2026-11-26T12:00:00+01:00"}
+        done = subprocess.run(args, check=False, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise SystemExit(f"{kind} {name} failed:\n{done.stderr[-2000:]}")
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        timing = Timing(found["seconds"], found["peak_mb"])
+        if best is None or timing.seconds < best.seconds:
+            best = timing
+    assert best is not None
+    return best
+
+
+def _config(folder: Path) -> Path:
+    config = folder / "korwatch.toml"
+    config.write_text(
+        'state_dir = "state"\n[email]\nbackend = "file"\ndir = "mail"\n'
+        '[[business]]\nid = "bench"\nrecipients = ["bench@example.nl"]\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def _measure(name: str, rows: int, repeat: int, folder: Path) -> list[str]:
+    module = importlib.import_module(f"formats.{name}")
+    path = folder / f"{name}-{rows}.dat"
+    module.generate(path, rows)
+    config = _config(folder)
+    floor = _child("floor", name, path, None, repeat)
+    mine = _child("korwatch", name, path, config, repeat)
+    cells = [
+        f"{name}",
+        f"{rows:,}",
+        f"{path.stat().st_size / 1e6:.1f} MB",
+        f"{floor.seconds:.2f} s",
+        f"{mine.seconds:.2f} s",
+        f"{mine.seconds / floor.seconds:.1f}x",
+        f"{mine.peak_mb:.0f} MB",
+    ]
+    reference = ""
+    if hasattr(module, "reference"):
+        ref_rows = min(rows, 10_000) if name == "ofx" else rows
+        ref_path = path if ref_rows == rows else folder / f"{name}-{ref_rows}.dat"
+        if ref_path != path:
+            module.generate(ref_path, ref_rows)
+            small = _child("korwatch", name, ref_path, config, repeat)
+        else:
+            small = mine
+        ref = _child("reference", name, ref_path, None, 1)
+        reference = (
+            f"library {ref.seconds:.2f} s at {ref_rows:,}; korwatch {small.seconds:.2f} s "
+            f"({ref.seconds / small.seconds:.1f}x faster)"
+        )
+    return [*cells, reference, TARGETS[name]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default=",".join(FORMATS))
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    header = [
+        "format",
+        "rows",
+        "file",
+        "floor",
+        "korwatch import",
+        "ratio",
+        "peak RSS",
+        "reference library",
+        "target",
+    ]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    with tempfile.TemporaryDirectory(prefix="korwatch-bench-") as tmp:
+        for name in args.only.split(","):
+            row = _measure(name, args.rows, args.repeat, Path(tmp))
+            print("| " + " | ".join(row) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
