@@ -73,6 +73,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX alert_events_due ON alert_events (status, next_attempt_at);
     """,
+    # 2: source health (korwatch/health.py): last success, last error, failures in a row.
+    """
+    CREATE TABLE source_health (
+        business        TEXT NOT NULL,
+        source          TEXT NOT NULL,
+        first_seen_at   TEXT NOT NULL,
+        last_success_at TEXT,
+        last_new_at     TEXT,
+        last_error      TEXT,
+        last_error_at   TEXT,
+        failures        INTEGER NOT NULL DEFAULT 0,
+        failing_since   TEXT,
+        PRIMARY KEY (business, source)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -85,6 +100,9 @@ def connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute("PRAGMA foreign_keys=ON")
+    # A large page cache keeps the dedup index in memory while a big document is inserted.
+    connection.execute("PRAGMA cache_size=-65536")
+    connection.execute("PRAGMA temp_store=MEMORY")
     _migrate(connection, path)
     return connection
 
@@ -247,10 +265,9 @@ def _invoice_row(business: str, document: str, key: str, invoice: Invoice) -> tu
 
 
 _SELECT = (
-    "SELECT r.id, r.kind, r.date, r.amount_cents, r.currency, r.account, r.counterparty_name, "
-    "r.counterparty_iban, r.description, r.reference, r.reversal, r.code, r.document, "
-    "COALESCE(d.name, ''), r.vat_cents, r.gross_cents, r.credit_note "
-    "FROM records r LEFT JOIN documents d ON d.sha256 = r.document AND d.business = r.business "
+    "SELECT id, kind, date, amount_cents, currency, account, counterparty_name, "
+    "counterparty_iban, description, reference, reversal, code, document, "
+    "vat_cents, gross_cents, credit_note, value_date FROM records "
 )
 
 
@@ -262,33 +279,23 @@ def records_for_years(
     if not wanted:
         return []
     marks = ", ".join("?" for _ in wanted)
+    names = dict(
+        connection.execute("SELECT sha256, name FROM documents WHERE business = ?", (business,))
+    )
     rows = connection.execute(
-        _SELECT + f"WHERE r.business = ? AND r.year IN ({marks}) ORDER BY r.date, r.id",
+        _SELECT + f"WHERE business = ? AND year IN ({marks}) ORDER BY date, id",
         (business, *wanted),
     )
-    return [_stored(row) for row in rows]
-
-
-def _stored(row: tuple[object, ...]) -> StoredRecord:
-    return StoredRecord(
-        id=int(row[0]),  # type: ignore[call-overload]
-        kind=str(row[1]),
-        date=date.fromisoformat(str(row[2])),
-        amount_cents=int(row[3]),  # type: ignore[call-overload]
-        currency=str(row[4]),
-        account=str(row[5]),
-        counterparty_name=str(row[6]),
-        counterparty_iban=str(row[7]),
-        description=str(row[8]),
-        reference=str(row[9]),
-        reversal=bool(row[10]),
-        code=str(row[11]),
-        document=str(row[12]),
-        document_name=str(row[13]),
-        vat_cents=None if row[14] is None else int(row[14]),  # type: ignore[call-overload]
-        gross_cents=None if row[15] is None else int(row[15]),  # type: ignore[call-overload]
-        credit_note=bool(row[16]),
-    )
+    # Built positionally: this runs over every record of a year at each evaluation.
+    to_date = date.fromisoformat
+    return [
+        StoredRecord(
+            row[0], row[1], to_date(row[2]), row[3], row[4], row[5], row[6], row[7], row[8],
+            row[9], bool(row[10]), row[11], row[12], names.get(row[12], ""), row[13], row[14],
+            bool(row[15]), None if row[16] is None else to_date(row[16]),
+        )
+        for row in rows
+    ]
 
 
 def years_with_records(connection: sqlite3.Connection, business: str) -> list[int]:
@@ -296,6 +303,14 @@ def years_with_records(connection: sqlite3.Connection, business: str) -> list[in
         "SELECT DISTINCT year FROM records WHERE business = ? ORDER BY year", (business,)
     )
     return [int(row[0]) for row in rows]
+
+
+def has_invoices(connection: sqlite3.Connection, business: str) -> bool:
+    """Whether any invoice is stored for the business (then adjacent years matter, T12)."""
+    row = connection.execute(
+        "SELECT 1 FROM records WHERE business = ? AND kind = 'invoice' LIMIT 1", (business,)
+    ).fetchone()
+    return row is not None
 
 
 def failed_documents(connection: sqlite3.Connection, business: str) -> list[tuple[str, str]]:
