@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from korwatch import ledger
+from korwatch import health, ledger
 from korwatch.alerts import item_facts
 from korwatch.config import BusinessConfig, Config
 from korwatch.models import money
@@ -56,4 +56,18 @@ def business_status(
             for name, error in ledger.failed_documents(connection, business.id)
         ],
         "notes": notes,
+        # Watching the inputs (health.py): each source's last success and last error, and
+        # emails that have failed at least once and still wait for delivery.
+        "sources": [
+            {
+                "source": h.source,
+                "last_success": h.last_success_at,
+                "last_new": h.last_new_at,
+                "last_error": h.last_error,
+                "last_error_at": h.last_error_at,
+                "failures_in_a_row": h.failures,
+            }
+            for h in health.source_health(connection, business.id)
+        ],
+        "undelivered": health.undelivered(connection, business.id),
     }

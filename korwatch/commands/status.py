@@ -49,3 +49,15 @@ def _print_status(item: dict[str, Any]) -> None:
         )
     for note in item.get("notes", []):
         print(f"  note: {note}")
+    for source in item.get("sources", []):
+        print(f"  source {source['source']}: last success {source['last_success'] or 'never'}")
+        if source["failures_in_a_row"]:
+            print(
+                f"    FAILING ({source['failures_in_a_row']}x in a row) since "
+                f"{source['last_error_at']}: {source['last_error']}"
+            )
+    for mail in item.get("undelivered", []):
+        print(
+            f"  NOT DELIVERED {mail['kind']} after {mail['attempts']} tries "
+            f"(next {mail['next_attempt_at']}): {mail['last_error']}"
+        )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from korwatch.sources.base import DocumentInput, Source, SourceContext, SourceKind
 from korwatch.sources.directory import DirectoryKind
+from korwatch.sources.http import HttpKind
 
 __all__ = ["SOURCE_KINDS", "DocumentInput", "Source", "SourceContext", "SourceKind"]
 
-SOURCE_KINDS: dict[str, SourceKind] = {kind.name: kind for kind in (DirectoryKind(),)}
+SOURCE_KINDS: dict[str, SourceKind] = {kind.name: kind for kind in (DirectoryKind(), HttpKind())}

@@ -1,0 +1,136 @@
+"""`korwatch run`: the daemon. APScheduler (3.x) runs the scan, delivery, inbox-watch and
+optional digest jobs on the `[schedule]` of the config, one job at a time.
+
+All jobs share one worker thread, so a scan and a delivery never touch the outbox at once; each
+job has at most one run in flight and missed runs are coalesced into one. The main thread only
+waits for signals and pets systemd's watchdog:
+- SIGTERM / SIGINT: the scan stops after the document in hand, the scheduler shuts down, exit 0;
+- SIGHUP: the config is read again; an invalid one is logged and the old one kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from korwatch import daemon_schedule
+from korwatch.config import Config, load_config
+from korwatch.daemon_jobs import InboxWatcher, deliver_job, digest_job, scan_job
+from korwatch.errors import ConfigError
+from korwatch.systemd_notify import Notifier
+
+log = logging.getLogger("korwatch.daemon")
+WAKE_SECONDS = 1.0  # how often the main thread looks at its flags (and at most the watchdog)
+
+
+class Daemon:
+    def __init__(
+        self,
+        config: Config,
+        config_path: Path,
+        notifier: Notifier | None = None,
+        load: Callable[[Path], Config] = load_config,
+    ) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.notifier = notifier or Notifier()
+        self.load = load
+        self.stopping = threading.Event()
+        self.reload_wanted = threading.Event()
+        self.watcher = InboxWatcher()
+        self.scheduler = _scheduler()
+
+    # Signal handlers only set flags: the main loop acts on them outside the handler.
+    def _on_stop(self, number: int, frame: FrameType | None) -> None:
+        self.stopping.set()
+
+    def _on_reload(self, number: int, frame: FrameType | None) -> None:
+        self.reload_wanted.set()
+
+    def install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
+        signal.signal(signal.SIGHUP, self._on_reload)
+
+    def run(self) -> int:
+        """Schedule the jobs, then wait for a stop; return the exit code (0)."""
+        self.install_signals()
+        self._schedule_jobs(first=True)
+        self.scheduler.start()
+        businesses = len(self.config.businesses)
+        log.info("korwatch daemon started: %d business(es), scan %s", businesses, self._scan)
+        self.notifier.ready(f"watching {businesses} business(es)")
+        pet = self.notifier.watchdog_seconds
+        while not self.stopping.wait(min(WAKE_SECONDS, pet or WAKE_SECONDS)):
+            if self.reload_wanted.is_set():
+                self.reload_wanted.clear()
+                self.reload()
+            self.notifier.watchdog()
+        log.info("stopping: finishing the document in hand")
+        self.notifier.stopping()
+        self.scheduler.shutdown(wait=True)
+        log.info("korwatch daemon stopped")
+        return 0
+
+    @property
+    def _scan(self) -> str:
+        return self.config.schedule.scan
+
+    def reload(self) -> None:
+        self.notifier.reloading()
+        try:
+            config = self.load(self.config_path)
+        except ConfigError as error:
+            for problem in error.problems:
+                log.error("reload refused, keeping the old config: %s: %s", error.path, problem)
+            self.notifier.ready("reload refused: the config is invalid")
+            return
+        self.config = config
+        self._schedule_jobs(first=False)
+        log.info("config reloaded from %s", self.config_path)
+        self.notifier.ready(f"watching {len(config.businesses)} business(es)")
+
+    def _schedule_jobs(self, *, first: bool) -> None:
+        """(Re)create every job from the current config; jobs read `self.config` when they run,
+        so a reload takes effect at their next run."""
+        schedule = self.config.schedule
+        jobs: dict[str, tuple[str | None, Callable[[], Any]]] = {
+            "scan": (schedule.scan, lambda: scan_job(self.config, self.stopping.is_set)),
+            "deliver": (schedule.deliver, lambda: deliver_job(self.config)),
+            "watch": (schedule.watch, lambda: self.watcher.run(self.config, self.stopping.is_set)),
+            "digest": (schedule.digest, lambda: digest_job(self.config)),
+        }
+        for job_id, (when, function) in jobs.items():
+            if self.scheduler.get_job(job_id) is not None:
+                self.scheduler.remove_job(job_id)
+            if when is None:
+                continue
+            options: dict[str, Any] = {}
+            if first and job_id == "scan":
+                options["next_run_time"] = _now()  # the first scan right away
+            self.scheduler.add_job(
+                function, daemon_schedule.trigger(when), id=job_id, name=job_id, **options
+            )
+
+
+def _now() -> Any:
+    from datetime import datetime  # noqa: PLC0415
+
+    return datetime.now(daemon_schedule.AMSTERDAM)
+
+
+def _scheduler() -> Any:
+    from apscheduler.executors.pool import ThreadPoolExecutor  # noqa: PLC0415
+    from apscheduler.schedulers.background import BackgroundScheduler  # noqa: PLC0415
+
+    return BackgroundScheduler(
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        # One run of a job at a time; runs missed while busy or asleep become one late run.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=daemon_schedule.AMSTERDAM,
+    )

@@ -1,0 +1,54 @@
+"""Schedule expressions of the `[schedule]` table: an interval ("30s", "15m", "1h", "1d") or a
+five-field cron expression ("*/15 * * * *", "0 8 * * mon").
+
+Pure parsing, shared by config validation and the daemon; APScheduler is imported only when a
+trigger is built or a cron expression is checked, so loading the config stays light.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+_INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+OFF = ("", "off")
+
+
+def parse_interval(text: str) -> timedelta | None:
+    """'15m' as 15 minutes; None when `text` is not an interval (it may be cron)."""
+    match = _INTERVAL.match(text)
+    if match is None:
+        return None
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def problem(text: str) -> str | None:
+    """Why `text` is not a valid schedule, or None when it is."""
+    interval = parse_interval(text)
+    if interval is not None:
+        return None if interval.total_seconds() > 0 else "must be longer than 0 seconds"
+    if len(text.split()) != 5:
+        return (
+            f'"{text}" is neither an interval ("30s", "15m", "1h", "1d") '
+            "nor a five-field cron expression"
+        )
+    try:
+        trigger(text)
+    except ValueError as error:
+        return f'"{text}" is not a valid cron expression: {error}'
+    return None
+
+
+def trigger(text: str) -> Any:
+    """The APScheduler trigger for a valid schedule expression."""
+    from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415 - kept off the import path
+    from apscheduler.triggers.interval import IntervalTrigger  # noqa: PLC0415
+
+    interval = parse_interval(text)
+    if interval is not None:
+        return IntervalTrigger(seconds=interval.total_seconds(), timezone=AMSTERDAM)
+    return CronTrigger.from_crontab(text, timezone=AMSTERDAM)
