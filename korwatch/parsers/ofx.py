@@ -11,6 +11,19 @@ account = ACCTID of BANKACCTFROM or CCACCTFROM, line = the line of `<STMTTRN>`.
 
 Investment statements (INVSTMTRS), error responses and files without a statement are refused
 with NotTransactionFile (`ofx_status`).
+
+Known, deliberate differences from ofxparse 0.21 (tests/parsers/test_ofx_differential.py compares
+everything else exactly):
+* dates: an Amsterdam date when a time and an offset are written, else the written date;
+  ofxparse gives naive UTC and ignores an offset written without ":NAME" (`[-5]`);
+* TRNTYPE is kept as written (ofxparse lower-cases it);
+* an empty NAME, FITID or CURDEF reads as "" (ofxparse raises IndexError);
+* thousands separators and spaces in TRNAMT, and sub-cent amounts, are refused (ofxparse
+  guesses); investment statements and error responses are refused (ofxparse returns them);
+* the XML `encoding` and a mis-declared UTF-8 file are honoured (ofxparse reads an OFX 2.x
+  file as ASCII and fails on any other byte);
+* entities are decoded by `html.unescape`: an unknown `&name;` keeps its ";" and a bare `&amp`
+  inside a word decodes (BeautifulSoup differs on both; neither occurs in real statements).
 """
 
 from __future__ import annotations

@@ -31,17 +31,17 @@ MAX_RUN = 4 << 20
 # A tag (groups: "/", name, "/" of a self-closing tag), or a construct to skip whole. A
 # processing instruction may lack its ">" (Fidelity, csingley/ofxtools#47): it ends at "<".
 _TOKEN = re.compile(
-    r"<(?:(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>"
-    r"|!\[CDATA\[.*?\]\]>|!--.*?-->|\?[^<>]*(?:\?>|(?=<))|![^<>]*>)",
-    re.DOTALL,
+    r"<(?:(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>|(!\[CDATA\[|!--)|\?[^<>]*(?:\?>|(?=<))|![^<>]*>)"
 )
+# CDATA sections and comments may hold "<"; their end is found with str.find, never with a
+# backtracking pattern, so that many unclosed ones cannot make reading quadratic.
+_SECTION_ENDS = {"![CDATA[": "]]>", "!--": "-->"}
 _RUN = re.compile(r"<STMTTRN>(.*?)</STMTTRN>\s*", re.DOTALL)
 _TRANSACTION_EDGE = re.compile(r"<(/?)STMTTRN[ \t\r\n]*>", re.IGNORECASE)
 _FIELD = re.compile(r"<(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>([^<]*)")
 # Start tags only (end and self-closing tags do not match): each leaf's name and text.
 _LEAF = re.compile(r"<([A-Z0-9_.]+)[ \t\r\n]*>([^<]*)")
 _LOWER_TAG = re.compile(r"</?[a-z]")
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->", re.DOTALL)
 _STATEMENTS = {"STMTRS": "bank", "CCSTMTRS": "credit card"}
 _AGGREGATES = frozenset(
     {"OFX", "SONRS", "STATUS", "BANKACCTFROM", "CCACCTFROM", "BANKTRANLIST", "INVSTMTRS"}
@@ -86,9 +86,12 @@ class Reader:
         self.lower_tags = _LOWER_TAG.search(buffer) is not None
         position = 0
         while found := _TOKEN.search(buffer, position, limit):
-            closing, name, empty = found.group(1, 2, 3)
+            closing, name, empty, section = found.group(1, 2, 3, 4)
             if name is None:  # CDATA outside a leaf, comment, processing instruction
-                position = found.end()
+                position = self.skip(buffer, found, section, limit, final)
+                if position < 0:
+                    limit = found.start()  # carry the unfinished section to the next chunk
+                    break
                 continue
             name = name.upper()
             if name == "STMTTRN" and not closing and not empty:
@@ -104,10 +107,22 @@ class Reader:
             elif name in _AGGREGATES and not empty:
                 self.open(name, self.line_at(buffer, found.start()))
             elif not empty:
-                self.leaf(name, _leaf_text(buffer, position, limit))
+                self.leaf(name, _leaf_text(buffer, position, limit), buffer, found.start())
         self.line_at(buffer, limit)
         self.mark = 0
         return limit
+
+    def skip(self, buffer: str, found: re.Match[str], section: str, limit: int, final: bool) -> int:
+        """The end of a CDATA section or comment (-1: not in this chunk), else of `found`."""
+        if not section:
+            return found.end()
+        end = buffer.find(_SECTION_ENDS[section], found.end(), limit)
+        if end >= 0:
+            return end + len(_SECTION_ENDS[section])
+        if final:
+            line = self.line_at(buffer, found.start())
+            raise ParseError(f"this <{section} is never closed; the file looks truncated", line)
+        return -1
 
     def transaction(self, buffer: str, start: re.Match[str], limit: int, final: bool) -> int:
         """Read the STMTTRN at `start` and those right after it; return where reading stops, or
@@ -149,6 +164,7 @@ class Reader:
     def open(self, name: str, line: int) -> None:
         self.stack.append((name, line))
         if name in _STATEMENTS:
+            self.end_statement(line)  # a statement left open: keep what it read
             self.statement = Statement(_STATEMENTS[name], line)
         self.outcome.opened(name, line)
 
@@ -172,7 +188,7 @@ class Reader:
             self.ready.append(build(fields, statement.currency, statement.account, start, body))
         self.outcome.statements += 1
 
-    def leaf(self, name: str, value: str) -> None:
+    def leaf(self, name: str, value: str, buffer: str, position: int) -> None:
         context = self.stack[-1][0] if self.stack else ""
         statement = self.statement
         if statement is not None and name == "CURDEF" and context in _STATEMENTS:
@@ -180,7 +196,8 @@ class Reader:
                 try:
                     statement.currency = parse_currency(value, "CURDEF")
                 except ParseError as error:
-                    raise ParseError(error.reason, line=self.line) from None
+                    line = self.line_at(buffer, position)
+                    raise ParseError(error.reason, line=line) from None
         elif statement is not None and name == "ACCTID" and context.endswith("ACCTFROM"):
             statement.account = text(value)
         elif context == "STATUS":
@@ -225,13 +242,8 @@ def read(path: Path, codec: str) -> Iterator[Transaction]:
 
 def _safe_cut(buffer: str) -> int:
     """Where the complete part of a chunk ends: before its last '<' (that tag, and the text of a
-    leaf before it, may continue in the next chunk), or before an unfinished CDATA/comment."""
-    cut = max(buffer.rfind("<"), 0)
-    for opener, closer in (("<![CDATA[", "]]>"), ("<!--", "-->")):
-        start = buffer.rfind(opener)
-        if start >= 0 and buffer.find(closer, start) < 0:
-            cut = min(cut, start)
-    return cut
+    leaf before it, may continue in the next chunk)."""
+    return max(buffer.rfind("<"), 0)
 
 
 def _leaf_text(buffer: str, position: int, limit: int) -> str:
@@ -239,15 +251,16 @@ def _leaf_text(buffer: str, position: int, limit: int) -> str:
     if end < 0:
         return buffer[position:limit]
     if buffer.startswith("<![CDATA[", end):
-        close = buffer.find("]]>", end)
-        return buffer[position:end] + buffer[end + 9 : close]
+        close = buffer.find("]]>", end, limit)
+        if close >= 0:
+            return buffer[position:end] + buffer[end + 9 : close]
     return buffer[position:end]
 
 
 def _fields(body: str, lower_tags: bool) -> dict[str, str]:
     """A STMTTRN body's first value per element name (`CURRENCY/CURSYM` for its currency)."""
     if "<!" in body:
-        body = _CDATA.sub(lambda found: _escape(found[1] or ""), body)
+        body = _literal_sections(body)
     if lower_tags or "CURRENCY" in body:
         return _scoped_fields(body)
     # The common case: upper-case tags (as the spec writes them), no currency aggregate.
@@ -273,6 +286,30 @@ def _scoped_fields(body: str) -> dict[str, str]:
         key = f"{scope}/{name}" if scope and name == "CURSYM" else name
         fields.setdefault(key, "" if empty else value)
     return fields
+
+
+def _literal_sections(body: str) -> str:
+    """The body with CDATA sections turned into escaped text and comments dropped."""
+    parts: list[str] = []
+    unclosed: set[str] = set()  # once an end is missing, later openers need not search again
+    position = 0
+    while (start := body.find("<!", position)) >= 0:
+        parts.append(body[position:start])
+        opener = next((key for key in _SECTION_ENDS if body.startswith(key, start + 1)), "")
+        end = -1
+        if opener and opener not in unclosed:
+            end = body.find(_SECTION_ENDS[opener], start)
+            if end < 0:
+                unclosed.add(opener)
+        if end < 0:  # a "<!" that opens nothing, or an unclosed section: keep it as text
+            parts.append("&lt;!")
+            position = start + 2
+            continue
+        if opener == "![CDATA[":
+            parts.append(_escape(body[start + 9 : end]))
+        position = end + len(_SECTION_ENDS[opener])
+    parts.append(body[position:])
+    return "".join(parts)
 
 
 def _escape(value: str) -> str:

@@ -86,3 +86,36 @@ def test_a_huge_text_without_any_tag_is_refused_quickly(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="runs over 4 MiB") as refused:
         list(OfxParser().parse(read_sample(path)))
     assert refused.value.line == 15
+
+
+@pytest.mark.timeout(30)
+def test_many_unclosed_cdata_sections_and_comments_are_read_in_linear_time(tmp_path: Path) -> None:
+    path = tmp_path / "sections.ofx"
+    openers = b"<![CDATA[<!--" * 200_000
+    # Between aggregates: the first unclosed one ends the file, which is refused.
+    path.write_bytes(SEEDS[0].replace(b"</BANKTRANLIST>", openers + b"</BANKTRANLIST>", 1))
+    with pytest.raises(ParseError, match="never closed"):
+        list(OfxParser().parse(read_sample(path)))
+    # Inside a STMTTRN (cut out by its end tag): kept as the literal text they are.
+    path.write_bytes(SEEDS[0].replace(b"</STMTTRN>", b"<MEMO>" + openers + b"</STMTTRN>", 1))
+    records = list(OfxParser().parse(read_sample(path)))
+    assert len(records) == 3
+    assert isinstance(records[0], Transaction)
+    assert records[0].description.startswith("POS MERCHANDISE")  # the first MEMO is kept
+
+
+def test_a_statement_left_open_keeps_the_lines_it_read(tmp_path: Path) -> None:
+    path = tmp_path / "open.ofx"
+    line = "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260105<TRNAMT>-1<FITID>F</STMTTRN>"
+    # The first statement names no account (its line waits for one) and is never closed.
+    path.write_text(
+        "OFXHEADER:100\n\n<OFX><STMTRS><CURDEF>EUR<BANKTRANLIST>"
+        f"{line}</BANKTRANLIST><STMTRS><CURDEF>USD<BANKACCTFROM><ACCTID>B</BANKACCTFROM>"
+        f"<BANKTRANLIST>{line}</BANKTRANLIST></STMTRS></STMTRS></OFX>",
+        "ascii",
+    )
+    records = list(OfxParser().parse(read_sample(path)))
+    assert [(r.currency, r.account) for r in records if isinstance(r, Transaction)] == [
+        ("EUR", ""),
+        ("USD", "B"),
+    ]
