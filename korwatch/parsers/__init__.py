@@ -10,12 +10,12 @@ from types import ModuleType
 
 from korwatch.errors import AmbiguousFormat, UnknownFormat
 from korwatch.models import Record, Sample
-from korwatch.parsers import camt, csvbanks, invoicecsv, mt940, ofx, xaf
+from korwatch.parsers import camt, csvbanks, invoicecsv, moneybird_json, mt940, ofx, xaf
 from korwatch.parsers.base import Parser, read_sample
 
 __all__ = ["PARSERS", "Parser", "detect", "parse_file", "read_sample"]
 
-_MODULES: tuple[ModuleType, ...] = (csvbanks, camt, mt940, ofx, xaf, invoicecsv)
+_MODULES: tuple[ModuleType, ...] = (csvbanks, camt, mt940, ofx, xaf, invoicecsv, moneybird_json)
 
 
 def _registry() -> dict[str, Parser]:

@@ -177,7 +177,7 @@ class HttpSource:
         import requests  # noqa: PLC0415
 
         folder = context.state_dir / ("http-" + hashlib.sha256(self.url.encode()).hexdigest()[:16])
-        known = _read_json(folder / "state.json")
+        known = read_json(folder / "state.json")
         headers = self.request_headers()
         if known.get("etag"):
             headers["If-None-Match"] = known["etag"]
@@ -198,7 +198,7 @@ class HttpSource:
                 "last_modified": response.headers.get("Last-Modified"),
             }
             path = download(response, folder / _file_name(self.url), self.max_bytes, self.label)
-        _write_json(folder / "pending.json", validators)
+        write_json(folder / "pending.json", validators)
         yield DocumentInput(path=path, name=safe_url(self.url), format=self.format)
 
     def acknowledge(self, document: DocumentInput, status: str) -> None:
@@ -213,7 +213,7 @@ def _file_name(url: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "export"
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -221,7 +221,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+def write_json(path: Path, data: Mapping[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     partial.write_text(json.dumps(data), encoding="utf-8")
