@@ -7,7 +7,7 @@ walk reads SGML and XML: a leaf's value is the text after its start tag up to th
 whether or not a `</LEAF>` follows, so unclosed, mixed, empty and self-closing tags, one-line
 files and header lines all read alike, and entities are never expanded beyond the five plus
 character references (`ofx_values.text`). Each `<STMTTRN>...</STMTTRN>` is cut out whole and
-read by a second, flat pass (`_fields`). A leaf keeps its first value within a STMTTRN, as
+read by a second, flat pass (`ofx_fields`). A leaf keeps its first value within a STMTTRN, as
 ofxparse's `find` does, so `PAYEE/NAME` is the name when there is no `NAME`.
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 from korwatch.errors import ParseError
 from korwatch.models import Transaction
 from korwatch.parsers.ofx_encoding import CHUNK
+from korwatch.parsers.ofx_fields import SECTION_ENDS, fields_of
 from korwatch.parsers.ofx_status import Outcome
 from korwatch.parsers.ofx_values import build, parse_currency, text
 
@@ -33,14 +34,8 @@ MAX_RUN = 4 << 20
 _TOKEN = re.compile(
     r"<(?:(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>|(!\[CDATA\[|!--)|\?[^<>]*(?:\?>|(?=<))|![^<>]*>)"
 )
-# CDATA sections and comments may hold "<"; their end is found with str.find, never with a
-# backtracking pattern, so that many unclosed ones cannot make reading quadratic.
-_SECTION_ENDS = {"![CDATA[": "]]>", "!--": "-->"}
 _RUN = re.compile(r"<STMTTRN>(.*?)</STMTTRN>\s*", re.DOTALL)
 _TRANSACTION_EDGE = re.compile(r"<(/?)STMTTRN[ \t\r\n]*>", re.IGNORECASE)
-_FIELD = re.compile(r"<(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>([^<]*)")
-# Start tags only (end and self-closing tags do not match): each leaf's name and text.
-_LEAF = re.compile(r"<([A-Z0-9_.]+)[ \t\r\n]*>([^<]*)")
 _LOWER_TAG = re.compile(r"</?[a-z]")
 _STATEMENTS = {"STMTRS": "bank", "CCSTMTRS": "credit card"}
 _AGGREGATES = frozenset(
@@ -88,37 +83,37 @@ class Reader:
         while found := _TOKEN.search(buffer, position, limit):
             closing, name, empty, section = found.group(1, 2, 3, 4)
             if name is None:  # CDATA outside a leaf, comment, processing instruction
-                position = self.skip(buffer, found, section, limit, final)
-                if position < 0:
-                    limit = found.start()  # carry the unfinished section to the next chunk
-                    break
-                continue
-            name = name.upper()
-            if name == "STMTTRN" and not closing and not empty:
+                end = self.skip(buffer, found, section, limit, final)
+            elif (name := name.upper()) == "STMTTRN" and not closing and not empty:
                 end = self.transaction(buffer, found, limit, final)
-                if end < 0:
-                    limit = found.start()  # carry the unfinished STMTTRN to the next chunk
-                    break
-                position = end
-                continue
-            position = found.end()
-            if closing:
-                self.close(name, buffer, found.start())
-            elif name in _AGGREGATES and not empty:
-                self.open(name, self.line_at(buffer, found.start()))
-            elif not empty:
-                self.leaf(name, _leaf_text(buffer, position, limit), buffer, found.start())
+            else:
+                end = found.end()
+                self.tag(name, bool(closing), bool(empty), buffer, found, limit)
+            if end < 0:
+                limit = found.start()  # carry the unfinished part to the next chunk
+                break
+            position = end
         self.line_at(buffer, limit)
         self.mark = 0
         return limit
+
+    def tag(
+        self, name: str, closing: bool, empty: bool, buffer: str, found: re.Match[str], limit: int
+    ) -> None:
+        if closing:
+            self.close(name, buffer, found.start())
+        elif name in _AGGREGATES and not empty:
+            self.open(name, self.line_at(buffer, found.start()))
+        elif not empty:
+            self.leaf(name, _leaf_text(buffer, found.end(), limit), buffer, found.start())
 
     def skip(self, buffer: str, found: re.Match[str], section: str, limit: int, final: bool) -> int:
         """The end of a CDATA section or comment (-1: not in this chunk), else of `found`."""
         if not section:
             return found.end()
-        end = buffer.find(_SECTION_ENDS[section], found.end(), limit)
+        end = buffer.find(SECTION_ENDS[section], found.end(), limit)
         if end >= 0:
-            return end + len(_SECTION_ENDS[section])
+            return end + len(SECTION_ENDS[section])
         if final:
             line = self.line_at(buffer, found.start())
             raise ParseError(f"this <{section} is never closed; the file looks truncated", line)
@@ -155,7 +150,7 @@ class Reader:
         statement = self.statement
         if statement is None:
             return  # a STMTTRN of an investment statement (INVBANKTRAN)
-        fields = _fields(body, self.lower_tags)
+        fields = fields_of(body, self.lower_tags)
         if statement.currency and statement.account:
             self.ready.append(build(fields, statement.currency, statement.account, line, body))
         else:
@@ -255,63 +250,3 @@ def _leaf_text(buffer: str, position: int, limit: int) -> str:
         if close >= 0:
             return buffer[position:end] + buffer[end + 9 : close]
     return buffer[position:end]
-
-
-def _fields(body: str, lower_tags: bool) -> dict[str, str]:
-    """A STMTTRN body's first value per element name (`CURRENCY/CURSYM` for its currency)."""
-    if "<!" in body:
-        body = _literal_sections(body)
-    if lower_tags or "CURRENCY" in body:
-        return _scoped_fields(body)
-    # The common case: upper-case tags (as the spec writes them), no currency aggregate.
-    # Reversed, so that the first value of a repeated name is the one kept.
-    return dict(_LEAF.findall(body)[::-1])
-
-
-def _scoped_fields(body: str) -> dict[str, str]:
-    # Tag names in any case. CURRENCY and ORIGCURRENCY both hold a CURSYM: keep them apart.
-    # Only CURRENCY changes the transaction's currency (ORIGCURRENCY says the amount was
-    # converted *into* CURDEF).
-    fields: dict[str, str] = {}
-    scope = ""
-    for closing, raw_name, empty, value in _FIELD.findall(body):
-        name = raw_name.upper()
-        if name in ("CURRENCY", "ORIGCURRENCY"):
-            scope = "" if closing or empty else name
-            if not closing and text(value):  # a leaf <CURRENCY>EUR, seen in the wild
-                fields.setdefault(f"{name}/CURSYM", value)
-            continue
-        if closing:
-            continue
-        key = f"{scope}/{name}" if scope and name == "CURSYM" else name
-        fields.setdefault(key, "" if empty else value)
-    return fields
-
-
-def _literal_sections(body: str) -> str:
-    """The body with CDATA sections turned into escaped text and comments dropped."""
-    parts: list[str] = []
-    unclosed: set[str] = set()  # once an end is missing, later openers need not search again
-    position = 0
-    while (start := body.find("<!", position)) >= 0:
-        parts.append(body[position:start])
-        opener = next((key for key in _SECTION_ENDS if body.startswith(key, start + 1)), "")
-        end = -1
-        if opener and opener not in unclosed:
-            end = body.find(_SECTION_ENDS[opener], start)
-            if end < 0:
-                unclosed.add(opener)
-        if end < 0:  # a "<!" that opens nothing, or an unclosed section: keep it as text
-            parts.append("&lt;!")
-            position = start + 2
-            continue
-        if opener == "![CDATA[":
-            parts.append(_escape(body[start + 9 : end]))
-        position = end + len(_SECTION_ENDS[opener])
-    parts.append(body[position:])
-    return "".join(parts)
-
-
-def _escape(value: str) -> str:
-    # CDATA is literal text; escape it so that the later entity decoding gives it back as is.
-    return value.replace("&", "&amp;").replace("<", "&lt;")

@@ -40,6 +40,7 @@ _DATE = re.compile(
     r"\s*(?:\[\s*(?P<offset>[+-]?\d{1,2}(?:\.\d{1,2})?)\s*(?::[^\]]*)?\])?"
 )
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_TEXTS = ("NAME", "MEMO", "REFNUM", "FITID", "TRNTYPE")
 
 
 def text(raw: str | None) -> str:
@@ -138,13 +139,10 @@ def build(fields: dict[str, str], currency: str, account: str, line: int, body: 
         # Only a failing transaction pays for finding the line of its field.
         raise ParseError(error.reason, line=field_line(body, current, line)) from None
     if "&" in body:
-        name, memo = text(fields.get("NAME")), text(fields.get("MEMO"))
-        reference, bank_id = text(fields.get("REFNUM")), text(fields.get("FITID"))
-        code = text(fields.get("TRNTYPE"))
+        texts = [text(fields.get(name)) for name in _TEXTS]
     else:  # the common case, without the cost of a call per field
-        name, memo = fields.get("NAME", "").strip(), fields.get("MEMO", "").strip()
-        reference, bank_id = fields.get("REFNUM", "").strip(), fields.get("FITID", "").strip()
-        code = fields.get("TRNTYPE", "").strip()
+        texts = [fields.get(name, "").strip() for name in _TEXTS]
+    name, memo, reference, bank_id, code = texts
     return Transaction(
         booking_date=posted,
         amount=amount,
