@@ -34,7 +34,6 @@ MAX_RUN = 4 << 20
 _TOKEN = re.compile(
     r"<(?:(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>|(!\[CDATA\[|!--)|\?[^<>]*(?:\?>|(?=<))|![^<>]*>)"
 )
-_RUN = re.compile(r"<STMTTRN>(.*?)</STMTTRN>\s*", re.DOTALL)
 _TRANSACTION_EDGE = re.compile(r"<(/?)STMTTRN[ \t\r\n]*>", re.IGNORECASE)
 _LOWER_TAG = re.compile(r"</?[a-z]")
 _STATEMENTS = {"STMTRS": "bank", "CCSTMTRS": "credit card"}
@@ -123,16 +122,21 @@ class Reader:
         """Read the STMTTRN at `start` and those right after it; return where reading stops, or
         -1 when the STMTTRN is not complete in this chunk."""
         position = start.start()
-        # Fast path: a run of upper-case <STMTTRN>...</STMTTRN> with only whitespace between.
-        while run := _RUN.match(buffer, position, limit):
-            body = run[1]
+        # Fast path: a run of upper-case <STMTTRN>...</STMTTRN>, found with str.find.
+        while buffer.startswith("<STMTTRN>", position):
+            close = buffer.find("</STMTTRN>", position + 9, limit)
+            if close < 0:
+                break
+            body = buffer[position + 9 : close]
             line = self.line_at(buffer, position)
             if "<STMTTRN>" in body:
                 raise ParseError("this STMTTRN has no </STMTTRN> before the next <STMTTRN>", line)
             self.emit(body, line)
-            position = run.end()
-            if not buffer.startswith("<STMTTRN>", position):
+            position = close + 10
+            following = buffer.find("<", position, limit)
+            if following < 0 or not buffer.startswith("<STMTTRN>", following):
                 return position
+            position = following  # the text between two STMTTRNs is ignored, as elsewhere
         if position > start.start():
             return position  # the next STMTTRN is not complete: let `feed` find it again
         line = self.line_at(buffer, position)

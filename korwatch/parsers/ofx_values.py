@@ -40,7 +40,6 @@ _DATE = re.compile(
     r"\s*(?:\[\s*(?P<offset>[+-]?\d{1,2}(?:\.\d{1,2})?)\s*(?::[^\]]*)?\])?"
 )
 _CURRENCY = re.compile(r"[A-Z]{3}")
-_TEXTS = ("NAME", "MEMO", "REFNUM", "FITID", "TRNTYPE")
 
 
 def text(raw: str | None) -> str:
@@ -54,7 +53,7 @@ def text(raw: str | None) -> str:
 
 def parse_amount(raw: str | None) -> Decimal:
     """TRNAMT as a signed Decimal with two places (ParseError without a line: see `build`)."""
-    value = text(raw)
+    value = raw.strip() if raw and "&" not in raw else text(raw)
     if value in ("null", "-null"):
         return ZERO
     if not _AMOUNT.fullmatch(value):
@@ -138,11 +137,7 @@ def build(fields: dict[str, str], currency: str, account: str, line: int, body: 
     except ParseError as error:
         # Only a failing transaction pays for finding the line of its field.
         raise ParseError(error.reason, line=field_line(body, current, line)) from None
-    if "&" in body:
-        texts = [text(fields.get(name)) for name in _TEXTS]
-    else:  # the common case, without the cost of a call per field
-        texts = [fields.get(name, "").strip() for name in _TEXTS]
-    name, memo, reference, bank_id, code = texts
+    name, memo, reference, bank_id, code = _texts(fields, "&" in body)
     return Transaction(
         booking_date=posted,
         amount=amount,
@@ -155,4 +150,24 @@ def build(fields: dict[str, str], currency: str, account: str, line: int, body: 
         value_date=value_date,
         code=code,
         line=line,
+    )
+
+
+def _texts(fields: dict[str, str], entities: bool) -> tuple[str, str, str, str, str]:
+    """NAME, MEMO, REFNUM, FITID and TRNTYPE; without entities, without a call per field."""
+    get = fields.get
+    if entities:
+        return (
+            text(get("NAME")),
+            text(get("MEMO")),
+            text(get("REFNUM")),
+            text(get("FITID")),
+            text(get("TRNTYPE")),
+        )
+    return (
+        get("NAME", "").strip(),
+        get("MEMO", "").strip(),
+        get("REFNUM", "").strip(),
+        get("FITID", "").strip(),
+        get("TRNTYPE", "").strip(),
     )
