@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from korwatch.models import money
+from korwatch.reporting.series import chart_facts
 from korwatch.rules import Classified
 from korwatch.thresholds import CROSSED, Passage, YearState
 
@@ -57,6 +58,7 @@ def payload(business: BusinessFacts, state: YearState, passage: Passage, now: da
         "after": money(passage.after_cents),
         "item": item_facts(passage.item),
         "detected_at": now.isoformat(timespec="seconds"),
+        **chart_facts(state),  # the series behind the email's chart, frozen with the event
     }
     return json.dumps(facts, ensure_ascii=False, sort_keys=True)
 

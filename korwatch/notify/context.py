@@ -2,31 +2,74 @@
 
 The payload is a snapshot taken when the event was recorded; everything here is computed from it,
 so a retry next week renders the same email. The crossing to-do list follows kor-rules.md R3
-(deregister at once, VAT from the crossing item, returns from its quarter, input VAT, next year).
+(deregister at once, VAT from the crossing item, returns from its quarter, input VAT, next year);
+the start-of-year eligibility list follows R4 (previous-year test, applying 4 weeks ahead).
+
+Payload keys by kind (each kind's templates may rely on these; others are optional and the
+templates test them with `is defined`):
+- warning / crossed: business, year, threshold, turnover, headroom, level_amount, before,
+  after, item{date, amount, invoice, counterparty, description, source}, provisional,
+  detected_at. Optional: `cumulative` + `warn_levels` (the chart; older events lack them),
+  `forecast` (from the rules engine; shown as `forecast.year_end`, `forecast.crossing_date`).
+- eligibility: business, year, previous_year, previous_turnover, threshold, eligible,
+  provisional. Optional: `reason`.
+- source-stale: business, source, since, days. source-failing: business, source, since,
+  failures, error. delivery-failed: business, subject, error, failed_kind.
+- digest: business, year, threshold, turnover, headroom, level, provisional, detected_at.
+  Optional: `cumulative`, `warn_levels`, `forecast`, `new_items`, `crossing`, `sources`.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from korwatch.notify.render import inert
+from korwatch.reporting.series import monthly_rows
 
 GENERAL_VAT = Decimal("0.21")
 CENT = Decimal("0.01")
+APPLY_LEAD_DAYS = 29  # kor-rules.md R4.2: at least 4 weeks; the Belastingdienst says 3 December
 
 
 def alert_context(payload: dict[str, Any]) -> dict[str, Any]:
     facts: dict[str, Any] = inert(payload)
-    threshold = Decimal(facts["threshold"])
-    turnover = Decimal(facts["turnover"])
-    facts["percent"] = _percent(turnover, threshold)
+    if "threshold" in facts and "turnover" in facts:
+        facts["percent"] = _percent(Decimal(facts["turnover"]), Decimal(facts["threshold"]))
     if facts["kind"] == "crossed":
         facts["todo"] = crossing_todo(
             date.fromisoformat(facts["item"]["date"]), Decimal(facts["item"]["amount"])
         )
+    if facts["kind"] == "eligibility":
+        facts["todo"] = eligibility_todo(int(facts["year"]), bool(facts["eligible"]))
+    if "forecast" in facts:
+        facts["forecast"] = _forecast(facts["forecast"])
+    if "cumulative" in facts and "year" in facts:
+        facts["months"] = monthly_rows(
+            int(facts["year"]), facts["cumulative"], shown_through(facts, int(facts["year"]))
+        )
     return facts
+
+
+def shown_through(facts: dict[str, Any], year: int) -> date:
+    """The table runs to the month the event was detected in (or the whole of a past year)."""
+    detected = facts.get("detected_at")
+    if not detected:
+        return date(year, 12, 31)
+    return min(date.fromisoformat(str(detected)[:10]), date(year, 12, 31))
+
+
+def _forecast(value: Any) -> dict[str, Any] | None:
+    """The rules engine's projection reduced to what the emails show: `year_end` (money) and
+    `crossing_date` (ISO date or None). A projection without a year-end figure is dropped."""
+    if not isinstance(value, dict):
+        return None
+    year_end = value.get("year_end") or value.get("projected") or value.get("turnover")
+    if year_end is None:
+        return None
+    crossing = value.get("crossing_date") or value.get("crosses_on")
+    return {"year_end": str(year_end), "crossing_date": crossing}
 
 
 def _percent(turnover: Decimal, threshold: Decimal) -> str:
@@ -48,4 +91,21 @@ def crossing_todo(crossing_date: date, amount: Decimal) -> dict[str, Any]:
         "excluded_year": year + 1,
         "reentry_year": year + 2,
         "apply_by": date(year + 1, 12, 3).isoformat(),
+    }
+
+
+def eligibility_todo(year: int, eligible: bool) -> dict[str, Any]:
+    """What the start of `year` means for the KOR (R3.5, R4.1, R4.2, R4.5).
+
+    Eligible: participation continues by itself; someone not in the KOR can still join from the
+    next quarter by applying 4 weeks before it starts. Not eligible: the earliest start is
+    1 January of the next year, applied for by 3 December of this year.
+    """
+    next_quarter = date(year, 4, 1)
+    return {
+        "next_quarter": next_quarter.isoformat(),
+        "next_quarter_apply_by": (next_quarter - timedelta(days=APPLY_LEAD_DAYS)).isoformat(),
+        "earliest_reentry": date(year + 1, 1, 1).isoformat(),
+        "apply_by": date(year, 12, 3).isoformat(),
+        "next_year": year + 1,
     }

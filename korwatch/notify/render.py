@@ -75,6 +75,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters["eur"] = format_amount
     env.filters["datum"] = format_date
     env.filters["pct"] = format_percent
+    env.filters["maand"] = format_month
     return env
 
 
@@ -126,6 +127,13 @@ def format_date(value: str | date, language: str = "nl") -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
+def format_month(value: str, language: str = "nl") -> str:
+    """'2026-09' as 'september 2026' (nl) or 'September 2026' (en)."""
+    year, month = value.split("-")[:2]
+    months = _MONTHS_NL if language == "nl" else _MONTHS_EN
+    return f"{months[int(month) - 1]} {int(year)}"
+
+
 def build_message(
     rendered: Rendered,
     *,
@@ -133,7 +141,10 @@ def build_message(
     recipients: tuple[str, ...],
     message_id: str,
     when: datetime,
+    images: tuple[tuple[str, bytes], ...] = (),
 ) -> EmailMessage:
+    """multipart/alternative (text, html); with `images` (Content-ID without brackets, PNG
+    bytes) the HTML part becomes multipart/related holding the HTML and the inline images."""
     message = EmailMessage()
     message["Subject"] = rendered.subject
     message["From"] = sender
@@ -143,7 +154,25 @@ def build_message(
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text, charset="utf-8")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    if images:
+        html_part = next(
+            part for part in message.iter_parts() if part.get_content_type() == "text/html"
+        )
+        for content_id, png in images:
+            html_part.add_related(
+                png,
+                maintype="image",
+                subtype="png",
+                cid=f"<{content_id}>",
+                disposition="inline",
+                filename=f"{content_id.partition('@')[0]}.png",
+            )
     return message
+
+
+def content_id(message_id: str, name: str) -> str:
+    """A Content-ID for a part of this message, stable like its Message-ID."""
+    return f"{name}.{message_id.strip('<>')}"
 
 
 def message_id(event_id: int, business: str, year: int, level: str, sender: str) -> str:

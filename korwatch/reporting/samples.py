@@ -1,0 +1,141 @@
+"""Realistic sample payloads for every email kind, for `korwatch preview` and the tests.
+
+The figures follow one plausible year of a small studio: a warning at 76,5 % in June, a crossing
+by invoice 2026-042 on 14 September. They have the same shape as the payloads the alerts,
+health and digest code store (see notify/context.py for the keys of each kind).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+KINDS = (
+    "warning",
+    "crossed",
+    "eligibility",
+    "source-stale",
+    "source-failing",
+    "delivery-failed",
+    "digest",
+    "test",
+)
+
+_CUMULATIVE = [
+    ["2026-02-10", "7500.00"],
+    ["2026-05-12", "13500.00"],
+    ["2026-06-20", "15300.00"],
+    ["2026-08-31", "18300.00"],
+    ["2026-09-14", "21000.00"],
+]
+_CHART = {"cumulative": _CUMULATIVE, "warn_levels": ["15000.00", "18000.00"]}
+_COMMON = {"basis": "bank", "provisional": True, "threshold": "20000.00", "year": 2026}
+
+_SAMPLES: dict[str, dict[str, Any]] = {
+    "warning": {
+        **_COMMON,
+        **_CHART,
+        "cumulative": _CUMULATIVE[:3],
+        "kind": "warning",
+        "level": "warning-15000.00",
+        "level_amount": "15000.00",
+        "turnover": "15300.00",
+        "headroom": "4700.00",
+        "before": "13500.00",
+        "after": "15300.00",
+        "forecast": {"year_end": "27400.00", "crossing_date": "2026-10-05"},
+        "item": {
+            "date": "2026-06-20",
+            "amount": "1800.00",
+            "invoice": "2026-021",
+            "counterparty": "Atelier Zuid",
+            "description": "factuurnr. 2026-021",
+            "source": "ing-2026-06.csv",
+        },
+        "detected_at": "2026-06-22T09:15:00+00:00",
+    },
+    "crossed": {
+        **_COMMON,
+        **_CHART,
+        "kind": "crossed",
+        "level": "crossed",
+        "level_amount": "20000.00",
+        "turnover": "21000.00",
+        "headroom": "-1000.00",
+        "before": "18300.00",
+        "after": "21000.00",
+        "item": {
+            "date": "2026-09-14",
+            "amount": "2700.00",
+            "invoice": "2026-042",
+            "counterparty": "Studio Oost",
+            "description": "Factuur 2026-042",
+            "source": "ing-2026-09.csv",
+        },
+        "detected_at": "2026-09-15T07:00:00+00:00",
+    },
+    "eligibility": {
+        **_COMMON,
+        "kind": "eligibility",
+        "year": 2027,
+        "previous_year": 2026,
+        "previous_turnover": "21000.00",
+        "eligible": False,
+        "detected_at": "2027-01-02T07:00:00+00:00",
+    },
+    "source-stale": {
+        "kind": "source-stale",
+        "source": "directory /srv/exports/fotostudio",
+        "since": "2026-10-01",
+        "days": 36,
+        "detected_at": "2026-11-06T07:00:00+00:00",
+    },
+    "source-failing": {
+        "kind": "source-failing",
+        "source": "moneybird",
+        "since": "2026-11-20",
+        "failures": 4,
+        "error": "HTTP 401 from moneybird.com: the API token was refused; renew it",
+        "detected_at": "2026-11-21T07:00:00+00:00",
+    },
+    "delivery-failed": {
+        "kind": "delivery-failed",
+        "subject": "KOR-grens 2026 overschreden door factuur 2026-042: meld je direct af",
+        "error": "550 5.1.1 mailbox unavailable",
+        "failed_kind": "crossed",
+        "detected_at": "2026-09-15T07:05:00+00:00",
+    },
+    "digest": {
+        **_COMMON,
+        **_CHART,
+        "kind": "digest",
+        "level": "crossed",
+        "turnover": "21500.00",
+        "headroom": "-1500.00",
+        "crossing": {
+            "date": "2026-09-14",
+            "amount": "2700.00",
+            "after": "21000.00",
+            "invoice": "2026-042",
+            "counterparty": "Studio Oost",
+        },
+        "new_items": [
+            {
+                "date": "2026-09-20",
+                "amount": "500.00",
+                "counterparty": "Klant X",
+                "invoice": "2026-043",
+            }
+        ],
+        "detected_at": "2026-09-21T07:00:00+00:00",
+    },
+    "test": {"kind": "test"},
+}
+_SAMPLES["digest"]["cumulative"] = [*_CUMULATIVE, ["2026-09-20", "21500.00"]]
+
+
+def sample_payload(kind: str, business_id: str, business_name: str) -> dict[str, Any]:
+    """A fresh copy of the sample for `kind`, made out to this business."""
+    payload = copy.deepcopy(_SAMPLES[kind])
+    payload["business"] = {"id": business_id, "name": business_name}
+    return payload
