@@ -154,7 +154,7 @@ class ProfileParser:
                 yield from self._records(handle)
         except csv.Error as error:
             raise ParseError(f"the CSV quoting is broken: {error}") from None
-        except UnicodeDecodeError as error:  # pragma: no cover - choose_encoding checked it
+        except UnicodeDecodeError as error:  # the fallback codec (cp1252) leaves bytes undefined
             raise ParseError(f"the file is not valid {encoding}: {error.reason}") from None
 
     def _records(self, handle: Iterator[str]) -> Iterator[Transaction]:

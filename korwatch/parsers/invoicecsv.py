@@ -145,6 +145,9 @@ class InvoiceCsvParser:
                 yield from self._invoices(handle)
             except csv.Error as error:
                 raise ParseError(f"the CSV quoting is broken: {error}") from None
+            except UnicodeDecodeError as error:
+                # Neither UTF-8 nor the fallback: cp1252 leaves five bytes undefined.
+                raise ParseError(f"the file is not valid {encoding}: {error.reason}") from None
 
     def _invoices(self, handle: Iterator[str]) -> Iterator[Invoice]:
         layout = None
