@@ -22,7 +22,7 @@ from pathlib import Path
 from korwatch.errors import ParseError
 from korwatch.models import Record, Sample
 from korwatch.parsers.base import Mismatch, Parser
-from korwatch.parsers.camt_entry import Account, is_booked, read_account, to_transaction
+from korwatch.parsers.camt_entry import Account, read_account, to_transaction
 from korwatch.parsers.safexml import iterparse, local_name, namespace_of, release
 
 _MESSAGES = ("BkToCstmrStmt", "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn")
@@ -71,9 +71,9 @@ def _stream(path: Path) -> Iterator[Record]:
         local = local_name(element.tag)
         if local == "Ntry":
             number += 1
-            namespace = namespace_of(element)
-            if is_booked(element, namespace):
-                yield to_transaction(element, namespace, account, number)
+            record = to_transaction(element, account, number)
+            if record is not None:
+                yield record
             release(element)
         elif local == "Acct":
             parent = element.getparent()

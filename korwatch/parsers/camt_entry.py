@@ -13,10 +13,17 @@ Decisions (see also formats.md section 2):
   counterparty names, remittance texts and references are joined ("; " / " "); the IBAN is
   kept only when all details share one.
 * Counterparty: money in takes `Dbtr`/`DbtrAcct`, money out `Cdtr`/`CdtrAcct`; a reversal
-  takes the original transaction's other side first. `Nm` or (v08+) `Pty/Nm`.
-* Description: the `RmtInf/Ustrd` texts; without them `AddtlTxInf`, then `AddtlNtryInf`. When
+  takes the original transaction's other side first. `Nm` or (v08+) `Pty/Nm`. A normal entry
+  never falls back to the other side: that is the account owner.
+* Description: the `RmtInf/Ustrd` texts; without them `AddtlTxInf`, then `AddtlNtryInf`.
+  reference: `RmtInf/Strd/CdtrRefInf/Ref`. bank_id: `Ntry/AcctSvcrRef`, else `NtryRef`, else
+  the single detail's `Refs/AcctSvcrRef`, else "" ("NOTPROVIDED" and the like count as none).
+  When
   `AddtlNtryInf` is an ABN AMRO `/TRTP/.../NAME/.../REMI/...` string, its NAME (the full name;
   the party `Nm` may be cut) and REMI are used.
+* Dates: `BookgDt/Dt`, `BookgDt/DtTm` or a datetime inside `Dt`; timezone-aware times are
+  converted to Europe/Amsterdam. BookgDt is optional in the schema: without it the value date,
+  then the statement's (or message's) creation date stands in (genkgo's camt054 UETR sample).
 * Currency: `Amt/@Ccy`. "XXX" (ISO 4217 'no currency', seen in ofxstatement's gcamp6 sample)
   is replaced by the account's `Ccy` when the statement gives one, else kept as "XXX" - the
   currency is never guessed from the IBAN's country.
@@ -29,9 +36,9 @@ from datetime import date
 
 from korwatch.errors import ParseError
 from korwatch.models import Transaction
-from korwatch.parsers.camt_details import Details
-from korwatch.parsers.camt_values import parse_amount, parse_date, provided
-from korwatch.parsers.safexml import Element, line_of, path, text_at
+from korwatch.parsers.camt_details import Detail, Entry, read_entry
+from korwatch.parsers.camt_values import parse_amount, parse_date, provided, split_trtp
+from korwatch.parsers.safexml import Element, line_of, text_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +48,6 @@ class Account:
     number: str = ""
     currency: str = ""
     created: str = ""  # the statement's (else the message's) CreDtTm, as written
-
-
-def is_booked(entry: Element, namespace: str) -> bool:
-    status = text_at(entry, namespace, "Sts") or text_at(entry, namespace, "Sts/Cd")
-    status = status or text_at(entry, namespace, "Sts/Prtry")
-    return status.upper() in ("", "BOOK")
 
 
 def read_account(account: Element, statement: Element, namespace: str) -> Account:
@@ -62,54 +63,50 @@ def read_account(account: Element, statement: Element, namespace: str) -> Accoun
     return Account(number=number, currency=text_at(account, namespace, "Ccy"), created=created)
 
 
-def to_transaction(entry: Element, namespace: str, account: Account, number: int) -> Transaction:
-    """The booked entry `entry` (the `number`th in the document) as a Transaction."""
-    line = line_of(entry)
-    amount_element = entry.find(path(namespace, "Amt"))
-    if amount_element is None:
+def to_transaction(element: Element, account: Account, number: int) -> Transaction | None:
+    """The `number`th entry of the document as a Transaction; None when it is not booked."""
+    entry = read_entry(element)
+    if entry.status and entry.status.upper() != "BOOK":
+        return None
+        return None
+    line = line_of(element)
+    if entry.amount_element is None:
         raise ParseError("a booked entry has no amount (Ntry/Amt)", line=line)
-    amount = parse_amount(amount_element.text, line_of(amount_element))
-    direction = text_at(entry, namespace, "CdtDbtInd").upper()
+    amount = parse_amount(entry.amount, line_of(entry.amount_element))
+    direction = entry.direction.strip().upper()
     if direction not in ("CRDT", "DBIT"):
-        raise ParseError(f"the entry's CdtDbtInd is {direction!r}, not CRDT or DBIT", line=line)
-    reversal = text_at(entry, namespace, "RvslInd").lower() in ("true", "1")
-    details = Details.collect(entry, namespace, incoming=direction == "CRDT", reversal=reversal)
+        raise ParseError(f"the entry's CdtDbtInd is {direction!r}, not CRDT or DBIT", line)
+    incoming = direction == "CRDT"
+    reversal = entry.reversal.lower() in ("true", "1")
+    name, iban, unstructured, additional, reference = _fold(entry.details, incoming, reversal)
+    info = " ".join(entry.info) if entry.info else ""
+    fields = split_trtp(info) if info else {}
     return Transaction(
-        booking_date=_booking_date(entry, namespace, account, line),
-        amount=amount if direction == "CRDT" else -amount,
-        currency=_currency(amount_element, account, line),
+        booking_date=_booking_date(entry, account, line),
+        amount=amount if incoming else -amount,
+        currency=_currency(entry.currency, account, line),
         account=account.number,
-        counterparty_name=details.name,
-        counterparty_iban=details.iban,
-        description=details.description,
-        reference=details.reference,
-        bank_id=_bank_id(entry, namespace, details),
-        value_date=_value_date(entry, namespace),
+        counterparty_name=fields.get("NAME") or name,
+        counterparty_iban=iban or fields.get("IBAN", ""),
+        description=unstructured or fields.get("REMI") or additional or info,
+        reference=reference or fields.get("KENMERK") or provided(fields.get("EREF")),
+        bank_id=provided(entry.bank_ref) or provided(entry.entry_ref) or _detail_id(entry),
+        value_date=parse_date(entry.valued, line) if entry.valued else None,
         reversal=reversal,
-        code=_code(entry, namespace),
+        code="/".join(entry.code or _first_detail_code(entry)),
         line=number,
     )
 
 
-def _booking_date(entry: Element, namespace: str, account: Account, line: int | None) -> date:
-    text = text_at(entry, namespace, "BookgDt/Dt") or text_at(entry, namespace, "BookgDt/DtTm")
-    # BookgDt is optional in the schema. Without it the value date is the best date; without
-    # that too (genkgo's camt054.v8-with-UETR), the booked entry existed when the statement
-    # or notification was created, so its creation date stands in.
-    text = text or text_at(entry, namespace, "ValDt/Dt") or text_at(entry, namespace, "ValDt/DtTm")
-    text = text or account.created
+def _booking_date(entry: Entry, account: Account, line: int | None) -> date:
+    text = entry.booked or entry.valued or account.created
     if not text:
         raise ParseError("a booked entry has no booking date (Ntry/BookgDt)", line=line)
     return parse_date(text, line)
 
 
-def _value_date(entry: Element, namespace: str) -> date | None:
-    text = text_at(entry, namespace, "ValDt/Dt") or text_at(entry, namespace, "ValDt/DtTm")
-    return parse_date(text, line_of(entry)) if text else None
-
-
-def _currency(amount: Element, account: Account, line: int | None) -> str:
-    currency = (amount.get("Ccy") or "").strip().upper()
+def _currency(currency: str, account: Account, line: int | None) -> str:
+    currency = currency.strip().upper()
     if currency in ("", "XXX") and account.currency:
         currency = account.currency.upper()
     if len(currency) != 3 or not currency.isalpha():
@@ -117,25 +114,57 @@ def _currency(amount: Element, account: Account, line: int | None) -> str:
     return currency
 
 
-def _bank_id(entry: Element, namespace: str, details: Details) -> str:
+def _roles(incoming: bool, reversal: bool) -> tuple[str, ...]:
+    if reversal:
+        return ("Cdtr", "Dbtr") if incoming else ("Dbtr", "Cdtr")
+    return ("Dbtr",) if incoming else ("Cdtr",)
+
+
+def _fold(details: list[Detail], incoming: bool, reversal: bool) -> tuple[str, str, str, str, str]:
+    """(name, account, Ustrd text, AddtlTxInf text, reference) over all details: distinct
+    values joined; the account only when all details share it."""
+    roles = _roles(incoming, reversal)
+    if len(details) == 1:  # the common case, kept cheap
+        detail = details[0]
+        name, iban = _party(detail, roles)
+        return (
+            name,
+            iban,
+            " ".join(_distinct(detail.unstructured)),
+            " ".join(_distinct(detail.info)),
+            " ".join(_distinct([provided(ref) for ref in detail.references])),
+        )
+    parties = [_party(detail, roles) for detail in details]
+    accounts = _distinct([iban for _, iban in parties])
+    texts = [" ".join(_distinct(detail.unstructured)) for detail in details]
     return (
-        provided(text_at(entry, namespace, "AcctSvcrRef"))
-        or provided(text_at(entry, namespace, "NtryRef"))
-        or details.bank_id
+        "; ".join(_distinct([name for name, _ in parties])),
+        accounts[0] if len(accounts) == 1 else "",
+        " ".join(_distinct(texts)),
+        " ".join(_distinct([text for detail in details for text in detail.info])),
+        " ".join(_distinct([provided(ref) for d in details for ref in d.references])),
     )
 
 
-def _code(entry: Element, namespace: str) -> str:
-    """Domain/family/sub-family, else the proprietary code; the first detail's when the entry
-    has none (German banks put it there, e.g. ofxstatement's camt052 sample)."""
-    for where in ("BkTxCd", "NtryDtls/TxDtls/BkTxCd"):
-        domain = [
-            text_at(entry, namespace, f"{where}/Domn/Cd"),
-            text_at(entry, namespace, f"{where}/Domn/Fmly/Cd"),
-            text_at(entry, namespace, f"{where}/Domn/Fmly/SubFmlyCd"),
-        ]
-        code = "/".join(part for part in domain if part)
-        code = code or text_at(entry, namespace, f"{where}/Prtry/Cd")
-        if code:
-            return code
-    return ""
+def _party(detail: Detail, roles: tuple[str, ...]) -> tuple[str, str]:
+    for role in roles:
+        name = detail.names.get(role, "")
+        iban = detail.accounts.get(role, "")
+        if name or iban:
+            return name, iban
+    return "", ""
+
+
+def _detail_id(entry: Entry) -> str:
+    return provided(entry.details[0].bank_id) if len(entry.details) == 1 else ""
+
+
+def _first_detail_code(entry: Entry) -> list[str]:
+    # German banks put the code on the detail only (ofxstatement's camt052 sample).
+    return entry.details[0].code if entry.details else []
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if len(values) == 1:
+        return values if values[0] else []
+    return [value for value in dict.fromkeys(values) if value]

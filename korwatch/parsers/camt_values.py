@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from korwatch.errors import ParseError
@@ -51,9 +52,18 @@ def parse_amount(text: str | None, line: int | None) -> Decimal:
 def parse_date(text: str | None, line: int | None) -> date:
     """A date from `YYYY-MM-DD` or an ISO datetime; aware datetimes become Amsterdam dates."""
     raw = (text or "").strip()
+    try:
+        return _parse_date(raw)
+    except ValueError as error:
+        raise ParseError(str(error), line=line) from error
+
+
+@lru_cache(maxsize=1024)
+def _parse_date(raw: str) -> date:
+    # Cached: a statement repeats a few hundred distinct dates over many entries.
     found = _DATE_TIME.fullmatch(raw)
     if not found:
-        raise ParseError(f"the date {raw!r} is not an ISO date", line=line)
+        raise ValueError(f"the date {raw!r} is not an ISO date")
     try:
         day = date.fromisoformat(found["date"])
         if found["hour"] is None or found["zone"] is None:
@@ -68,7 +78,7 @@ def parse_date(text: str | None, line: int | None) -> date:
             tzinfo=_zone(found["zone"]),
         )
     except ValueError as error:
-        raise ParseError(f"the date {raw!r} does not exist", line=line) from error
+        raise ValueError(f"the date {raw!r} does not exist") from error
     return moment.astimezone(AMSTERDAM).date()
 
 
