@@ -79,9 +79,7 @@ def test_an_external_http_entity_is_refused_and_never_fetched(tmp_path: Path) ->
         # Even past the prolog check, the parser options must not fetch or expand.
         from lxml import etree
 
-        parser = etree.iterparse(
-            str(path), resolve_entities=False, no_network=True, load_dtd=False
-        )
+        parser = etree.iterparse(str(path), resolve_entities=False, no_network=True, load_dtd=False)
         texts = [element.text for _, element in parser if element.tag == "Amt"]
         assert "FETCHED" not in "".join(text or "" for text in texts)
     finally:
