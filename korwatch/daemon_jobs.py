@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from korwatch import clock, health, ledger
 from korwatch.config import Config
@@ -22,7 +23,6 @@ from korwatch.notify.outbox import DeliveryReport, deliver_due
 from korwatch.scan import ScanReport, local_today, open_ledger, scan, scan_lock
 from korwatch.sources import SourceContext
 from korwatch.sources.directory import DirectorySource
-from korwatch.sources.http import safe_url
 from korwatch.status import business_status
 
 log = logging.getLogger("korwatch.daemon")
@@ -104,37 +104,43 @@ def heartbeat(config: Config, report: ScanReport) -> None:
     try:
         requests.get(url, timeout=10).raise_for_status()
     except requests.RequestException as error:
-        log.warning("heartbeat %s failed (%s)", safe_url(url), type(error).__name__)
+        # Only the host: a heartbeat URL's path is its secret (healthchecks.io's uuid).
+        host = urlsplit(url).hostname or "?"
+        log.warning("heartbeat to %s failed (%s)", host, type(error).__name__)
 
 
 class InboxWatcher:
-    """Starts a scan of a business as soon as a settled file lands in one of its folders."""
+    """Starts a scan of a business as soon as a settled file lands in one of its folders.
+
+    It compares the folders' ready files (name, mtime, size) with what they were at the last
+    scan it started; the first look scans whatever is there. A skipped scan (another scan held
+    the lock) is tried again at the next look.
+    """
 
     def __init__(self) -> None:
         self.seen: dict[str, object] = {}
 
-    def changed(self, config: Config, now: datetime) -> set[str]:
-        found: set[str] = set()
+    def look(self, config: Config, now: datetime) -> dict[str, object]:
+        """The businesses whose folders changed, with the folders' new signatures."""
+        found: dict[str, object] = {}
         for business in config.businesses:
             folders = [s for s in business.sources if isinstance(s, DirectorySource)]
-            if not folders:
-                continue
             context = SourceContext(business.id, Path(), now)  # a folder needs no state
             signature = [_signature(source, context) for source in folders]
-            if business.id in self.seen and self.seen[business.id] != signature:
-                found.add(business.id)
-            self.seen[business.id] = signature
+            if signature != self.seen.get(business.id, [[] for _ in folders]):
+                found[business.id] = signature
         return found
 
     def run(self, config: Config, stop: Stop) -> None:
         try:
-            changed = self.changed(config, clock.now())
+            changed = self.look(config, clock.now())
         except Exception:
             log.exception("watching the inboxes failed")
             return
         if changed:
             log.info("new files for %s; scanning now", ", ".join(sorted(changed)))
-            scan_job(config, stop, changed)
+            if scan_job(config, stop, set(changed)) is not None:
+                self.seen.update(changed)
 
 
 def _signature(source: DirectorySource, context: SourceContext) -> object:

@@ -8,6 +8,7 @@ several levels sends one email. A failed attempt waits 1 min, 5 min, 30 min, 2 h
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,10 +17,11 @@ from email.message import EmailMessage
 
 from korwatch.config import BusinessConfig, Config
 from korwatch.errors import ConfigError, DeliveryError
+from korwatch.health import record_delivery_failure
 from korwatch.ledger import transaction
-from korwatch.notify.context import alert_context
+from korwatch.notify.compose import email_for
 from korwatch.notify.files import write_eml
-from korwatch.notify.render import build_message, environment, message_id, render
+from korwatch.notify.render import environment, message_id
 from korwatch.notify.smtp import send_smtp
 
 BACKOFF = (
@@ -30,6 +32,7 @@ BACKOFF = (
     timedelta(hours=6),
 )
 LEVEL_ORDER = ("warning", "crossed")
+log = logging.getLogger("korwatch.outbox")
 
 Sender = Callable[[EmailMessage], None]
 
@@ -55,14 +58,15 @@ def sender_for(config: Config) -> Sender:
     return lambda message: send_smtp(message, email)
 
 
-def backoff(attempts: int) -> timedelta:
-    return BACKOFF[min(attempts, len(BACKOFF)) - 1]
+def backoff(attempts: int, delays: tuple[timedelta, ...] = BACKOFF) -> timedelta:
+    return delays[min(attempts, len(delays)) - 1]
 
 
 def supersede(connection: sqlite3.Connection) -> None:
     """Mark pending events superseded where a higher level of the same year is pending too."""
     connection.execute(
-        "UPDATE alert_events SET status = 'superseded' WHERE status = 'pending' AND EXISTS ("
+        "UPDATE alert_events SET status = 'superseded' WHERE status = 'pending'"
+        " AND alert_events.kind IN ('warning', 'crossed') AND EXISTS ("
         " SELECT 1 FROM alert_events AS higher WHERE higher.business = alert_events.business"
         " AND higher.year = alert_events.year AND higher.status IN ('pending', 'sent')"
         " AND higher.id > alert_events.id AND (higher.kind = 'crossed' OR"
@@ -93,14 +97,18 @@ def deliver_due(
         business = _business(config, business_id)
         if business is None:
             continue  # a business removed from the config: keep its events, send nothing
-        message = build_message(
-            render(env, kind, business.language, alert_context(json.loads(payload))),
+        facts = json.loads(payload)
+        message = email_for(
+            env,
+            business.language,
+            {**facts, "kind": kind},
             sender=config.email.sender,
             recipients=business.recipients,
             message_id=message_id(event_id, business_id, year, level, config.email.sender),
             when=now,
         )
-        _attempt(connection, event_id, attempts, message, send, now, report)
+        event = {"id": event_id, "kind": kind, "business": facts["business"], "year": year}
+        _attempt(connection, event, attempts, message, send, now, report, config)
     return report
 
 
@@ -110,27 +118,34 @@ def _business(config: Config, business_id: str) -> BusinessConfig | None:
 
 def _attempt(
     connection: sqlite3.Connection,
-    event_id: int,
+    event: dict[str, object],
     attempts: int,
     message: EmailMessage,
     send: Sender,
     now: datetime,
     report: DeliveryReport,
+    config: Config,
 ) -> None:
     stamp = now.isoformat(timespec="seconds")
+    event_id = event["id"]
     try:
         send(message)
     except DeliveryError as error:
-        retry = (now + backoff(attempts + 1)).isoformat(timespec="seconds")
+        retry = (now + backoff(attempts + 1, config.schedule.retry)).isoformat(timespec="seconds")
         with transaction(connection):
             connection.execute(
                 "UPDATE alert_events SET attempts = attempts + 1, last_error = ?, "
                 "next_attempt_at = ? WHERE id = ?",
                 (str(error), retry, event_id),
             )
+            if error.permanent:
+                # Still retried (the user may fix the login or address); reported once, loudly.
+                event["subject"] = str(message["Subject"])
+                record_delivery_failure(connection, event, str(error), now)
         line = f"{message['Subject']}: {error} (next try {retry})"
         report.failed.append(line)
         if error.permanent:
+            log.error("delivery failed permanently: %s", line)
             report.permanent.append(line)
         return
     with transaction(connection):
