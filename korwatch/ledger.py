@@ -9,7 +9,7 @@ the document or as after it, never in between.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -91,6 +91,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+PROGRESS_EVERY = 2000  # records between progress reports on long imports (cheap enough)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -190,8 +191,12 @@ def insert_records(
     document: str,
     keyed: Iterable[tuple[str, Record]],
     years: set[int],
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
-    """Insert records not already present; return (new, duplicates). Fills `years` touched."""
+    """Insert records not already present; return (new, duplicates). Fills `years` touched.
+
+    `progress`, if given, hears the number of records read every PROGRESS_EVERY records.
+    """
     seen = 0
 
     def rows() -> Iterator[tuple[object, ...]]:
@@ -200,6 +205,8 @@ def insert_records(
             seen += 1
             row = _row(business, document, key, record)
             years.add(row[5])  # type: ignore[arg-type]
+            if progress is not None and not seen % PROGRESS_EVERY:
+                progress(seen)
             yield row
 
     before = connection.total_changes

@@ -8,6 +8,7 @@ on; it is not tried again until its content (sha256) changes. Nothing here print
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import sqlite3
@@ -131,6 +132,7 @@ def import_document(
     now: datetime,
     *,
     retry_failed: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> DocumentResult:
     """Import one document in one transaction; failures are recorded, never raised.
 
@@ -148,7 +150,7 @@ def import_document(
         result.status = "known" if status == "imported" else "known-failed"
         return result
     try:
-        _store(connection, config, business, document, digest, now, result)
+        _store(connection, config, business, document, digest, now, result, progress)
     except ParseError as error:
         result.error = f"{document.name}: {error}"
         with ledger.transaction(connection):
@@ -175,6 +177,7 @@ def _store(
     digest: str,
     now: datetime,
     result: DocumentResult,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     sample = read_sample(document.path)
     parser = detect(sample, document.format, config.csv_profiles)
@@ -182,7 +185,7 @@ def _store(
     years: set[int] = set()
     with ledger.transaction(connection):
         new, duplicates = ledger.insert_records(
-            connection, business.id, digest, keyed(parser.parse(sample)), years
+            connection, business.id, digest, keyed(parser.parse(sample)), years, progress
         )
         # The document row first, so the alert's "source" names this document.
         ledger.record_document(
@@ -276,13 +279,20 @@ def import_paths(
     format_name: str | None,
     now: datetime,
     send: Sender | None = None,
+    progress: Callable[[Path, int], None] | None = None,
 ) -> ScanReport:
-    """`korwatch import FILE...`: the same import as a scan, for files given by hand."""
+    """`korwatch import FILE...`: the same import as a scan, for files given by hand.
+
+    `progress` hears (file, records read so far) now and then during long files.
+    """
     report = ScanReport()
     for path in paths:
         document = DocumentInput(path=path, name=str(path), format=format_name)
+        heard = None if progress is None else functools.partial(progress, path)
         report.documents.append(
-            import_document(connection, config, business, document, now, retry_failed=True)
+            import_document(
+                connection, config, business, document, now, retry_failed=True, progress=heard
+            )
         )
     report.delivery = deliver_due(connection, config, now, send, {business.id})
     return report

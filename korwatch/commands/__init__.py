@@ -8,9 +8,27 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from korwatch.commands import check_config, import_files, run, scan, status, test_email
+from korwatch.commands import (
+    check_config,
+    import_files,
+    preview,
+    report,
+    run,
+    scan,
+    status,
+    test_email,
+)
 from korwatch.commands.common import FAILED, OK, USAGE
 
 __all__ = ["FAILED", "MODULES", "OK", "USAGE"]
 
-MODULES: tuple[ModuleType, ...] = (scan, run, status, import_files, check_config, test_email)
+MODULES: tuple[ModuleType, ...] = (
+    scan,
+    run,
+    status,
+    import_files,
+    check_config,
+    test_email,
+    report,
+    preview,
+)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import json
 import sys
+from typing import Any
 
 from korwatch.config import BusinessConfig, Config
 from korwatch.scan import ScanReport
+from korwatch.terminal import Style, colour_enabled
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -16,25 +21,57 @@ def selected(config: Config, business_id: str | None) -> list[BusinessConfig]:
     return [config.business(business_id)]
 
 
-def print_report(report: ScanReport, *, dry_run: bool = False) -> None:
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """--quiet (cron: only errors) and --json (scripts), shared by scan and import."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print only errors (for cron)")
+    group.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def report_json(report: ScanReport, *, dry_run: bool = False) -> dict[str, Any]:
+    return {
+        "dry_run": dry_run,
+        "documents": [dataclasses.asdict(document) for document in report.documents],
+        "source_errors": report.source_errors,
+        "emails": {"sent": report.delivery.sent, "failed": report.delivery.failed},
+        "failed": report.failed,
+    }
+
+
+def print_report(
+    report: ScanReport, *, dry_run: bool = False, quiet: bool = False, as_json: bool = False
+) -> None:
+    """One line per document and email, then a summary; errors go to stderr.
+
+    --quiet keeps only the stderr lines, --json prints one JSON object instead of lines.
+    """
+    if as_json:
+        print(json.dumps(report_json(report, dry_run=dry_run), indent=2, ensure_ascii=False))
+        return
+    out, err = Style(colour_enabled(sys.stdout)), Style(colour_enabled(sys.stderr))
+    verb = "would send" if dry_run else "sent"
     for document in report.documents:
-        if document.status == "imported":
+        if document.status == "imported" and not quiet:
             print(
-                f"imported  {document.name} ({document.format}: {document.new} new, "
-                f"{document.duplicates} already known)"
+                f"{out.paint('imported', 'green')}  {document.name} ({document.format}: "
+                f"{document.new} new, {document.duplicates} already known)"
             )
         elif document.status == "failed":
-            print(f"FAILED    {document.error}", file=sys.stderr)
+            print(f"{err.paint('FAILED', 'red', 'bold')}    {document.error}", file=sys.stderr)
     for error in report.source_errors:
-        print(f"FAILED    {error}", file=sys.stderr)
-    verb = "would send" if dry_run else "sent"
-    for line in report.delivery.sent:
-        print(f"{verb}      {line}")
+        print(f"{err.paint('FAILED', 'red', 'bold')}    {error}", file=sys.stderr)
+    for line in report.delivery.sent if not quiet else []:
+        print(f"{out.paint(verb, 'green')}      {line}")
     for line in report.delivery.failed:
-        print(f"NOT SENT  {line}", file=sys.stderr)
+        print(f"{err.paint('NOT SENT', 'red', 'bold')}  {line}", file=sys.stderr)
+    if not quiet:
+        print(_summary(report, verb))
+
+
+def _summary(report: ScanReport, verb: str) -> str:
     known = sum(1 for d in report.documents if d.status.startswith("known"))
     imported = sum(1 for d in report.documents if d.status == "imported")
-    print(
+    return (
         f"{imported} imported, {len(report.failures)} failed, {known} already seen; "
         f"{len(report.delivery.sent)} email(s) {verb}, "
         f"{len(report.delivery.failed)} waiting for retry"

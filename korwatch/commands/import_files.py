@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from korwatch import clock
-from korwatch.commands.common import FAILED, OK, USAGE, print_report, selected
+from korwatch.commands.common import (
+    FAILED,
+    OK,
+    USAGE,
+    add_output_options,
+    print_report,
+    selected,
+)
 from korwatch.config import Config
 from korwatch.errors import ConfigError
 from korwatch.scan import import_paths, open_ledger, scan_lock
+from korwatch.terminal import Progress, estimate_records, is_terminal
 
 NAME = "import"
 HELP = "import files given by hand"
@@ -20,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--business", help="the business the files belong to")
     parser.add_argument("--format", help="force a format instead of detecting it")
+    add_output_options(parser)
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
@@ -30,9 +40,33 @@ def run(config: Config, args: argparse.Namespace) -> int:
     if missing:
         print(f"korwatch: no such file: {', '.join(missing)}", file=sys.stderr)
         return USAGE
+    # A progress bar on a terminal only: cron mail and pipes get the result lines, nothing more.
+    bar = Progress(sys.stderr, enabled=is_terminal(sys.stderr) and not args.quiet)
     with scan_lock(config):
-        report = import_paths(
-            open_ledger(config), config, business, args.files, args.format, clock.now()
-        )
-    print_report(report)
+        try:
+            report = import_paths(
+                open_ledger(config),
+                config,
+                business,
+                args.files,
+                args.format,
+                clock.now(),
+                progress=_follow(bar) if bar.enabled else None,
+            )
+        finally:
+            bar.finish()
+    print_report(report, quiet=args.quiet, as_json=args.json)
     return FAILED if report.failed else OK
+
+
+def _follow(bar: Progress) -> Callable[[Path, int], None]:
+    """The import's progress callback: a new file restarts the bar with its own estimate."""
+    current: list[Path] = []
+
+    def heard(path: Path, count: int) -> None:
+        if current != [path]:
+            current[:] = [path]
+            bar.start(path.name, estimate_records(path))
+        bar.update(count)
+
+    return heard

@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 
 from korwatch import clock
-from korwatch.commands.common import FAILED, OK, print_report, selected
+from korwatch.commands.common import FAILED, OK, add_output_options, print_report, selected
 from korwatch.config import Config
 from korwatch.ledger import in_memory_copy
 from korwatch.scan import LEDGER_NAME, ScanReport, open_ledger, scan, scan_lock, state_dir
@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="show what would happen; change nothing, send nothing",
     )
     parser.add_argument("--business", help="only this business")
+    add_output_options(parser)
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
@@ -32,7 +33,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
             report = _dry_run(config, now, chosen)
         else:
             report = scan(open_ledger(config), config, now, businesses=chosen)
-    print_report(report, dry_run=args.dry_run)
+    print_report(report, dry_run=args.dry_run, quiet=args.quiet, as_json=args.json)
     return FAILED if report.failed else OK
 
 

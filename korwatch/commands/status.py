@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from korwatch import clock
 from korwatch.commands.common import OK, selected
 from korwatch.config import Config
+from korwatch.notify.render import format_amount
+from korwatch.reporting.terminal_status import detail_lines, status_table
 from korwatch.scan import local_today, open_ledger
 from korwatch.status import business_status
+from korwatch.terminal import Style, colour_enabled
 
 NAME = "status"
 HELP = "where each business stands"
@@ -31,22 +35,30 @@ def run(config: Config, args: argparse.Namespace) -> int:
     ]
     if args.json:
         print(json.dumps({"businesses": items}, indent=2, ensure_ascii=False))
-    else:
-        for item in items:
-            _print_status(item)
+        return OK
+    style = Style(colour_enabled(sys.stdout))
+    languages = {business.id: business.language for business in config.businesses}
+    for line in status_table(items, languages, style):
+        print(line)
+    for item in items:
+        _print_status(item, languages.get(item["id"], "nl"), style)
     return OK
 
 
-def _print_status(item: dict[str, Any]) -> None:
-    provisional = " (provisional)" if item["provisional"] else ""
-    print(f"{item['name']} [{item['id']}] {item['year']}: {item['level'].upper()}{provisional}")
-    print(f"  turnover {item['turnover']} of {item['threshold']}, headroom {item['headroom']}")
+def _print_status(item: dict[str, Any], language: str, style: Style) -> None:
+    """What the table cannot hold: the crossing, notes, sources and undelivered mail."""
+    print()
+    print(style.paint(f"{item['name']} [{item['id']}] {item['year']}", "bold"))
     crossing = item.get("crossing")
     if crossing:
         print(
-            f"  crossed on {crossing['date']} by {crossing['amount']} "
+            "  "
+            + style.paint(f"crossed on {crossing['date']}", "red", "bold")
+            + f" by {format_amount(crossing['amount'], language)} "
             f"(invoice {crossing['invoice'] or '?'}, {crossing['counterparty']})"
         )
+    for line in detail_lines(item, language):
+        print(f"  {line}")
     for note in item.get("notes", []):
         print(f"  note: {note}")
     for source in item.get("sources", []):

@@ -36,7 +36,7 @@ APPLY_LEAD_DAYS = 29  # kor-rules.md R4.2: at least 4 weeks; the Belastingdienst
 def alert_context(payload: dict[str, Any]) -> dict[str, Any]:
     facts: dict[str, Any] = inert(payload)
     if "threshold" in facts and "turnover" in facts:
-        facts["percent"] = _percent(Decimal(facts["turnover"]), Decimal(facts["threshold"]))
+        facts["percent"] = percent_of(Decimal(facts["turnover"]), Decimal(facts["threshold"]))
     if facts["kind"] == "crossed":
         facts["todo"] = crossing_todo(
             date.fromisoformat(facts["item"]["date"]), Decimal(facts["item"]["amount"])
@@ -72,7 +72,7 @@ def _forecast(value: Any) -> dict[str, Any] | None:
     return {"year_end": str(year_end), "crossing_date": crossing}
 
 
-def _percent(turnover: Decimal, threshold: Decimal) -> str:
+def percent_of(turnover: Decimal, threshold: Decimal) -> str:
     if threshold <= 0:
         return "0"
     return str((turnover * 100 / threshold).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

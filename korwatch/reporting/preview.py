@@ -1,0 +1,108 @@
+"""Which figures `korwatch preview KIND` shows: the business's own, or realistic samples.
+
+In order: the latest stored event of that kind for the business (exactly what was or will be
+sent); else, for the kinds that describe the ledger, the figures the ledger holds now; else the
+sample figures of reporting/samples.py. The caller is told which one it got.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from korwatch.alerts import item_facts, payload
+from korwatch.config import BusinessConfig, Config
+from korwatch.models import money
+from korwatch.reporting.samples import sample_payload
+from korwatch.reporting.series import chart_facts
+from korwatch.scan import evaluate_year, facts, local_today
+from korwatch.thresholds import CROSSED
+
+
+def preview_payload(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    kind: str,
+    now: datetime,
+) -> tuple[dict[str, Any], str]:
+    """(payload, where the figures come from: "stored event", "ledger" or "sample")."""
+    stored = _latest_event(connection, business.id, kind)
+    if stored is not None:
+        return {**stored, "kind": kind}, "stored event"
+    live = _from_ledger(connection, config, business, kind, now)
+    if live is not None:
+        return live, "ledger"
+    return sample_payload(kind, business.id, business.name), "sample"
+
+
+def _latest_event(connection: sqlite3.Connection, business: str, kind: str) -> Any:
+    row = connection.execute(
+        "SELECT payload FROM alert_events WHERE business = ? AND kind = ? ORDER BY id DESC",
+        (business, kind),
+    ).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def _from_ledger(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    kind: str,
+    now: datetime,
+) -> dict[str, Any] | None:
+    year = local_today(now).year
+    if kind in ("warning", "crossed"):
+        state = evaluate_year(connection, config, business, year)
+        wanted = [p for p in state.passages if (p.level == CROSSED) == (kind == "crossed")]
+        if not wanted:
+            return None
+        return dict(json.loads(payload(facts(business), state, wanted[-1], now)))
+    if kind == "digest":
+        return _digest(connection, config, business, year, now)
+    if kind == "eligibility":
+        previous = evaluate_year(connection, config, business, year - 1)
+        if not previous.items:
+            return None
+        return {
+            "kind": kind,
+            "business": {"id": business.id, "name": business.name},
+            "year": year,
+            "previous_year": year - 1,
+            "previous_turnover": money(previous.turnover_cents),
+            "threshold": money(previous.threshold_cents),
+            "eligible": previous.turnover_cents <= previous.threshold_cents,
+            "provisional": business.provisional,
+            "detected_at": now.isoformat(timespec="seconds"),
+        }
+    return None
+
+
+def _digest(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    now: datetime,
+) -> dict[str, Any] | None:
+    state = evaluate_year(connection, config, business, year)
+    if not state.items:
+        return None
+    crossing = state.crossing
+    return {
+        "kind": "digest",
+        "business": {"id": business.id, "name": business.name},
+        "year": year,
+        "threshold": money(state.threshold_cents),
+        "turnover": money(state.turnover_cents),
+        "headroom": money(state.headroom_cents),
+        "level": state.level,
+        "provisional": business.provisional,
+        "crossing": None
+        if crossing is None
+        else {**item_facts(crossing.item), "after": money(crossing.after_cents)},
+        "detected_at": now.isoformat(timespec="seconds"),
+        **chart_facts(state),
+    }

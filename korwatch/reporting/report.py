@@ -1,0 +1,149 @@
+"""`korwatch report`: one year of one business as a standalone HTML page.
+
+The page holds the ledger summary (per deciding rule: how many items, how much, counted or not),
+the turnover chart (embedded as a data: URI, so the page loads nothing from anywhere), the
+crossing with its to-do list, and the excluded items with the reason for each. Debits are only
+summed: they are never turnover and would drown the list; `korwatch ledger --csv` lists them all.
+"""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+
+from korwatch.alerts import item_facts
+from korwatch.config import BusinessConfig, Config
+from korwatch.models import from_cents, money
+from korwatch.notify.chart import ChartData, render_chart
+from korwatch.notify.context import crossing_todo, percent_of
+from korwatch.notify.render import inert
+from korwatch.reporting.series import as_points, daily_cumulative, monthly_rows
+from korwatch.rules import Classified
+from korwatch.scan import evaluate_year
+from korwatch.thresholds import YearState, threshold_for
+
+MAX_EXCLUDED_LISTED = 1000  # beyond this the page says how many more there are
+
+
+def report_context(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    now: datetime,
+    language: str,
+) -> dict[str, Any]:
+    """Everything the report template shows; bank text made inert, money as strings."""
+    state = evaluate_year(connection, config, business, year)
+    today = now.date()
+    cumulative = daily_cumulative(state)
+    through = min(today, date(year, 12, 31))
+    facts: dict[str, Any] = {
+        "business": {"id": business.id, "name": business.name},
+        "year": year,
+        "basis": business.rules.basis,
+        "provisional": business.provisional,
+        "generated_at": now.isoformat(timespec="minutes"),
+        "threshold": money(state.threshold_cents),
+        "turnover": money(state.turnover_cents),
+        "headroom": money(state.headroom_cents),
+        "over": money(max(0, -state.headroom_cents)),  # how far above the threshold, if above
+        "percent": percent_of(from_cents(state.turnover_cents), from_cents(state.threshold_cents)),
+        "level": state.level,
+        "warn_levels": [money(level) for level in state.warn_levels],
+        "assumed_threshold": threshold_for(year, config.thresholds).assumed,
+        "months": monthly_rows(year, cumulative, through),
+        "summary": rule_summary(state.items),
+        "crossing": _crossing(state),
+        **_excluded(state.items),
+    }
+    facts["chart"] = {"src": _chart_uri(state, cumulative, through, language)}
+    return dict(inert(facts))
+
+
+def render_report(env: jinja2.Environment, language: str, context: dict[str, Any]) -> str:
+    return env.get_template(f"{language}/report.html").render({**context, "lang": language})
+
+
+def rule_summary(items: Sequence[Classified]) -> list[dict[str, Any]]:
+    """One line per deciding rule: counted or not, how many items, their total, the reason."""
+    groups: dict[tuple[bool, str], dict[str, Any]] = {}
+    for item in items:
+        key = (item.counts, item.rule)
+        group = groups.setdefault(
+            key, {"rule": item.rule, "counts": item.counts, "reason": item.reason, "n": 0, "c": 0}
+        )
+        group["n"] += 1
+        group["c"] += item.amount_cents if item.counts else item.record.amount_cents
+    ordered = sorted(groups.values(), key=lambda g: (not g["counts"], -abs(g["c"])))
+    return [
+        {
+            "rule": g["rule"],
+            "counts": g["counts"],
+            "reason": g["reason"],
+            "count": g["n"],
+            "amount": money(g["c"]),
+        }
+        for g in ordered
+    ]
+
+
+def _crossing(state: YearState) -> dict[str, Any] | None:
+    passage = state.crossing
+    if passage is None:
+        return None
+    facts = item_facts(passage.item)
+    return {
+        **facts,
+        "before": money(passage.before_cents),
+        "after": money(passage.after_cents),
+        "todo": crossing_todo(date.fromisoformat(facts["date"]), Decimal(facts["amount"])),
+    }
+
+
+def _excluded(items: Sequence[Classified]) -> dict[str, Any]:
+    excluded = [item for item in items if not item.counts and item.rule != "debit"]
+    return {
+        "excluded": [_excluded_row(item) for item in excluded[:MAX_EXCLUDED_LISTED]],
+        "excluded_more": max(0, len(excluded) - MAX_EXCLUDED_LISTED),
+    }
+
+
+def _excluded_row(item: Classified) -> dict[str, str]:
+    record = item.record
+    return {
+        "date": record.date.isoformat(),
+        "amount": money(record.amount_cents),
+        "rule": item.rule,
+        "reason": item.reason,
+        "counterparty": record.counterparty_name,
+        "description": record.description,
+        "source": record.document_name,
+    }
+
+
+def _chart_uri(state: YearState, cumulative: list[list[str]], through: date, language: str) -> str:
+    passage = state.crossing
+    crossing = None
+    if passage is not None:
+        word = "factuur" if language == "nl" else "invoice"
+        label = f"{word} {passage.item.invoice}" if passage.item.invoice else ""
+        crossing = (passage.item.effective_date, from_cents(passage.after_cents), label)
+    png = render_chart(
+        ChartData(
+            year=state.year,
+            points=as_points(cumulative),
+            threshold=from_cents(state.threshold_cents),
+            warn_levels=[from_cents(level) for level in state.warn_levels],
+            crossing=crossing,
+            through=through,
+            language=language,
+        )
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
