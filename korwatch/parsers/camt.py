@@ -23,7 +23,7 @@ from korwatch.errors import ParseError
 from korwatch.models import Record, Sample
 from korwatch.parsers.base import Mismatch, Parser
 from korwatch.parsers.camt_entry import Account, read_account, to_transaction
-from korwatch.parsers.safexml import iterparse, local_name, namespace_of, release
+from korwatch.parsers.safexml import Element, iterparse, local_name, namespace_of, release
 
 _MESSAGES = ("BkToCstmrStmt", "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn")
 _STATEMENTS = frozenset(("Stmt", "Rpt", "Ntfctn"))
@@ -79,9 +79,16 @@ def _stream(path: Path) -> Iterator[Record]:
             parent = element.getparent()
             if parent is not None and local_name(parent.tag) in _STATEMENTS:
                 account = read_account(element, parent, namespace_of(element))
-        else:
+        elif _is_statement(element):
             account = Account()
             release(element)
+
+
+def _is_statement(element: Element) -> bool:
+    # Only Stmt/Rpt/Ntfctn directly under the message: an element of the same name deeper
+    # down (inside an entry) must not free its entry's earlier children.
+    parent = element.getparent()
+    return parent is not None and local_name(parent.tag).startswith("BkToCstmr")
 
 
 PARSERS: list[Parser] = [CamtParser()]
