@@ -27,6 +27,7 @@ from korwatch.health import HealthSettings
 from korwatch.parsers import PARSERS, Parser
 from korwatch.parsers.csvbanks_user import profile_from_config
 from korwatch.rules import RuleSettings
+from korwatch.rules_config import read_rules
 from korwatch.sources import SOURCE_KINDS, Source
 
 LANGUAGES = ("nl", "en")
@@ -355,7 +356,8 @@ def _business(
         sources=tuple(
             s for s in (_source(t, profiles) for t in table.tables("source")) if s is not None
         ),
-        rules=RuleSettings(
+        rules=read_rules(
+            table,
             basis=table.string("basis", "bank", choices=BASES) or "bank",
             own_ibans=frozenset(normalise_iban(i) for i in table.strings("own_ibans")),
         ),

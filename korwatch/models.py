@@ -54,6 +54,9 @@ class Invoice:
 Record = Transaction | Invoice
 
 
+_Day = date  # `date` is also a field name of StoredRecord
+
+
 @dataclass(frozen=True, slots=True)
 class StoredRecord:
     """A record as the ledger holds it (money in cents), as the rules and reports see it."""
@@ -75,6 +78,7 @@ class StoredRecord:
     vat_cents: int | None
     gross_cents: int | None
     credit_note: bool
+    value_date: _Day | None = None  # a bank line's value date; an invoice's supply date
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,27 +1,64 @@
 """What counts as KOR turnover, and why (pure: no I/O, no clock).
 
 Every stored record gets a `Classified` verdict: whether it counts, the amount that counts (in
-cents), the date it counts on, the rule that decided and a sentence saying why. On the bank basis
-credits count and debits do not; credits from the business's own accounts are transfers. On the
-invoice basis invoices count on their date and bank lines are evidence only.
+cents), the date it counts on, the rule that decided and a sentence saying why. Nothing about
+the verdict is stored: the rules run over the raw ledger at every evaluation, so a config change
+re-classifies the whole history.
+
+Order of the rules for a bank credit: the user's own rules (they know their customers, U20),
+then facts from IBANs (own accounts, the owner's private accounts, the Belastingdienst), the
+bank's reversal mark, words in the description (switchable), payment platforms, and finally the
+conservative default: an unrecognised credit counts and is flagged for review. Invoices and
+payments are then matched (matching.py), which decides dates across the year boundary (T12).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 
 from korwatch.models import StoredRecord
 from korwatch.references import invoice_number
+from korwatch.rules_bank import is_belastingdienst, keyword_category, platform_of
+from korwatch.rules_user import CATEGORIES, Category, UserRule, first_match
+from korwatch.vat import gross_up_fees, net_of_vat
+
+# Flags on an item (stable names: they show in the ledger, status --json and emails).
+REVIEW = "REVIEW"  # nothing recognised it; counted to be safe (U20)
+NET_OF_FEES = "NET_OF_FEES"  # a platform payout: the gross sales are higher (R2.11)
+NET_OF_VAT = "NET_OF_VAT"  # counted without the VAT it includes (R2.10)
+UNPAID = "UNPAID"  # an invoice no payment was matched to
+ADVANCE = "ADVANCE"  # an invoice dated on the payment received before it (R7.1)
+ADVISER_REVIEW = "ADVISER_REVIEW"  # a credit note after the crossing (T14, U3)
+NEXT_YEAR = "COUNTS_IN_OTHER_YEAR"  # the record's date and the year it counts in differ
+
+
+@dataclass(frozen=True)
+class EuKorSettings:
+    """`[business.eu_kor]`: the EU-wide counter of the cross-border scheme (R5, T11)."""
+
+    limit_cents: int = 10_000_000
+    previous_year_cents: int | None = None  # Union turnover of last year, when not in the ledger
+    notice_working_days: int = 15  # U8
 
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """The part of a business's config the rules read."""
+    """The part of a business's config the rules read (uncertain points default conservatively)."""
 
     basis: str = "bank"  # "bank" or "invoices"
     own_ibans: frozenset[str] = frozenset()
+    private_ibans: frozenset[str] = frozenset()  # the owner's private accounts (R2.9)
+    user_rules: tuple[UserRule, ...] = ()
+    in_kor: bool = True  # False: count every VAT-inclusive amount net of VAT (R2.10, T15)
+    vat_rate: str = "general"  # the rate class of bank credits without a rule saying otherwise
+    keywords: bool = True  # U20: recognise loans, refunds ... by words in the description
+    date_rule: str = "earliest"  # U2/R7.2: "earliest" of supply and invoice date, or one of them
+    unmatched_payments: str = "count"  # R7.1/U20: a payment without invoice counts (invoice basis)
+    credit_note_after_crossing: str = "crossing-stands"  # U3: or "recompute"
+    eu_kor: EuKorSettings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +71,27 @@ class Classified:
     reason: str  # a sentence for people (the accountant's file)
     invoice: str = ""  # the invoice number it names or is
     flags: tuple[str, ...] = ()
+    category: str = ""  # the R2 category, when one applies
+    vat_class: str = ""  # rate class of the VAT inside amount_cents once the KOR has ended
+    uncertain: tuple[str, ...] = ()  # open points (U1-U20) the verdict rests on
+    country: str = ""  # where a foreign-taxed supply is taxed (EU-KOR counter)
 
 
 def classify(records: Iterable[StoredRecord], settings: RuleSettings) -> list[Classified]:
     """The verdict on each record, in the order given."""
-    return [_classify_one(record, settings) for record in records]
+    from korwatch.matching import match  # noqa: PLC0415  (matching builds on this module)
+
+    items = [_classify_one(record, settings) for record in records]
+    return match(items, settings)
 
 
 def _classify_one(record: StoredRecord, settings: RuleSettings) -> Classified:
     if record.kind == "invoice":
         return _invoice(record, settings)
-    return _bank_line(record, settings)
+    if record.amount_cents <= 0:
+        invoice = invoice_number(record.description, record.reference)
+        return _verdict(record, False, "debit", "money out (a debit) is not turnover", invoice)
+    return _credit(record, settings)
 
 
 def _verdict(
@@ -53,65 +100,179 @@ def _verdict(
     rule: str,
     reason: str,
     invoice: str = "",
-    amount: int | None = None,
+    **extra: object,
 ) -> Classified:
-    counted = (record.amount_cents if amount is None else amount) if counts else 0
-    return Classified(record, counts, counted, record.date, rule, reason, invoice)
+    amount = record.amount_cents if counts else 0
+    return Classified(record, counts, amount, record.date, rule, reason, invoice, **extra)  # type: ignore[arg-type]
 
 
-def _bank_line(record: StoredRecord, settings: RuleSettings) -> Classified:
+def _credit(record: StoredRecord, settings: RuleSettings) -> Classified:
+    name = record.counterparty_name.casefold()
+    iban = record.counterparty_iban.replace(" ", "").upper()
     invoice = invoice_number(record.description, record.reference)
-    if record.amount_cents <= 0:
-        return _verdict(record, False, "debit", "money out (a debit) is not turnover", invoice)
-    if record.counterparty_iban and _iban(record.counterparty_iban) in settings.own_ibans:
-        return _verdict(
-            record,
-            False,
-            "own-account",
-            "a transfer from the business's own account (own_ibans)",
-            invoice,
+    rule = first_match(settings.user_rules, record, name) if settings.user_rules else None
+    if rule is not None:
+        return _by_category(
+            record, settings, rule.category, f"user-rule:{rule.label}", rule, invoice
         )
+    fact = _iban_fact(iban, name, settings)
+    if fact is not None:
+        category, why = fact
+        return _by_category(record, settings, CATEGORIES[category], category, None, invoice, why)
     if record.reversal:
-        return _verdict(
-            record,
-            False,
-            "reversal",
-            "a reversal (storno) of an earlier booking is not turnover",
-            invoice,
+        return _by_category(record, settings, CATEGORIES["reversal"], "reversal", None, invoice)
+    if settings.keywords:
+        found = keyword_category(record.description)
+        if found is not None:
+            category, word = found
+            why = f'the word "{word}" in the description shows it (keywords = true, U20)'
+            item = _by_category(
+                record, settings, CATEGORIES[category], f"keyword:{category}", None, invoice, why
+            )
+            return replace(item, uncertain=("U20",))
+    platform = platform_of(name)
+    if platform:
+        why = f"a payout from {platform}: the gross sales are higher (fees are costs)"
+        return _by_category(
+            record, settings, CATEGORIES["platform-payout"], "platform-payout", None, invoice, why
         )
-    if settings.basis == "invoices":
-        return _verdict(
-            record,
-            False,
-            "invoice-basis-payment",
-            "on the invoice basis the invoice counts, not its payment",
-            invoice,
-        )
-    return _verdict(
-        record,
-        True,
-        "credit",
-        "a credit on the bank basis counts as turnover (provisional)",
-        invoice,
+    item = _counted_credit(record, settings, None, "credit", invoice)
+    return replace(
+        item,
+        reason="no rule recognises this credit: counted, to be safe (U20); "
+        "add a rule if it is not turnover",
+        flags=(REVIEW,),
+        uncertain=("U20",),
     )
+
+
+def _iban_fact(iban: str, name: str, settings: RuleSettings) -> tuple[str, str] | None:
+    if iban and iban in settings.own_ibans:
+        return "own-transfer", "from the business's own account (own_ibans)"
+    if iban and iban in settings.private_ibans:
+        return "private-deposit", "from the owner's private account (private_ibans)"
+    if is_belastingdienst(iban, name):
+        return "tax-refund", "paid by the Belastingdienst (NL86INGB0002445588)"
+    return None
+
+
+def _by_category(
+    record: StoredRecord,
+    settings: RuleSettings,
+    category: Category,
+    rule: str,
+    user_rule: UserRule | None,
+    invoice: str,
+    why: str = "",
+) -> Classified:
+    reason = f"{category.text} ({category.rule})" + (f": {why}" if why else "")
+    if not category.counts:
+        country = user_rule.country if user_rule else ""
+        return _verdict(
+            record, False, rule, reason, invoice, category=category.name, country=country
+        )
+    return replace(
+        _counted_credit(record, settings, user_rule, rule, invoice, category),
+        reason=reason,
+    )
+
+
+def _counted_credit(
+    record: StoredRecord,
+    settings: RuleSettings,
+    user_rule: UserRule | None,
+    rule: str,
+    invoice: str,
+    category: Category = CATEGORIES["turnover"],
+) -> Classified:
+    """A counted bank credit: grossed up for platform fees, and its VAT rate class noted."""
+    amount, flags = record.amount_cents, tuple[str, ...]()
+    if category.name == "platform-payout":
+        fee = user_rule.fee_percent if user_rule else None
+        amount = gross_up_fees(amount, fee or Decimal(0))
+        flags = (NET_OF_FEES,)
+    vat_class = (
+        ""
+        if category.no_vat
+        else (user_rule.vat if user_rule and user_rule.vat else settings.vat_rate)
+    )
+    item = Classified(
+        record, True, amount, record.date, rule, "", invoice, flags, category.name, vat_class
+    )
+    return strip_vat(item) if not settings.in_kor else item
+
+
+def strip_vat(item: Classified) -> Classified:
+    """The item counted net of the VAT its amount includes (R2.10: outside the KOR)."""
+    if not item.vat_class or not item.counts:
+        return item
+    net = net_of_vat(item.amount_cents, item.vat_class, item.effective_date)
+    return replace(item, amount_cents=net, flags=(*item.flags, NET_OF_VAT), vat_class="")
 
 
 def _invoice(record: StoredRecord, settings: RuleSettings) -> Classified:
     number = record.reference
-    if settings.basis != "invoices":
-        return _verdict(
+    day = _invoice_date(record, settings.date_rule)
+    uncertain = ("U2",) if day != record.date else ()
+    rule = (
+        first_match(settings.user_rules, record, record.counterparty_name.casefold())
+        if settings.user_rules
+        else None
+    )
+    if rule is not None and not rule.category.counts:
+        reason = f"{rule.category.text} ({rule.category.rule}): user rule {rule.label}"
+        return Classified(
             record,
             False,
-            "bank-basis-invoice",
-            "on the bank basis the payment counts, not the invoice",
+            0,
+            day,
+            f"user-rule:{rule.label}",
+            reason,
             number,
+            category=rule.category.name,
+            country=rule.country,
         )
+    if settings.basis != "invoices":
+        reason = "on the bank basis the payment counts, not the invoice"
+        return Classified(
+            record, False, 0, day, "bank-basis-invoice", reason, number, uncertain=uncertain
+        )
+    category = rule.category.name if rule else "turnover"
     if record.credit_note:
-        return _verdict(
-            record, True, "credit-note", "a credit note lowers the turnover of its year", number
+        reason = "a credit note lowers the turnover of its year (R9.2)"
+        return Classified(
+            record,
+            True,
+            record.amount_cents,
+            day,
+            "credit-note",
+            reason,
+            number,
+            category=category,
+            uncertain=uncertain,
         )
-    return _verdict(record, True, "invoice", "an invoice counts on its date", number)
+    reason = (
+        "an invoice counts on its date (R7.2)"
+        if not uncertain
+        else "an invoice counts on its supply date, the earlier date (R7.2, U2)"
+    )
+    return Classified(
+        record,
+        True,
+        record.amount_cents,
+        day,
+        "invoice",
+        reason,
+        number,
+        category=category,
+        uncertain=uncertain,
+    )
 
 
-def _iban(value: str) -> str:
-    return "".join(value.split()).upper()
+def _invoice_date(record: StoredRecord, date_rule: str) -> date:
+    supply = record.value_date
+    if supply is None or date_rule == "invoice":
+        return record.date
+    if date_rule == "supply":
+        return supply
+    return min(supply, record.date)

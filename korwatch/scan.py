@@ -113,10 +113,20 @@ def facts(business: BusinessConfig) -> BusinessFacts:
 def evaluate_year(
     connection: sqlite3.Connection, config: Config, business: BusinessConfig, year: int
 ) -> YearState:
-    records = ledger.records_for_years(connection, business.id, [year])
+    # With invoices stored, a payment and its invoice may fall on both sides of New Year (T12).
+    adjacent = ledger.has_invoices(connection, business.id)
+    years = [year - 1, year, year + 1] if adjacent else [year]
+    records = ledger.records_for_years(connection, business.id, years)
     threshold = threshold_for(year, config.thresholds)
     levels = warn_levels(threshold.amount_cents, business.warn_at)
-    return evaluate(year, classify(records, business.rules), threshold.amount_cents, levels)
+    stands = business.rules.credit_note_after_crossing == "crossing-stands"
+    return evaluate(
+        year,
+        classify(records, business.rules),
+        threshold.amount_cents,
+        levels,
+        crossing_stands=stands,
+    )
 
 
 def sha256_of(path: Path) -> str:
@@ -261,6 +271,8 @@ def _scan_source(
             if stop():
                 return  # not a full read: neither a success nor a failure
     except Exception as error:  # noqa: BLE001 - any source fault is recorded, the scan goes on
+        if stop():
+            return  # interrupted by the stop itself (e.g. a retry wait cut short)
         reason = str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
         report.source_errors.append(f"{business.id}: {source.label}: {reason}")
         log.debug("source failed", exc_info=not isinstance(error, SourceError))

@@ -9,11 +9,11 @@ above the threshold (kor-rules.md R1.2, R9.1).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from korwatch.models import cents
-from korwatch.rules import Classified
+from korwatch.rules import ADVISER_REVIEW, NEXT_YEAR, Classified, strip_vat
 
 # kor-rules.md R1.1: EUR 20,000 from 2020 through at least 2026.
 BUILTIN_THRESHOLDS: dict[int, Decimal] = {year: Decimal("20000.00") for year in range(2020, 2027)}
@@ -68,6 +68,9 @@ class YearState:
     turnover_cents: int
     passages: tuple[Passage, ...]
     items: tuple[Classified, ...]  # every item of the year, counted or not, in counting order
+    flags: tuple[str, ...] = ()  # year-level flags, e.g. ADVISER_REVIEW (T14)
+    excluded_cents: int = 0  # credits of the year that do not count
+    peak_cents: int = 0  # the highest cumulative turnover of the year
 
     @property
     def crossing(self) -> Passage | None:
@@ -75,6 +78,7 @@ class YearState:
 
     @property
     def crossed(self) -> bool:
+        """Once cumulative turnover went above the threshold the crossing stands (T14, U3)."""
         return self.crossing is not None
 
     @property
@@ -94,22 +98,100 @@ class YearState:
 
 
 def evaluate(
-    year: int, items: Sequence[Classified], threshold_cents: int, levels: tuple[int, ...]
+    year: int,
+    items: Sequence[Classified],
+    threshold_cents: int,
+    levels: tuple[int, ...],
+    *,
+    crossing_stands: bool = True,
 ) -> YearState:
-    """Run the year's items through the threshold and warning levels."""
-    ordered = sorted(items, key=lambda item: (item.effective_date, item.record.id))
-    passages: list[Passage] = []
-    pending = list(levels)
-    crossed = False
-    total = 0
+    """Run the year's items through the threshold and warning levels.
+
+    Items whose record date and counting date both fall outside `year` are left out (callers
+    pass adjacent years so that payments and invoices can be matched across New Year). Once the
+    threshold is crossed the KOR has ended, so later amounts that include VAT count net of it
+    (R2.10, T13). A credit note after the crossing does not undo it (crossing_stands, U3): the
+    year is flagged for an adviser. With crossing_stands False the crossing is the item after
+    which turnover stays above the threshold to the end of the year.
+    """
+    ordered = sorted(
+        (i for i in items if year in (i.effective_date.year, i.record.date.year)),
+        key=lambda item: (item.effective_date, item.record.id),
+    )
+    cross_at = None if crossing_stands else _lasting_crossing(ordered, year, threshold_cents)
+    walk = _Walk(year, threshold_cents, levels, crossing_stands, cross_at)
+    final = [walk.step(item) for item in ordered]
+    return YearState(
+        year,
+        threshold_cents,
+        levels,
+        walk.total,
+        tuple(walk.passages),
+        tuple(final),
+        tuple(sorted(walk.flags)),
+        walk.excluded,
+        walk.peak,
+    )
+
+
+class _Walk:
+    """The running state of one pass over a year's items in counting order."""
+
+    def __init__(
+        self,
+        year: int,
+        threshold_cents: int,
+        levels: tuple[int, ...],
+        crossing_stands: bool,
+        cross_at: int | None,
+    ) -> None:
+        self.year, self.threshold = year, threshold_cents
+        self.pending = list(levels)
+        self.crossing_stands, self.cross_at = crossing_stands, cross_at
+        self.passages: list[Passage] = []
+        self.flags: set[str] = set()
+        self.crossed = False
+        self.total = self.excluded = self.peak = 0
+
+    def step(self, item: Classified) -> Classified:
+        if item.effective_date.year != self.year:
+            return replace(item, flags=(*item.flags, NEXT_YEAR)) if item.counts else item
+        if not item.counts:
+            if item.record.kind == "transaction" and item.record.amount_cents > 0:
+                self.excluded += item.record.amount_cents
+            return item
+        if self.crossed and item.vat_class:
+            item = strip_vat(item)  # the KOR has ended: VAT is charged from here on
+        if self.crossed and item.amount_cents < 0:
+            item = replace(
+                item, flags=(*item.flags, ADVISER_REVIEW), uncertain=(*item.uncertain, "U3")
+            )
+            self.flags.add(ADVISER_REVIEW)
+        before, self.total = self.total, self.total + item.amount_cents
+        self.peak = max(self.peak, self.total)
+        while self.pending and self.total >= self.pending[0]:
+            level = self.pending.pop(0)
+            self.passages.append(Passage(level_name(level), level, item, before, self.total))
+        if not self.crossed and self._crosses(item):
+            self.crossed = True
+            self.passages.append(Passage(CROSSED, self.threshold, item, before, self.total))
+        return item
+
+    def _crosses(self, item: Classified) -> bool:
+        if self.crossing_stands:
+            return self.total > self.threshold
+        return item.record.id == self.cross_at
+
+
+def _lasting_crossing(ordered: list[Classified], year: int, threshold_cents: int) -> int | None:
+    """The id of the item after which turnover stays above the threshold (U3 "recompute")."""
+    total, found = 0, None
     for item in ordered:
         if not item.counts or item.effective_date.year != year:
             continue
-        before, total = total, total + item.amount_cents
-        while pending and total >= pending[0]:
-            passages.append(Passage(level_name(pending[0]), pending[0], item, before, total))
-            pending.pop(0)
-        if not crossed and total > threshold_cents:
-            crossed = True
-            passages.append(Passage(CROSSED, threshold_cents, item, before, total))
-    return YearState(year, threshold_cents, levels, total, tuple(passages), tuple(ordered))
+        total += item.amount_cents
+        if total > threshold_cents and found is None:
+            found = item.record.id
+        elif total <= threshold_cents:
+            found = None
+    return found

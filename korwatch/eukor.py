@@ -1,0 +1,135 @@
+"""The EU-KOR's Union turnover counter: EUR 100,000 across all member states (R5, T11).
+
+A second counter beside the national one, kept only for businesses that say they take part
+(`[business.eu_kor]`). It adds to the Dutch counted turnover the supplies taxed in other member
+states (category "foreign-taxed"; a rule's `country` says where). Crossing ends the cross-border
+exemption from the crossing supply; the Belastingdienst must hear within 15 working days (U8,
+configurable); a quarterly report of Union turnover is due a month after each quarter (R5.2, U8).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from korwatch.rules import Classified, EuKorSettings
+from korwatch.thresholds import YearState
+
+EU_STATES = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    }
+)
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    quarter: int
+    turnover_cents: int
+    due: date
+
+
+@dataclass(frozen=True)
+class UnionCounter:
+    year: int
+    limit_cents: int
+    turnover_cents: int
+    per_state_cents: dict[str, int]
+    crossing: Classified | None
+    before_cents: int
+    notify_by: date | None
+    quarters: tuple[QuarterReport, ...]
+    available_this_year: bool | None  # None: last year's Union turnover is not known
+    available_next_year: bool
+
+
+def add_working_days(day: date, count: int) -> date:
+    """`count` working days (Monday-Friday) after `day`; public holidays are not known here."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def quarter_due(year: int, quarter: int) -> date:
+    """One month after the quarter ends: Q3 2026 is due 2026-10-31 (R5.2, U8)."""
+    month = quarter * 3 + 1
+    if month > 12:
+        year, month = year + 1, 1
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _union_amount(item: Classified, year: int) -> tuple[str, int] | None:
+    if item.effective_date.year != year:
+        return None
+    if item.counts:
+        return "NL", item.amount_cents
+    if item.category == "foreign-taxed" and item.record.amount_cents > 0:
+        country = item.country or "EU?"  # unknown country: counted, to be safe
+        return (country, item.record.amount_cents) if country != "NON-EU" else None
+    return None
+
+
+def union_counter(
+    state: YearState, settings: EuKorSettings, previous_year_cents: int | None
+) -> UnionCounter:
+    year, total, before = state.year, 0, 0
+    per_state: dict[str, int] = {}
+    quarters = [0, 0, 0, 0]
+    crossing: Classified | None = None
+    for item in state.items:
+        found = _union_amount(item, year)
+        if found is None or (found[0] not in EU_STATES and found[0] != "EU?"):
+            continue
+        country, amount = found
+        per_state[country] = per_state.get(country, 0) + amount
+        quarters[(item.effective_date.month - 1) // 3] += amount
+        previous, total = total, total + amount
+        if crossing is None and total > settings.limit_cents:
+            crossing, before = item, previous
+    notify = (
+        add_working_days(crossing.effective_date, settings.notice_working_days)
+        if crossing
+        else None
+    )
+    this_year = None if previous_year_cents is None else previous_year_cents <= settings.limit_cents
+    return UnionCounter(
+        year,
+        settings.limit_cents,
+        total,
+        per_state,
+        crossing,
+        before,
+        notify,
+        tuple(QuarterReport(q + 1, quarters[q], quarter_due(year, q + 1)) for q in range(4)),
+        this_year,
+        total <= settings.limit_cents,
+    )
