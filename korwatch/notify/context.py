@@ -15,8 +15,12 @@ templates test them with `is defined`):
   provisional. Optional: `reason`.
 - source-stale: business, source, since, days. source-failing: business, source, since,
   failures, error. delivery-failed: business, subject, error, failed_kind.
-- digest: business, year, threshold, turnover, headroom, level, provisional, detected_at.
-  Optional: `cumulative`, `warn_levels`, `forecast`, `new_items`, `crossing`, `sources`.
+- digest: business, year, threshold, turnover, headroom, level, provisional, detected_at (the
+  status data of status.py). Optional: `week`, `cumulative`, `warn_levels`, `forecast`,
+  `new_items`, `crossing` (None before a crossing), `sources` [{source, last_success_at,
+  last_error}].
+Derived here: `percent` and `over` (how far above the threshold) wherever turnover and threshold
+are known, `todo` for crossed and eligibility, `months` wherever `cumulative` is present.
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ APPLY_LEAD_DAYS = 29  # kor-rules.md R4.2: at least 4 weeks; the Belastingdienst
 def alert_context(payload: dict[str, Any]) -> dict[str, Any]:
     facts: dict[str, Any] = inert(payload)
     if "threshold" in facts and "turnover" in facts:
-        facts["percent"] = percent_of(Decimal(facts["turnover"]), Decimal(facts["threshold"]))
+        turnover, threshold = Decimal(facts["turnover"]), Decimal(facts["threshold"])
+        facts["percent"] = percent_of(turnover, threshold)
+        facts["over"] = str(max(Decimal("0.00"), turnover - threshold))  # above the threshold
     if facts["kind"] == "crossed":
         facts["todo"] = crossing_todo(
             date.fromisoformat(facts["item"]["date"]), Decimal(facts["item"]["amount"])

@@ -127,6 +127,14 @@ _SAMPLES: dict[str, dict[str, Any]] = {
                 "invoice": "2026-043",
             }
         ],
+        "week": "2026-W38",
+        "sources": [
+            {
+                "source": "directory /srv/exports/fotostudio",
+                "last_success_at": "2026-09-21T06:45:00+00:00",
+                "last_error": None,
+            }
+        ],
         "detected_at": "2026-09-21T07:00:00+00:00",
     },
     "test": {"kind": "test"},

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,6 +16,8 @@ from korwatch.notify.chart import PNG_SIGNATURE
 from korwatch.notify.compose import compose, email_for
 from korwatch.notify.render import environment, message_id
 from korwatch.reporting.samples import KINDS, sample_payload
+from tests.conftest import Workspace
+from tests.helpers import Payment, ing_csv
 
 LANGUAGES = ("nl", "en")
 WHEN = datetime(2026, 9, 15, 7, 0, tzinfo=UTC)
@@ -57,7 +60,7 @@ def test_the_packaged_templates_are_exactly_the_known_kinds_in_both_languages() 
         expected = {
             f"{kind}.{suffix}" for kind in KINDS for suffix in ("subject.txt", "txt", "html")
         }
-        assert names == expected
+        assert names == expected | {"report.html"}  # the `korwatch report` page
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -195,3 +198,29 @@ def test_the_warning_shows_headroom_and_the_forecast() -> None:
     assert "Nog ruimte:           € 4.700,00" in text
     assert "Verwachte omzet eind 2026: € 27.400,00" in text
     assert "Verwachte overschrijding: 5 oktober 2026" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_digest_built_from_the_status_data_renders_like_the_daemon_records_it(
+    workspace: Workspace, language: str
+) -> None:
+    """The daemon's digest payload is `status` data plus sources and the ISO week."""
+    workspace.drop("ing.csv", ing_csv([Payment(date(2026, 3, 1), Decimal("16000.00"), "Klant")]))
+    assert workspace.run("scan")[0] == 0
+    payload = {
+        **workspace.status(),
+        "business": {"id": "studio", "name": "Fotostudio Wout"},
+        "kind": "digest",
+        "week": "2026-W48",
+        "sources": [{"source": "directory inbox", "last_success_at": None, "last_error": "boom"}],
+        "detected_at": "2026-11-26T11:00:00+00:00",
+    }
+    rendered = compose(environment(), language, payload, None).rendered
+    assert "week 48" in rendered.subject and "Fotostudio Wout" in rendered.subject
+    assert "directory inbox" in rendered.text and "boom" in rendered.html
+    assert ("€ 4.000,00" if language == "nl" else "€4,000.00") in rendered.text  # headroom
+
+
+def test_a_crossed_digest_says_how_far_over_instead_of_a_negative_headroom() -> None:
+    text = compose(environment(), "nl", sample_payload("digest", "s", "S"), None).rendered.text
+    assert "Boven de grens:     € 1.500,00" in text and "-€" not in text
