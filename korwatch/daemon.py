@@ -22,6 +22,7 @@ from korwatch import daemon_schedule
 from korwatch.config import Config, load_config
 from korwatch.daemon_jobs import InboxWatcher, deliver_job, digest_job, scan_job
 from korwatch.errors import ConfigError
+from korwatch.sources import http
 from korwatch.systemd_notify import Notifier
 
 log = logging.getLogger("korwatch.daemon")
@@ -48,6 +49,7 @@ class Daemon:
     # Signal handlers only set flags: the main loop acts on them outside the handler.
     def _on_stop(self, number: int, frame: FrameType | None) -> None:
         self.stopping.set()
+        http.STOPPING.set()  # cut short a source waiting to retry
 
     def _on_reload(self, number: int, frame: FrameType | None) -> None:
         self.reload_wanted.set()

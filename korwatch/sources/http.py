@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,14 @@ if TYPE_CHECKING:
 MAX_WAIT_SECONDS = 300.0  # the longest Retry-After honoured; longer waits fail this scan
 CHUNK = 64 * 1024
 USER_AGENT = "korwatch (+https://github.com/korwatch/korwatch)"
+# Set by the daemon on SIGTERM: a wait between retries (or for the rate limit) ends at once.
+STOPPING = threading.Event()
+
+
+def pause(seconds: float) -> None:
+    """Sleep, unless the daemon is stopping: then give up this source for this scan."""
+    if STOPPING.wait(seconds):
+        raise SourceError("stopped while waiting to retry")
 
 
 def safe_url(url: str) -> str:
@@ -64,7 +73,7 @@ class Fetcher:
     timeout: float = 30.0
     retries: int = 3
     verify: bool | str = True
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = pause
 
     def request(
         self,

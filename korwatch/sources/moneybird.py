@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 from korwatch.configtable import Secret, Table
 from korwatch.errors import SourceError
 from korwatch.sources.base import DocumentInput, SourceContext
-from korwatch.sources.http import Fetcher, read_common, read_json, safe_url, write_json
+from korwatch.sources.http import (
+    Fetcher,
+    pause,
+    read_common,
+    read_json,
+    safe_url,
+    write_json,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -45,7 +52,7 @@ class RateLimiter:
     limit: int = LIMIT
     window: float = WINDOW
     clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = pause
     sent: deque[float] = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
 

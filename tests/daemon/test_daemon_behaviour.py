@@ -174,3 +174,28 @@ def test_no_secret_appears_in_the_log(
     log = daemon.text()
     assert "HTTP 401" in log
     assert SECRET not in log
+
+
+def test_sigterm_cuts_short_a_source_waiting_out_a_long_retry_after(
+    tmp_path: Path, http_server: HTTPServer
+) -> None:
+    asked: list[str] = []
+
+    def busy(request: Request) -> Response:
+        asked.append(request.path)
+        return Response("busy", status=503, headers={"Retry-After": "240"})
+
+    http_server.expect_request("/export.csv").respond_with_handler(busy)
+    config = daemon_config(
+        tmp_path,
+        source=http_source(http_server.url_for("/export.csv")),
+        mail_dir=tmp_path / "mail",
+    )
+    daemon = start_daemon(config, tmp_path / "log")
+    try:
+        until(lambda: asked, what="the first request")
+        assert daemon.stop() == 0  # well before the 240 s the server asked for
+    finally:
+        daemon.kill()
+    assert "source failed" not in daemon.text()  # a stop is not a source failure
+    assert "korwatch daemon stopped" in daemon.text()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -19,6 +20,7 @@ from korwatch.models import Invoice
 from korwatch.parsers import detect, read_sample
 from korwatch.sources import SourceContext
 from korwatch.sources.moneybird import MoneybirdKind, MoneybirdSource, RateLimiter
+from tests.conftest import Workspace
 
 TOKEN = "mb-t0ken-123"
 ADMIN = "123456789"
@@ -178,3 +180,40 @@ def test_missing_administration_and_token_are_reported() -> None:
         "s.administration_id: is required: the number in your Moneybird URL",
         's.token: is required: an API token, e.g. "${MONEYBIRD_TOKEN}"',
     ]
+
+
+def test_a_scan_counts_moneybird_invoices_on_the_invoice_basis(
+    http_server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeMoneybird()
+    fake.add(invoice("001", "16000.0", "19360.0"))
+    fake.add(invoice("002", "-1000.0", "-1210.0", original_sales_invoice_id="4001"))
+    api = serve(http_server, fake)
+    config = tmp_path / "korwatch.toml"
+    config.write_text(
+        f"""state_dir = "state"
+[email]
+backend = "file"
+dir = "{tmp_path / "mail"}"
+[[business]]
+id = "studio"
+recipients = ["s@example.nl"]
+basis = "invoices"
+  [[business.source]]
+  type = "moneybird"
+  administration_id = "{ADMIN}"
+  token = "${{MONEYBIRD_TOKEN}}"
+  api_url = "{api}"
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MONEYBIRD_TOKEN", TOKEN)
+    workspace = Workspace(tmp_path, tmp_path, config)
+    code, out, _ = workspace.run("scan", now="2026-11-26T12:00:00+01:00")
+    assert code == 0 and "1 imported" in out
+    status = workspace.status()
+    assert status["turnover"] == "15000.00"
+    assert status["sources"][0]["source"] == f"moneybird {ADMIN}"
+    code, out, _ = workspace.run("scan", now="2026-11-27T12:00:00+01:00")
+    assert "0 imported" in out  # nothing new: no document at all
+    assert TOKEN not in out
