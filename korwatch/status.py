@@ -7,20 +7,27 @@ The shape is the contract of DESIGN.md: money as strings with two decimals, date
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from typing import Any
 
-from korwatch import health, ledger
+from korwatch import clock, health, ledger
 from korwatch.alerts import item_facts
 from korwatch.config import BusinessConfig, Config
 from korwatch.models import money
-from korwatch.scan import evaluate_year
+from korwatch.scan import evaluate_year, local_today
+from korwatch.status_rules import rule_facts
 from korwatch.thresholds import threshold_for
 
 
 def business_status(
-    connection: sqlite3.Connection, config: Config, business: BusinessConfig, year: int
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    today: date | None = None,
 ) -> dict[str, Any]:
     state = evaluate_year(connection, config, business, year)
+    today = today or local_today(clock.now())
     warning_at = state.warning_at
     crossing = state.crossing
     notes: list[str] = []
@@ -56,6 +63,15 @@ def business_status(
             for name, error in ledger.failed_documents(connection, business.id)
         ],
         "notes": notes,
+        # The rules engine (issue 4): projection, eligibility, flags, open points, EU-KOR.
+        **rule_facts(
+            connection,
+            config,
+            business,
+            state,
+            today,
+            lambda other: evaluate_year(connection, config, business, other),
+        ),
         # Watching the inputs (health.py): each source's last success and last error, and
         # emails that have failed at least once and still wait for delivery.
         "sources": [

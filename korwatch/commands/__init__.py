@@ -11,12 +11,14 @@ from types import ModuleType
 from korwatch.commands import (
     check_config,
     import_files,
+    ledger,
     preview,
     report,
     run,
     scan,
     status,
     test_email,
+    whatif,
 )
 from korwatch.commands.common import FAILED, OK, USAGE
 
@@ -31,4 +33,6 @@ MODULES: tuple[ModuleType, ...] = (
     test_email,
     report,
     preview,
+    ledger,
+    whatif,
 )

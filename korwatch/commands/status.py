@@ -11,9 +11,10 @@ from korwatch import clock
 from korwatch.commands.common import OK, selected
 from korwatch.config import Config
 from korwatch.notify.render import format_amount
-from korwatch.reporting.terminal_status import detail_lines, status_table
+from korwatch.reporting.terminal_status import status_table
 from korwatch.scan import local_today, open_ledger
 from korwatch.status import business_status
+from korwatch.status_rules import rule_lines
 from korwatch.terminal import Style, colour_enabled
 
 NAME = "status"
@@ -57,7 +58,7 @@ def _print_status(item: dict[str, Any], language: str, style: Style) -> None:
             + f" by {format_amount(crossing['amount'], language)} "
             f"(invoice {crossing['invoice'] or '?'}, {crossing['counterparty']})"
         )
-    for line in detail_lines(item, language):
+    for line in rule_lines(item):
         print(f"  {line}")
     for note in item.get("notes", []):
         print(f"  note: {note}")

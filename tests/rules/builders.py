@@ -28,9 +28,23 @@ def bank(
     reversal: bool = False,
 ) -> StoredRecord:
     return StoredRecord(
-        next(_ids), "transaction", date.fromisoformat(day), cents(Decimal(amount)), "EUR",
-        "NL20INGB0001234567", name, iban, description, reference, reversal, "", "doc",
-        "bank.csv", None, None, False,
+        next(_ids),
+        "transaction",
+        date.fromisoformat(day),
+        cents(Decimal(amount)),
+        "EUR",
+        "NL20INGB0001234567",
+        name,
+        iban,
+        description,
+        reference,
+        reversal,
+        "",
+        "doc",
+        "bank.csv",
+        None,
+        None,
+        False,
     )
 
 
@@ -46,8 +60,23 @@ def invoice(
 ) -> StoredRecord:
     net_cents, vat_cents = cents(Decimal(net)), cents(Decimal(vat))
     return StoredRecord(
-        next(_ids), "invoice", date.fromisoformat(day), net_cents, "EUR", "", customer, "", "",
-        number, False, "", "doc", "invoices.csv", vat_cents, net_cents + vat_cents, credit_note,
+        next(_ids),
+        "invoice",
+        date.fromisoformat(day),
+        net_cents,
+        "EUR",
+        "",
+        customer,
+        "",
+        "",
+        number,
+        False,
+        "",
+        "doc",
+        "invoices.csv",
+        vat_cents,
+        net_cents + vat_cents,
+        credit_note,
         None if supply is None else date.fromisoformat(supply),
     )
 
@@ -77,5 +106,3 @@ def state(
 
 def money(value: int) -> str:
     return f"{Decimal(value) / 100:.2f}"
-
-

@@ -1,0 +1,138 @@
+"""`korwatch ledger [--year YYYY] [--business ID] [--csv]`: every item and the rule that decided.
+
+For the accountant's file: each record dated in the year (debits and credits alike) and each
+record from a neighbouring year that counts in it, in counting order, with whether it counts,
+the amount that counts, the running total, the rule, the reason and the flags.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Iterator
+
+from korwatch import clock
+from korwatch.commands.common import OK, selected
+from korwatch.config import Config
+from korwatch.models import money
+from korwatch.rules import UNPAID
+from korwatch.scan import evaluate_year, local_today, open_ledger
+from korwatch.thresholds import YearState
+
+NAME = "ledger"
+HELP = "every counted and excluded item of a year, with the rule that decided it"
+COLUMNS = (
+    "business",
+    "date",
+    "effective_date",
+    "amount",
+    "counted",
+    "counted_amount",
+    "cumulative",
+    "rule",
+    "category",
+    "reason",
+    "invoice",
+    "counterparty",
+    "iban",
+    "description",
+    "source",
+    "flags",
+    "uncertain",
+)
+_TEXT = {"reason", "invoice", "counterparty", "description", "source"}
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, help="calendar year (default: this year)")
+    parser.add_argument("--business", help="only this business")
+    parser.add_argument(
+        "--csv", action="store_true", help="CSV with a header row, for a spreadsheet"
+    )
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    year = args.year or local_today(clock.now()).year
+    connection = open_ledger(config)
+    states = [
+        (business.id, evaluate_year(connection, config, business, year))
+        for business in selected(config, args.business)
+    ]
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for business_id, state in states:
+            for row in rows(business_id, state):
+                writer.writerow(_safe(row))
+        return OK
+    for business_id, state in states:
+        _print_ledger(business_id, state)
+    return OK
+
+
+def rows(business_id: str, state: YearState) -> Iterator[dict[str, str]]:
+    """One row per item, in counting order, with the running counted total."""
+    total = 0
+    for item in state.items:
+        counted = item.counts and item.effective_date.year == state.year
+        if counted:
+            total += item.amount_cents
+        record = item.record
+        reason = item.reason
+        if item.counts and not counted:
+            reason += f" (counts in {item.effective_date.year})"
+        yield {
+            "business": business_id,
+            "date": record.date.isoformat(),
+            "effective_date": item.effective_date.isoformat(),
+            "amount": money(record.amount_cents),
+            "counted": "true" if counted else "false",
+            "counted_amount": money(item.amount_cents if counted else 0),
+            "cumulative": money(total),
+            "rule": item.rule,
+            "category": item.category,
+            "reason": reason,
+            "invoice": item.invoice,
+            "counterparty": record.counterparty_name,
+            "iban": record.counterparty_iban,
+            "description": record.description,
+            "source": record.document_name,
+            "flags": " ".join(item.flags),
+            "uncertain": " ".join(item.uncertain),
+        }
+
+
+def _safe(row: dict[str, str]) -> list[str]:
+    """Text from bank files cannot become a spreadsheet formula."""
+    return [
+        "'" + row[name] if name in _TEXT and row[name].startswith(_FORMULA) else row[name]
+        for name in COLUMNS
+    ]
+
+
+def _print_ledger(business_id: str, state: YearState) -> None:
+    print(
+        f"{business_id} {state.year}: counted {money(state.turnover_cents)} "
+        f"of {money(state.threshold_cents)}, excluded credits {money(state.excluded_cents)}"
+    )
+    unpaid = 0
+    for row in rows(business_id, state):
+        mark = "COUNTS " if row["counted"] == "true" else "no     "
+        flags = f" [{row['flags']}]" if row["flags"] else ""
+        who = " | ".join(
+            part for part in (row["invoice"], row["counterparty"], row["description"]) if part
+        )
+        print(
+            f"  {row['effective_date']} {row['amount']:>12} {mark}{row['counted_amount']:>12} "
+            f"{row['cumulative']:>12}  {row['rule']}: {row['reason']}{flags}"
+        )
+        if who:
+            print(f"      {who} ({row['source']})")
+        unpaid += UNPAID in row["flags"].split()
+    if state.crossing is not None:
+        item = state.crossing.item
+        print(f"  crossed on {item.effective_date} by {money(item.amount_cents)} {item.invoice}")
+    if unpaid:
+        print(f"  {unpaid} unpaid invoice(s)")
