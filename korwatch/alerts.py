@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from korwatch.forecast import project
 from korwatch.models import money
 from korwatch.reporting.series import chart_facts
 from korwatch.rules import Classified
@@ -42,6 +43,22 @@ def item_facts(item: Classified) -> dict[str, str]:
     }
 
 
+def forecast_facts(state: YearState, now: datetime) -> dict[str, Any]:
+    """The run-rate projection of the year as the warning email shows it (an estimate)."""
+    projection = project(state, now.date(), None)
+    if projection is None:
+        return {}
+    headline = projection.headline
+    crossing = headline.crossing_date
+    return {
+        "forecast": {
+            "method": headline.method,
+            "year_end": money(headline.year_end_cents),
+            "crossing_date": None if crossing is None else crossing.isoformat(),
+        }
+    }
+
+
 def payload(business: BusinessFacts, state: YearState, passage: Passage, now: datetime) -> str:
     facts: dict[str, Any] = {
         "business": {"id": business.id, "name": business.name},
@@ -59,6 +76,7 @@ def payload(business: BusinessFacts, state: YearState, passage: Passage, now: da
         "item": item_facts(passage.item),
         "detected_at": now.isoformat(timespec="seconds"),
         **chart_facts(state),  # the series behind the email's chart, frozen with the event
+        **(forecast_facts(state, now) if passage.level != CROSSED else {}),
     }
     return json.dumps(facts, ensure_ascii=False, sort_keys=True)
 

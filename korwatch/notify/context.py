@@ -29,11 +29,11 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from korwatch.models import cents, money
 from korwatch.notify.render import inert
 from korwatch.reporting.series import monthly_rows
+from korwatch.vat import vat_included, vat_on_top
 
-GENERAL_VAT = Decimal("0.21")
-CENT = Decimal("0.01")
 APPLY_LEAD_DAYS = 29  # kor-rules.md R4.2: at least 4 weeks; the Belastingdienst says 3 December
 
 
@@ -49,8 +49,10 @@ def alert_context(payload: dict[str, Any]) -> dict[str, Any]:
         )
     if facts["kind"] == "eligibility":
         facts["todo"] = eligibility_todo(int(facts["year"]), bool(facts["eligible"]))
+    if "forecast" not in facts and "projection" in facts:  # a digest carries status data
+        facts["forecast"] = facts["projection"]
     if "forecast" in facts:
-        facts["forecast"] = _forecast(facts["forecast"])
+        facts["forecast"] = _forecast(facts["forecast"], facts.get("level") == "crossed")
     if "cumulative" in facts and "year" in facts:
         facts["months"] = monthly_rows(
             int(facts["year"]), facts["cumulative"], shown_through(facts, int(facts["year"]))
@@ -66,15 +68,16 @@ def shown_through(facts: dict[str, Any], year: int) -> date:
     return min(date.fromisoformat(str(detected)[:10]), date(year, 12, 31))
 
 
-def _forecast(value: Any) -> dict[str, Any] | None:
+def _forecast(value: Any, crossed: bool) -> dict[str, Any] | None:
     """The rules engine's projection reduced to what the emails show: `year_end` (money) and
-    `crossing_date` (ISO date or None). A projection without a year-end figure is dropped."""
-    if not isinstance(value, dict):
+    `crossing_date` (ISO date or None). A projection without a year-end figure is dropped, and
+    so is an expected crossing once the real one happened."""
+    if not isinstance(value, dict) or value.get("method") == "closed-year":
         return None
     year_end = value.get("year_end") or value.get("projected") or value.get("turnover")
     if year_end is None:
         return None
-    crossing = value.get("crossing_date") or value.get("crosses_on")
+    crossing = None if crossed else value.get("crossing_date") or value.get("crosses_on")
     return {"year_end": str(year_end), "crossing_date": crossing}
 
 
@@ -92,8 +95,9 @@ def crossing_todo(crossing_date: date, amount: Decimal) -> dict[str, Any]:
         "end_date": crossing_date.isoformat(),
         "quarter": quarter,
         "quarter_year": year,
-        "vat_on_top": str((amount * GENERAL_VAT).quantize(CENT, rounding=ROUND_HALF_UP)),
-        "vat_included": str((amount * 21 / 121).quantize(CENT, rounding=ROUND_HALF_UP)),
+        # The general rate on the crossing date (vat.py knows when rates change).
+        "vat_on_top": money(vat_on_top(cents(amount), "general", crossing_date)),
+        "vat_included": money(vat_included(cents(amount), "general", crossing_date)),
         "excluded_year": year + 1,
         "reentry_year": year + 2,
         "apply_by": date(year + 1, 12, 3).isoformat(),

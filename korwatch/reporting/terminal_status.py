@@ -1,7 +1,7 @@
 """`korwatch status` for people: one table row per business, then the details (pure: lines).
 
 Amounts are written the way the business's emails write them (Dutch notation by default).
-Keys added to the status data by later features (forecast, eligibility) are shown when present.
+The rules engine's lines (projection, eligibility, flags) come from status_rules.rule_lines.
 """
 
 from __future__ import annotations
@@ -39,20 +39,3 @@ def _row(item: Mapping[str, Any], language: str, style: Style) -> list[str]:
         f"{format_percent(percent, language)}%",
         style.level(level, label),
     ]
-
-
-def detail_lines(item: Mapping[str, Any], language: str) -> list[str]:
-    """The forecast and the eligibility, when the status data has them."""
-    lines: list[str] = []
-    forecast = item.get("forecast")
-    if isinstance(forecast, Mapping) and forecast.get("year_end") is not None:
-        line = f"forecast for the year: {format_amount(forecast['year_end'], language)}"
-        if forecast.get("crossing_date"):
-            line += f", crossing expected on {forecast['crossing_date']}"
-        lines.append(line)
-    eligibility = item.get("eligibility")
-    if isinstance(eligibility, Mapping) and "eligible" in eligibility:
-        verdict = "eligible" if eligibility["eligible"] else "not eligible"
-        reason = eligibility.get("reason") or ""
-        lines.append(f"KOR next year: {verdict}" + (f" ({reason})" if reason else ""))
-    return lines

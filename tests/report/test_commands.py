@@ -11,7 +11,7 @@ from email import message_from_bytes, policy
 
 from korwatch.notify.chart import PNG_SIGNATURE
 from tests.conftest import Workspace
-from tests.helpers import Payment, ing_csv
+from tests.helpers import Payment, SmtpServer, ing_csv, text_and_html
 
 D = Decimal
 PAYMENTS = [
@@ -128,3 +128,16 @@ def test_scan_and_import_json_are_one_object_for_scripts(workspace: Workspace) -
     assert len(result["emails"]["sent"]) == 1
     code, out, _ = workspace.run("scan", "--json")
     assert json.loads(out)["documents"][0]["status"] == "known"
+
+
+def test_a_warning_email_carries_headroom_forecast_and_the_chart(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    workspace.drop("ing-2026.csv", ing_csv(PAYMENTS[:5]))  # 7500 + 6000 + 4000 by 31 August
+    code, _, err = workspace.run("scan", now="2026-09-01T09:00:00+02:00")
+    assert code == 0, err
+    (message,) = smtp_server.messages
+    text, html = text_and_html(message)
+    assert "Nog ruimte:           € 2.500,00" in text
+    assert "Verwachte omzet eind 2026: € " in text and "Verwachte overschrijding: " in text
+    assert "Verwachte omzet eind 2026" in html and 'src="cid:' in html

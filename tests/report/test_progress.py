@@ -26,7 +26,9 @@ ROWS = 100_000
 def big_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     start = date(2026, 1, 1)
     payments = [
-        Payment(start + timedelta(days=n % 300), Decimal("0.10"), f"Klant {n}", description=f"Bon {n}")
+        Payment(
+            start + timedelta(days=n % 300), Decimal("0.10"), f"Klant {n}", description=f"Bon {n}"
+        )
         for n in range(ROWS)
     ]
     path = tmp_path_factory.mktemp("big") / "ing-100k.csv"
@@ -39,7 +41,15 @@ def _environment() -> dict[str, str]:
 
 
 def _command(workspace: Workspace, export: Path) -> list[str]:
-    return [sys.executable, "-m", "korwatch.cli", "import", str(export), "-c", str(workspace.config)]
+    return [
+        sys.executable,
+        "-m",
+        "korwatch.cli",
+        "import",
+        str(export),
+        "-c",
+        str(workspace.config),
+    ]
 
 
 def _drain(fd: int, into: bytearray) -> None:
