@@ -14,6 +14,7 @@ from korwatch.notify.render import format_amount
 from korwatch.reporting.terminal_status import status_table
 from korwatch.scan import local_today, open_ledger
 from korwatch.status import business_status
+from korwatch.status_rules import rule_lines
 from korwatch.terminal import Style, colour_enabled
 
 NAME = "status"
@@ -57,6 +58,8 @@ def _print_status(item: dict[str, Any], language: str, style: Style) -> None:
             + f" by {format_amount(crossing['amount'], language)} "
             f"(invoice {crossing['invoice'] or '?'}, {crossing['counterparty']})"
         )
+    for line in rule_lines(item):
+        print(f"  {line}")
     for note in item.get("notes", []):
         print(f"  note: {note}")
     for source in item.get("sources", []):
