@@ -1,7 +1,8 @@
 """The turnover chart: cumulative turnover through the year against the threshold (PNG bytes).
 
-matplotlib is imported only inside `render_chart`, so a daemon that sends no chart never loads
-it (the idle-memory budget is 60 MB). The figure is drawn with the object API and the Agg canvas,
+matplotlib is imported only inside `render_chart`, and emails draw through
+`render_chart_isolated` (a child process), so a daemon never holds it (the idle-memory budget
+is 60 MB). The figure is drawn with the object API and the Agg canvas,
 never pyplot, so no global state or GUI backend is involved. The PNG carries no timestamp or
 version metadata, so the same data gives the same bytes on one installation.
 """
@@ -9,7 +10,10 @@ version metadata, so the same data gives the same bytes on one installation.
 from __future__ import annotations
 
 import io
+import json
 import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -61,8 +65,69 @@ class ChartData:
     language: str = "nl"
 
 
+def render_chart_isolated(data: ChartData, timeout: float = 120.0) -> bytes:
+    """The chart drawn in a child process (`python -m korwatch.notify.chart`).
+
+    matplotlib costs about 60 MB that Python never gives back; drawn in a child, a daemon that
+    has sent an alert stays as small as one that has not. Raises ChartError on any failure.
+    """
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "korwatch.notify.chart"],
+            input=json.dumps(to_json(data)).encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ChartError(f"the chart process failed: {error}") from error
+    if done.returncode != 0 or not done.stdout.startswith(PNG_SIGNATURE):
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise ChartError(f"the chart process failed: {reason[0]}")
+    return done.stdout
+
+
+class ChartError(Exception):
+    """Drawing the chart failed; the email goes out without it (the table stays)."""
+
+
+def to_json(data: ChartData) -> dict[str, Any]:
+    return {
+        "year": data.year,
+        "points": [[day.isoformat(), str(total)] for day, total in data.points],
+        "threshold": str(data.threshold),
+        "warn_levels": [str(level) for level in data.warn_levels],
+        "crossing": None
+        if data.crossing is None
+        else [data.crossing[0].isoformat(), str(data.crossing[1]), data.crossing[2]],
+        "forecast": None
+        if data.forecast is None
+        else [data.forecast[0].isoformat(), str(data.forecast[1])],
+        "through": None if data.through is None else data.through.isoformat(),
+        "language": data.language,
+    }
+
+
+def from_json(value: dict[str, Any]) -> ChartData:
+    crossing, forecast, through = value["crossing"], value["forecast"], value["through"]
+    return ChartData(
+        year=int(value["year"]),
+        points=[(date.fromisoformat(day), Decimal(total)) for day, total in value["points"]],
+        threshold=Decimal(value["threshold"]),
+        warn_levels=[Decimal(level) for level in value["warn_levels"]],
+        crossing=None
+        if crossing is None
+        else (date.fromisoformat(crossing[0]), Decimal(crossing[1]), str(crossing[2])),
+        forecast=None
+        if forecast is None
+        else (date.fromisoformat(forecast[0]), Decimal(forecast[1])),
+        through=None if through is None else date.fromisoformat(through),
+        language=str(value["language"]),
+    )
+
+
 def render_chart(data: ChartData) -> bytes:
-    """The chart as PNG bytes."""
+    """The chart as PNG bytes, drawn in this process."""
     _font_cache_in_state_dir()
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415 - lazy on purpose
     from matplotlib.figure import Figure  # noqa: PLC0415
@@ -177,3 +242,7 @@ def _euro(value: Decimal, data: ChartData, places: int = 0) -> str:
     """Whole euros on the chart ('€ 20.000'): cents would only clutter the axis."""
     text = format_amount(value.quantize(Decimal(1)), data.language)
     return text[: -len(",00")] if places == 0 else text
+
+
+if __name__ == "__main__":  # the child of render_chart_isolated: JSON in, PNG out
+    sys.stdout.buffer.write(render_chart(from_json(json.load(sys.stdin))))

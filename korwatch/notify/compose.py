@@ -10,6 +10,7 @@ so the email reads well when images are blocked.
 from __future__ import annotations
 
 import base64
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from korwatch.notify.chart import ChartData, render_chart
+from korwatch.notify.chart import ChartData, render_chart, render_chart_isolated
 from korwatch.notify.context import alert_context, shown_through
 from korwatch.notify.render import Rendered, build_message, content_id, render
 from korwatch.reporting.series import as_points
@@ -105,7 +106,11 @@ def _crossing(context: dict[str, Any], language: str) -> tuple[date, Decimal, st
 
 
 def _png(data: ChartData) -> bytes | None:
+    """The chart, drawn in a child process unless KORWATCH_CHART_IN_PROCESS=1 (tests, and
+    one-shot commands that exit anyway)."""
     try:
-        return render_chart(data)
+        if os.environ.get("KORWATCH_CHART_IN_PROCESS") == "1":
+            return render_chart(data)
+        return render_chart_isolated(data)
     except Exception:  # the alert matters more than its picture; the monthly table stays
         return None
