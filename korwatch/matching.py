@@ -11,8 +11,8 @@ says otherwise (`unmatched_payments`, U20). One pass over the items with diction
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from korwatch.rules import ADVANCE, REVIEW, UNPAID, Classified, RuleSettings
 
@@ -106,7 +106,7 @@ def _paid_with(payment: Classified, invoice: Classified, on_invoices: bool) -> C
     if on_invoices or not invoice_counts_category(invoice):
         why = "the invoice counts, not its payment" if on_invoices else invoice.reason
         reason = f"payment of invoice {number}: {why}"
-        return replace(
+        return _set(
             payment,
             counts=False,
             amount_cents=0,
@@ -121,7 +121,7 @@ def _paid_with(payment: Classified, invoice: Classified, on_invoices: bool) -> C
         f"payment of invoice {number} of {invoice.effective_date}: counts on the earlier of "
         "invoice and payment date (R7.2)"
     )
-    return replace(
+    return _set(
         payment,
         effective_date=day,
         rule="invoice-payment",
@@ -130,6 +130,13 @@ def _paid_with(payment: Classified, invoice: Classified, on_invoices: bool) -> C
         flags=flags,
         uncertain=(),
     )
+
+
+def _set(item: Classified, **changes: Any) -> Classified:
+    """Change an item in place: match() only sees items classify() has just made."""
+    for name, value in changes.items():
+        setattr(item, name, value)
+    return item
 
 
 def invoice_counts_category(invoice: Classified) -> bool:
@@ -142,24 +149,22 @@ def _unmatched(item: Classified, settings: RuleSettings) -> Classified:
         reason = (
             'a payment no invoice was matched to: not counted (unmatched_payments = "ignore", U20)'
         )
-        return replace(item, counts=False, amount_cents=0, rule="unmatched-payment", reason=reason)
+        return _set(item, counts=False, amount_cents=0, rule="unmatched-payment", reason=reason)
     reason = (
         "a payment no invoice was matched to: counted on the day received as an advance "
         '(R7.1; unmatched_payments = "count", U20); import its invoice or add a rule'
     )
-    return replace(
-        item, rule="unmatched-payment", reason=reason, flags=(REVIEW,), uncertain=("U20",)
-    )
+    return _set(item, rule="unmatched-payment", reason=reason, flags=(REVIEW,), uncertain=("U20",))
 
 
 def _settled(item: Classified, invoices: _Invoices, index: int, on_invoices: bool) -> Classified:
     paid = invoices.paid.get(index, 0)
     if paid < _to_pay(item):
-        return replace(item, flags=(*item.flags, UNPAID))
+        return _set(item, flags=(*item.flags, UNPAID))
     first = invoices.first_paid[index]
     if on_invoices and item.counts and first < item.effective_date:
         reason = (
             f"an invoice paid before its date counts on the day the money came in, {first} (R7.1)"
         )
-        return replace(item, effective_date=first, reason=reason, flags=(*item.flags, ADVANCE))
+        return _set(item, effective_date=first, reason=reason, flags=(*item.flags, ADVANCE))
     return item

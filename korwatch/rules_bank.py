@@ -63,9 +63,10 @@ def is_belastingdienst(iban: str, name_folded: str) -> bool:
     return iban == BELASTINGDIENST_IBAN or BELASTINGDIENST_NAME in name_folded
 
 
+_PLATFORM = re.compile("|".join(re.escape(platform) for platform in PLATFORMS))
+
+
 def platform_of(name_folded: str) -> str:
     """The platform a payout comes from ("" when none is recognised)."""
-    for platform in PLATFORMS:
-        if platform in name_folded:
-            return platform
-    return ""
+    found = _PLATFORM.search(name_folded)
+    return found.group(0) if found else ""

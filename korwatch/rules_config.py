@@ -13,7 +13,7 @@ from decimal import Decimal
 from korwatch.configtable import Table
 from korwatch.models import cents
 from korwatch.rules import EuKorSettings, RuleSettings
-from korwatch.rules_user import CATEGORIES, UserRule
+from korwatch.rules_user import CATEGORIES, UserRule, combined_pattern
 from korwatch.vat import RATE_CLASSES
 
 DATE_RULES = ("earliest", "invoice", "supply")
@@ -28,13 +28,16 @@ def read_rules(table: Table, basis: str, own_ibans: frozenset[str]) -> RuleSetti
     vat_rate = vat.string("rate", "general", choices=RATE_CLASSES) or "general"
     vat.finish()
     uncertain = table.table("uncertain")
+    rules = tuple(
+        rule for rule in (_user_rule(t, i) for i, t in enumerate(table.tables("rule"))) if rule
+    )
     settings = RuleSettings(
         basis=basis,
         own_ibans=own_ibans,
         private_ibans=frozenset(_iban(i) for i in table.strings("private_ibans")),
-        user_rules=tuple(
-            rule for rule in (_user_rule(t, i) for i, t in enumerate(table.tables("rule"))) if rule
-        ),
+        user_rules=rules,
+        any_description=combined_pattern(rules),
+        any_counterparty=combined_pattern(rules, names=True),
         in_kor=in_kor,
         vat_rate=vat_rate,
         keywords=uncertain.boolean("keywords", True),

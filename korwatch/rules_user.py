@@ -64,7 +64,7 @@ _CATEGORIES = (
 CATEGORIES: dict[str, Category] = {category.name: category for category in _CATEGORIES}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UserRule:
     """One `[[business.rule]]`; every condition given must hold."""
 
@@ -80,27 +80,56 @@ class UserRule:
     country: str = ""  # member state where a foreign-taxed supply is taxed (EU-KOR, R5.5)
 
     def matches(self, record: StoredRecord, name_folded: str) -> bool:
-        size = abs(record.amount_cents)
-        if self.min_cents is not None and size < self.min_cents:
-            return False
-        if self.max_cents is not None and size > self.max_cents:
-            return False
-        if self.iban and self.iban != record.counterparty_iban.replace(" ", "").upper():
-            return False
-        if self.counterparty and self.counterparty not in name_folded:
-            return False
-        if self.description is None:
-            return True
-        text = (
-            f"{record.description} {record.reference}" if record.reference else record.description
-        )
-        return self.description.search(text) is not None
+        return first_match((self,), record, name_folded) is self
+
+
+def combined_pattern(rules: tuple[UserRule, ...], names: bool = False) -> re.Pattern[str] | None:
+    """One pattern matching wherever any rule's description pattern (or, with `names`, any
+    rule's counterparty part) does; None when there is none or they cannot be joined.
+
+    A text it does not match skips every rule with that condition in a single search.
+    """
+    if names:
+        patterns = [re.escape(rule.counterparty) for rule in rules if rule.counterparty]
+    else:
+        patterns = [rule.description.pattern for rule in rules if rule.description is not None]
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:  # e.g. numbered back-references shift when joined
+        return None
 
 
 def first_match(
-    rules: tuple[UserRule, ...], record: StoredRecord, name_folded: str
+    rules: tuple[UserRule, ...],
+    record: StoredRecord,
+    name_folded: str,
+    any_description: re.Pattern[str] | None = None,
+    any_counterparty: re.Pattern[str] | None = None,
 ) -> UserRule | None:
+    """The first rule whose every condition holds (cheap conditions first, text built once)."""
+    text = f"{record.description} {record.reference}"
+    # False: no rule's pattern (or name part) can match, so rules that need one are skipped.
+    described = any_description is None or any_description.search(text) is not None
+    named = any_counterparty is None or any_counterparty.search(name_folded) is not None
+    size = abs(record.amount_cents)
+    iban: str | None = None
     for rule in rules:
-        if rule.matches(record, name_folded):
-            return rule
+        if rule.counterparty and (not named or rule.counterparty not in name_folded):
+            continue
+        if rule.description is not None and (
+            not described or rule.description.search(text) is None
+        ):
+            continue
+        if (rule.min_cents is not None and size < rule.min_cents) or (
+            rule.max_cents is not None and size > rule.max_cents
+        ):
+            continue
+        if rule.iban:
+            if iban is None:
+                iban = record.counterparty_iban.replace(" ", "").upper()
+            if rule.iban != iban:
+                continue
+        return rule
     return None

@@ -31,8 +31,9 @@ def rate_on(rate_class: str, day: date) -> Decimal:
 
 def net_of_vat(gross_cents: int, rate_class: str, day: date) -> int:
     """The amount without the VAT it includes: 1210.00 at 21 % gives 1000.00."""
-    rate = rate_on(rate_class, day)
-    return _round(Decimal(gross_cents) * 100 / (100 + rate))
+    # Integer arithmetic in basis points: this runs for every credit after a crossing.
+    basis_points = int(rate_on(rate_class, day) * 100)
+    return _divide_half_up(gross_cents * 10000, 10000 + basis_points)
 
 
 def vat_on_top(net_cents: int, rate_class: str, day: date) -> int:
@@ -50,6 +51,14 @@ def gross_up_fees(payout_cents: int, fee_percent: Decimal) -> int:
     if fee_percent <= 0 or fee_percent >= 100:
         return payout_cents
     return _round(Decimal(payout_cents) * 100 / (100 - fee_percent))
+
+
+def _divide_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half away from zero, exactly (denominator > 0)."""
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if remainder * 2 >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient
 
 
 def _round(value: Decimal) -> int:
