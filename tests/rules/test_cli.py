@@ -202,3 +202,38 @@ def test_two_activities_in_two_bank_accounts_add_up_to_one_crossing(
     assert item["crossed"] is True
     assert item["crossing"]["date"] == "2026-09-05"
     assert item["crossing"]["amount"] == "700.00"
+
+
+def test_in_january_status_says_the_kor_is_not_available_after_a_year_above_it(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    """T7 with real files: 2025 went above the threshold, so 2026 has no KOR."""
+    _configure(workspace, smtp_server, 'basis = "invoices"')
+    workspace.drop(
+        "invoices.csv",
+        _invoices(
+            "2025-1,2025-05-01,Klant A,15000.00,0.00,15000.00,invoice",
+            "2025-2,2025-11-01,Klant A,6000.00,0.00,6000.00,invoice",
+        ),
+    )
+    assert workspace.run("scan", now="2026-01-05T09:00:00+01:00")[0] == 0
+    code, out, _ = workspace.run("status", "--json", now="2026-01-05T09:00:00+01:00")
+    eligibility = json.loads(out)["businesses"][0]["eligibility"]
+    assert eligibility["this_year"] is False
+    assert "not available in 2026" in eligibility["this_year_reason"]
+    code, text, _ = workspace.run("status", now="2026-01-05T09:00:00+01:00")
+    assert code == 0 and "KOR this year: not available" in text
+
+
+def test_ledger_csv_cannot_carry_a_spreadsheet_formula_from_a_bank_file(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    evil = [Payment(date(2026, 3, 1), D("10.00"), "=HYPERLINK(1)", description="@SUM(A1)")]
+    workspace.drop("ing.csv", ing_csv(evil))
+    assert workspace.run("scan")[0] == 0
+    code, out, _ = workspace.run("ledger", "--csv")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert row["counterparty"] == "'=HYPERLINK(1)"
+    assert row["description"].startswith("'")
+    assert row["amount"] == "10.00" and row["counted"] == "true"
