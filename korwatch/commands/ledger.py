@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from korwatch import clock
 from korwatch.commands.common import OK, selected
-from korwatch.config import Config
+from korwatch.config import BusinessConfig, Config
 from korwatch.models import money
 from korwatch.rules import UNPAID
 from korwatch.scan import evaluate_year, local_today, open_ledger
@@ -57,18 +57,18 @@ def run(config: Config, args: argparse.Namespace) -> int:
     year = args.year or local_today(clock.now()).year
     connection = open_ledger(config)
     states = [
-        (business.id, evaluate_year(connection, config, business, year))
+        (business, evaluate_year(connection, config, business, year))
         for business in selected(config, args.business)
     ]
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(COLUMNS)
-        for business_id, state in states:
-            for row in rows(business_id, state):
+        for business, state in states:
+            for row in rows(business.id, state):
                 writer.writerow(_safe(row))
         return OK
-    for business_id, state in states:
-        _print_ledger(business_id, state)
+    for business, state in states:
+        _print_ledger(business, state)
     return OK
 
 
@@ -112,13 +112,16 @@ def _safe(row: dict[str, str]) -> list[str]:
     ]
 
 
-def _print_ledger(business_id: str, state: YearState) -> None:
+def _print_ledger(business: BusinessConfig, state: YearState) -> None:
+    provisional = " (PROVISIONAL: bank basis)" if business.provisional else ""
     print(
-        f"{business_id} {state.year}: counted {money(state.turnover_cents)} "
+        f"{business.id} {state.year}: counted {money(state.turnover_cents)} "
         f"of {money(state.threshold_cents)}, excluded credits {money(state.excluded_cents)}"
+        f"{provisional}"
     )
-    unpaid = 0
-    for row in rows(business_id, state):
+    unpaid: list[str] = []
+    unmatched: list[str] = []
+    for row in rows(business.id, state):
         mark = "COUNTS " if row["counted"] == "true" else "no     "
         flags = f" [{row['flags']}]" if row["flags"] else ""
         who = " | ".join(
@@ -130,9 +133,16 @@ def _print_ledger(business_id: str, state: YearState) -> None:
         )
         if who:
             print(f"      {who} ({row['source']})")
-        unpaid += UNPAID in row["flags"].split()
+        summary = f"{row['date']} {row['amount']} {who}"
+        if UNPAID in row["flags"].split():
+            unpaid.append(summary)
+        if row["rule"] == "unmatched-payment":
+            unmatched.append(summary)
     if state.crossing is not None:
         item = state.crossing.item
         print(f"  crossed on {item.effective_date} by {money(item.amount_cents)} {item.invoice}")
-    if unpaid:
-        print(f"  {unpaid} unpaid invoice(s)")
+    for title, lines in (("unpaid invoices", unpaid), ("payments without an invoice", unmatched)):
+        if lines:
+            print(f"  {title} ({len(lines)}):")
+            for line in lines:
+                print(f"    {line}")

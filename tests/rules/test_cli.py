@@ -237,3 +237,35 @@ def test_ledger_csv_cannot_carry_a_spreadsheet_formula_from_a_bank_file(
     assert row["counterparty"] == "'=HYPERLINK(1)"
     assert row["description"].startswith("'")
     assert row["amount"] == "10.00" and row["counted"] == "true"
+
+
+def test_ledger_lists_unpaid_invoices_and_payments_without_an_invoice(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    _configure(workspace, smtp_server, 'basis = "invoices"')
+    workspace.drop(
+        "invoices.csv",
+        _invoices(
+            "2026-1,2026-02-01,Klant A,1000.00,0.00,1000.00,invoice",
+            "2026-2,2026-02-15,Klant B,700.00,0.00,700.00,invoice",
+        ),
+    )
+    workspace.drop(
+        "ing.csv",
+        ing_csv(
+            [
+                Payment(date(2026, 2, 20), D("1000.00"), "Klant A", description="Factuur 2026-1"),
+                Payment(date(2026, 3, 1), D("300.00"), "Klant C", description="aanbetaling"),
+            ]
+        ),
+    )
+    assert workspace.run("scan")[0] == 0
+    code, out, _ = workspace.run("ledger", "--year", "2026")
+    assert code == 0
+    assert "PROVISIONAL" not in out
+    assert "unpaid invoices (1):" in out and "2026-2" in out.split("unpaid invoices (1):")[1]
+    assert "payments without an invoice (1):" in out
+    status = workspace.status()
+    assert status["turnover"] == "2000.00"  # two invoices plus the unmatched 300.00
+    assert [i["invoice"] for i in status["unpaid_invoices"]] == ["2026-2"]
+    assert [p["amount"] for p in status["unmatched_payments"]] == ["300.00"]
