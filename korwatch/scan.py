@@ -10,9 +10,9 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import logging
 import os
 import sqlite3
-import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -161,7 +161,16 @@ def import_document(
         return result
     try:
         _store(connection, config, business, document, digest, now, result, progress)
-    except ParseError as error:
+    except (ParseError, UnicodeError, ValueError, ArithmeticError, LookupError) as error:
+        # A reader's own ParseError is the rule; anything else it raises is a korwatch bug,
+        # but one bad file must still not stop the scan. Either way the file is recorded as
+        # failed and not retried until it changes (or is given by hand to `korwatch import`).
+        if not isinstance(error, ParseError):
+            log.error("internal error reading %s", document.name, exc_info=error)
+            error = ParseError(
+                f"korwatch could not read this file (internal error {type(error).__name__}: "
+                f"{error}); please report it"
+            )
         result.error = f"{document.name}: {error}"
         with ledger.transaction(connection):
             ledger.record_document(
@@ -211,6 +220,9 @@ def _store(
             when=now.isoformat(timespec="seconds"),
         )
         if new:
+            if ledger.has_invoices(connection, business.id):
+                # A January payment or supply date can decide December's turnover (T12).
+                years |= {year - 1 for year in years}
             for year in sorted(years):
                 state = evaluate_year(connection, config, business, year)
                 record_transitions(connection, facts(business), state, now, local_today(now))
@@ -270,10 +282,12 @@ def _scan_source(
                 acknowledge(document, result.status)  # e.g. move to processed/, save an ETag
             if stop():
                 return  # not a full read: neither a success nor a failure
-    except Exception as error:  # noqa: BLE001 - any source fault is recorded, the scan goes on
+    except Exception as error:
         if stop():
             return  # interrupted by the stop itself (e.g. a retry wait cut short)
-        reason = str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
+        reason = (
+            str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
+        )
         report.source_errors.append(f"{business.id}: {source.label}: {reason}")
         log.debug("source failed", exc_info=not isinstance(error, SourceError))
         with ledger.transaction(connection):
