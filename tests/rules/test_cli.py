@@ -269,3 +269,26 @@ def test_ledger_lists_unpaid_invoices_and_payments_without_an_invoice(
     assert status["turnover"] == "2000.00"  # two invoices plus the unmatched 300.00
     assert [i["invoice"] for i in status["unpaid_invoices"]] == ["2026-2"]
     assert [p["amount"] for p in status["unmatched_payments"]] == ["300.00"]
+
+
+def test_a_january_payment_imported_after_its_invoice_raises_decembers_crossing(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    """T12 the other way round: the export holding only the January credit comes last."""
+    workspace.drop(
+        "invoices.csv",
+        _invoices(
+            "W-1,2026-12-01,Groot BV,19200.00,0.00,19200.00,invoice",
+            "X-1,2026-12-18,Klant X,1500.00,0.00,1500.00,invoice",
+        ),
+    )
+    december = [Payment(date(2026, 12, 2), D("19200.00"), "Groot BV", description="Factuur W-1")]
+    workspace.drop("ing-2026-12.csv", ing_csv(december))
+    assert workspace.run("scan", now="2027-01-09T12:00:00+01:00")[0] == 0
+    assert workspace.status(2026)["crossed"] is False
+    january = [Payment(date(2027, 1, 8), D("1500.00"), "Klant X", description="Factuur X-1")]
+    workspace.drop("ing-2027-01.csv", ing_csv(january))
+    assert workspace.run("scan", now="2027-01-09T12:00:00+01:00")[0] == 0
+    status = workspace.status(2026)
+    assert status["crossed"] is True and status["crossing"]["date"] == "2026-12-18"
+    assert any("X-1" in str(message["Subject"]) for message in smtp_server.messages)
