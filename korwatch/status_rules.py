@@ -19,7 +19,14 @@ from korwatch.eligibility import evaluate_eligibility
 from korwatch.eukor import union_counter
 from korwatch.forecast import Estimate, project
 from korwatch.models import money
-from korwatch.rules import ADVISER_REVIEW, NET_OF_FEES, REVIEW, UNPAID, RuleSettings
+from korwatch.rules import (
+    ADVISER_REVIEW,
+    NET_OF_FEES,
+    REVIEW,
+    UNPAID,
+    EuKorSettings,
+    RuleSettings,
+)
 from korwatch.thresholds import YearState, threshold_for
 from korwatch.vat import vat_included, vat_on_top
 
@@ -88,7 +95,7 @@ def rule_facts(
             "included": money(vat_included(item.amount_cents, "general", item.effective_date)),
         }
     if business.rules.eu_kor is not None:
-        facts["eu_kor"] = _eu_kor(state, business.rules)
+        facts["eu_kor"] = _eu_kor(state, last, business.rules.eu_kor)
     return facts
 
 
@@ -170,9 +177,12 @@ def _uncertain(state: YearState, items: list[Any], rules: RuleSettings) -> list[
     ]
 
 
-def _eu_kor(state: YearState, rules: RuleSettings) -> dict[str, Any]:
-    assert rules.eu_kor is not None  # noqa: S101  (checked by the caller)
-    counter = union_counter(state, rules.eu_kor, rules.eu_kor.previous_year_cents)
+def _eu_kor(state: YearState, last: YearState | None, settings: EuKorSettings) -> dict[str, Any]:
+    """The Union counter; last year's Union turnover from the config, else from the ledger."""
+    previous = settings.previous_year_cents
+    if previous is None and last is not None:
+        previous = union_counter(last, settings, None).turnover_cents
+    counter = union_counter(state, settings, previous)
     crossing = counter.crossing
     return {
         "limit": money(counter.limit_cents),

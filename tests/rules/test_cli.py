@@ -292,3 +292,32 @@ def test_a_january_payment_imported_after_its_invoice_raises_decembers_crossing(
     status = workspace.status(2026)
     assert status["crossed"] is True and status["crossing"]["date"] == "2026-12-18"
     assert any("X-1" in str(message["Subject"]) for message in smtp_server.messages)
+
+
+def test_status_carries_the_eu_kor_counter_when_the_business_takes_part(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    _configure(
+        workspace,
+        smtp_server,
+        '[[business.rule]]\ncounterparty = "France"\ncategory = "foreign-taxed"\ncountry = "FR"\n'
+        "[business.eu_kor]\nprevious_year_turnover = 80000\n",
+    )
+    workspace.drop(
+        "ing.csv",
+        ing_csv(
+            [
+                Payment(date(2026, 3, 1), D("18000.00"), "Klant NL", description="Factuur 1"),
+                Payment(date(2026, 7, 1), D("81000.00"), "Client France", description="Facture"),
+                Payment(date(2026, 11, 10), D("1500.00"), "Client France", description="Facture"),
+            ]
+        ),
+    )
+    assert workspace.run("scan")[0] == 0
+    item = workspace.status()
+    assert item["crossed"] is False and item["turnover"] == "18000.00"
+    eu = item["eu_kor"]
+    assert eu["per_state"] == {"FR": "82500.00", "NL": "18000.00"}
+    assert eu["crossed"] is True and eu["crossing"]["date"] == "2026-11-10"
+    assert eu["notify_by"] == "2026-12-01"
+    assert eu["available_this_year"] is True and eu["available_next_year"] is False
