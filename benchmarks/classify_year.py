@@ -40,7 +40,8 @@ def records(count: int, seed: int = 7) -> list[StoredRecord]:
         elif kind < 0.5:
             found.append(_record(number, "transaction", day, -rng.randint(100, 90000), "debit"))
         else:
-            text = rng.choice((f"Factuur 2026-{number - 3}", "terugbetaling", "rente", "bestelling"))
+            words = (f"Factuur 2026-{number - 3}", "terugbetaling", "rente", "bestelling")
+            text = rng.choice(words)
             found.append(_record(number, "transaction", day, rng.randint(100, 90000), text))
     return found
 
@@ -48,10 +49,23 @@ def records(count: int, seed: int = 7) -> list[StoredRecord]:
 def _record(number: int, kind: str, day: date, amount: int, text: str) -> StoredRecord:
     invoice = kind == "invoice"
     return StoredRecord(
-        number, kind, day, amount, "EUR", "NL20INGB0001234567", NAMES[number % 5],
-        "" if invoice else "NL91ABNA0417164300", "" if invoice else text,
-        text if invoice else "", False, "", "doc", "bench.csv",
-        0 if invoice else None, amount if invoice else None, False,
+        number,
+        kind,
+        day,
+        amount,
+        "EUR",
+        "NL20INGB0001234567",
+        NAMES[number % 5],
+        "" if invoice else "NL91ABNA0417164300",
+        "" if invoice else text,
+        text if invoice else "",
+        False,
+        "",
+        "doc",
+        "bench.csv",
+        0 if invoice else None,
+        amount if invoice else None,
+        False,
     )
 
 
