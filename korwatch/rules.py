@@ -145,7 +145,7 @@ def _credit(record: StoredRecord, settings: RuleSettings) -> Classified:
             )
     platform = platform_of(name)
     if platform:
-        why = f"a payout from {platform}: the gross sales are higher (fees are costs)"
+        why = f"paid out by {platform}"
         payout = CATEGORIES["platform-payout"]
         return _decide(record, settings, payout, "platform-payout", invoice, why=why)
     return _decide(
@@ -215,6 +215,12 @@ def _decide(
         fee = user_rule.fee_percent if user_rule else None
         amount = gross_up_fees(amount, fee or Decimal(0))
         flags = (*flags, NET_OF_FEES)
+        reason += (
+            f"; counted grossed up by {fee} % fees"
+            if fee
+            else "; counted as paid out, which is net of fees: set fee_percent in a rule or "
+            "import the platform's sales"
+        )
     vat_class = ""
     if not category.no_vat:
         vat_class = user_rule.vat if user_rule and user_rule.vat else settings.vat_rate

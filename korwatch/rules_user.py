@@ -43,7 +43,7 @@ _CATEGORIES = (
     ),
     Category("margin-scheme", True, "R2.4", "a margin-scheme sale counts at its full price"),
     Category("advance-payment", True, "R7.1", "an advance payment counts on the day received"),
-    Category("platform-payout", True, "R2.11", "a platform payout counts at the gross sales"),
+    Category("platform-payout", True, "R2.11", "a platform payout: turnover is the gross sales"),
     Category("exempt", False, "R2.5", "an exempt supply outside R2.3 does not count"),
     Category("ancillary", False, "U9", "an ancillary exempt transaction does not count"),
     Category("foreign-taxed", False, "R2.6", "a supply taxed abroad does not count"),
