@@ -279,9 +279,17 @@ _SELECT = (
 
 
 def records_for_years(
-    connection: sqlite3.Connection, business: str, years: Iterable[int]
+    connection: sqlite3.Connection,
+    business: str,
+    years: Iterable[int],
+    *,
+    without_debits: bool = False,
 ) -> list[StoredRecord]:
-    """Every record of these years, in booking order (date, then import order)."""
+    """Every record of these years, in booking order (date, then import order).
+
+    `without_debits` leaves out money going out, which never counts (rules: "debit"); the
+    evaluation after each import uses it, roughly halving its time and memory.
+    """
     wanted = sorted(set(years))
     if not wanted:
         return []
@@ -290,7 +298,10 @@ def records_for_years(
         connection.execute("SELECT sha256, name FROM documents WHERE business = ?", (business,))
     )
     rows = connection.execute(
-        _SELECT + f"WHERE business = ? AND year IN ({marks}) ORDER BY date, id",
+        _SELECT
+        + f"WHERE business = ? AND year IN ({marks}) "
+        + ("AND (kind = 'invoice' OR amount_cents > 0) " if without_debits else "")
+        + "ORDER BY date, id",
         (business, *wanted),
     )
     # Built positionally: this runs over every record of a year at each evaluation.

@@ -111,12 +111,21 @@ def facts(business: BusinessConfig) -> BusinessFacts:
 
 
 def evaluate_year(
-    connection: sqlite3.Connection, config: Config, business: BusinessConfig, year: int
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    *,
+    counting_only: bool = False,
 ) -> YearState:
+    """The year's state. `counting_only` skips debits (never turnover): enough for alerts,
+    not for listings that show every record."""
     # With invoices stored, a payment and its invoice may fall on both sides of New Year (T12).
     adjacent = ledger.has_invoices(connection, business.id)
     years = [year - 1, year, year + 1] if adjacent else [year]
-    records = ledger.records_for_years(connection, business.id, years)
+    records = ledger.records_for_years(
+        connection, business.id, years, without_debits=counting_only
+    )
     threshold = threshold_for(year, config.thresholds)
     levels = warn_levels(threshold.amount_cents, business.warn_at)
     stands = business.rules.credit_note_after_crossing == "crossing-stands"
@@ -224,7 +233,7 @@ def _store(
                 # A January payment or supply date can decide December's turnover (T12).
                 years |= {year - 1 for year in years}
             for year in sorted(years):
-                state = evaluate_year(connection, config, business, year)
+                state = evaluate_year(connection, config, business, year, counting_only=True)
                 record_transitions(connection, facts(business), state, now, local_today(now))
     result.status, result.new, result.duplicates = "imported", new, duplicates
 
