@@ -130,3 +130,39 @@ def record_transitions(
         (business.id, state.year, highest.level),
     ).fetchone()
     return [int(row[0])]
+
+
+def eligibility_payload(
+    business: BusinessFacts, year: int, previous: YearState, now: datetime
+) -> dict[str, Any]:
+    """The start-of-year notice: is the KOR available this year, judged on last year (R4.1)."""
+    return {
+        "kind": "eligibility",
+        "business": {"id": business.id, "name": business.name},
+        "year": year,
+        "previous_year": year - 1,
+        "previous_turnover": money(previous.turnover_cents),
+        "threshold": money(previous.threshold_cents),
+        "eligible": not previous.crossed and previous.turnover_cents <= previous.threshold_cents,
+        "provisional": business.provisional,
+        "detected_at": now.isoformat(timespec="seconds"),
+    }
+
+
+def record_eligibility(
+    connection: sqlite3.Connection,
+    business: BusinessFacts,
+    year: int,
+    previous: YearState,
+    now: datetime,
+) -> bool:
+    """Queue the year's eligibility notice once per (business, year); True when queued now."""
+    stamp = now.isoformat(timespec="seconds")
+    facts = json.dumps(eligibility_payload(business, year, previous, now), sort_keys=True)
+    cursor = connection.execute(
+        "INSERT OR IGNORE INTO alert_events (business, year, level, kind, created_at, payload, "
+        "status, next_attempt_at) VALUES (?, ?, 'eligibility', 'eligibility', ?, ?, "
+        "'pending', ?)",
+        (business.id, year, stamp, facts, stamp),
+    )
+    return cursor.rowcount == 1

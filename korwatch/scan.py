@@ -22,7 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from korwatch import health, ledger
-from korwatch.alerts import BusinessFacts, record_transitions
+from korwatch.alerts import BusinessFacts, record_eligibility, record_transitions
 from korwatch.config import BusinessConfig, Config
 from korwatch.dedup import keyed
 from korwatch.errors import KorwatchError, ParseError, SourceError
@@ -267,8 +267,24 @@ def scan(
                 connection, {"id": business.id, "name": business.name},
                 config.health_for(business), now,
             )  # fmt: skip
+            _start_of_year_notice(connection, config, business, now)
     report.delivery = deliver_due(connection, config, now, send, businesses)
     return report
+
+
+def _start_of_year_notice(
+    connection: sqlite3.Connection, config: Config, business: BusinessConfig, now: datetime
+) -> None:
+    """In January, once: whether the KOR is available this year, judged on last year (T7).
+
+    Only when last year is in the ledger; without it nothing can be said for certain."""
+    today = local_today(now)
+    if today.month != 1 or (today.year - 1) not in ledger.years_with_records(
+        connection, business.id
+    ):
+        return
+    previous = evaluate_year(connection, config, business, today.year - 1, counting_only=True)
+    record_eligibility(connection, facts(business), today.year, previous, now)
 
 
 def _scan_source(

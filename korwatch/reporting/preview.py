@@ -12,7 +12,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from korwatch.alerts import item_facts, payload
+from korwatch.alerts import eligibility_payload, item_facts, payload
 from korwatch.config import BusinessConfig, Config
 from korwatch.models import money
 from korwatch.reporting.samples import sample_payload
@@ -66,17 +66,7 @@ def _from_ledger(
         previous = evaluate_year(connection, config, business, year - 1)
         if not previous.items:
             return None
-        return {
-            "kind": kind,
-            "business": {"id": business.id, "name": business.name},
-            "year": year,
-            "previous_year": year - 1,
-            "previous_turnover": money(previous.turnover_cents),
-            "threshold": money(previous.threshold_cents),
-            "eligible": previous.turnover_cents <= previous.threshold_cents,
-            "provisional": business.provisional,
-            "detected_at": now.isoformat(timespec="seconds"),
-        }
+        return eligibility_payload(facts(business), year, previous, now)
     return None
 
 
