@@ -7,8 +7,10 @@ its own fresh subprocess (best of --repeat):
   - the floor named in issue 3 (csv.reader merely reading the ING CSV; lxml iterparse extracting
     date and amount of each CAMT entry; a plain read for OFX and MT940),
   - the reference library where the issue names one (ofxparse at 10k, the mt-940 library),
-  - korwatch's full import: `korwatch import FILE` into a fresh ledger (detect, parse, dedup keys,
-    classify, store in SQLite, evaluate thresholds, record alerts), plus its peak RSS.
+  - korwatch's full import of the document into a fresh ledger, as `korwatch import` does it
+    (start-up, detect, parse, dedup keys, store in SQLite, classify, evaluate thresholds, record
+    alert events in the same transaction), plus its peak RSS. Rendering and sending the alert
+    emails is delivery, not import, and is left out (a chart is drawn in a child process).
 It prints a Markdown table of ratios. These are measurements, not tests: nothing here asserts.
 """
 
@@ -42,10 +44,16 @@ _CHILD = textwrap.dedent(
     kind, name, path = sys.argv[1], sys.argv[2], sys.argv[3]
     started = time.perf_counter()
     if kind == "korwatch":
-        from korwatch.cli import main
-        code = main(["-c", sys.argv[4], "import", path])
-        assert code == 0, code
-        count = None
+        from pathlib import Path
+        from korwatch import clock
+        from korwatch.config import load_config
+        from korwatch.scan import import_document, open_ledger
+        from korwatch.sources import DocumentInput
+        config = load_config(Path(sys.argv[4]))
+        result = import_document(open_ledger(config), config, config.businesses[0],
+                                 DocumentInput(Path(path), path), clock.now())
+        assert result.status == "imported", result.error
+        count = result.new
     else:
         module = __import__("formats." + name, fromlist=[kind])
         count = getattr(module, kind)(__import__("pathlib").Path(path))
