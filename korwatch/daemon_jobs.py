@@ -20,7 +20,8 @@ from korwatch import clock, health, ledger
 from korwatch.config import Config
 from korwatch.errors import KorwatchError
 from korwatch.notify.outbox import DeliveryReport, deliver_due
-from korwatch.scan import ScanReport, local_today, open_ledger, scan, scan_lock
+from korwatch.reporting.series import chart_facts
+from korwatch.scan import ScanReport, evaluate_year, local_today, open_ledger, scan, scan_lock
 from korwatch.sources import SourceContext
 from korwatch.sources.directory import DirectorySource
 from korwatch.status import business_status
@@ -165,6 +166,10 @@ def digest_job(config: Config) -> None:
                 return
             for business in config.businesses:
                 facts = business_status(connection, config, business, today.year)
+                # The chart's series, so the digest shows the year like the warnings do.
+                facts.update(
+                    chart_facts(evaluate_year(connection, config, business, today.year))
+                )
                 facts["sources"] = [
                     {"source": h.source, "last_success_at": h.last_success_at,
                      "last_error": h.last_error}

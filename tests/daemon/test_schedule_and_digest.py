@@ -90,6 +90,9 @@ def test_the_weekly_digest_is_recorded_once_per_week_and_sent(
     digest_job(config)
     assert len(smtp_server.messages) == 1
     assert "weekoverzicht" in str(smtp_server.messages[0]["Subject"])
+    # The digest carries the year's chart like the warnings do (an inline PNG).
+    images = [p for p in smtp_server.messages[0].walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1
     ledger = workspace.root / "state" / "ledger.sqlite3"
     assert query(ledger, "SELECT level, status FROM alert_events") == [("digest:2026-W48", "sent")]
 
