@@ -13,12 +13,15 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from korwatch.forecast import project
 from korwatch.models import money
 from korwatch.reporting.series import chart_facts
 from korwatch.rules import Classified
 from korwatch.thresholds import CROSSED, Passage, YearState
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the calendar the KOR year is counted in
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def item_facts(item: Classified) -> dict[str, str]:
 
 def forecast_facts(state: YearState, now: datetime) -> dict[str, Any]:
     """The run-rate projection of the year as the warning email shows it (an estimate)."""
-    projection = project(state, now.date(), None)
+    projection = project(state, now.astimezone(AMSTERDAM).date(), None)
     if projection is None:
         return {}
     headline = projection.headline

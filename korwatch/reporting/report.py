@@ -25,7 +25,7 @@ from korwatch.notify.context import crossing_todo, percent_of
 from korwatch.notify.render import inert
 from korwatch.reporting.series import as_points, daily_cumulative, monthly_rows
 from korwatch.rules import Classified
-from korwatch.scan import evaluate_year
+from korwatch.scan import evaluate_year, local_today
 from korwatch.thresholds import YearState, threshold_for
 
 MAX_EXCLUDED_LISTED = 1000  # beyond this the page says how many more there are
@@ -41,7 +41,7 @@ def report_context(
 ) -> dict[str, Any]:
     """Everything the report template shows; bank text made inert, money as strings."""
     state = evaluate_year(connection, config, business, year)
-    today = now.date()
+    today = local_today(now)
     cumulative = daily_cumulative(state)
     through = min(today, date(year, 12, 31))
     facts: dict[str, Any] = {
