@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from korwatch.dedup import keyed
 from korwatch.errors import ParseError
 from korwatch.models import Transaction
 from korwatch.parsers import detect
 from korwatch.parsers.base import read_sample
 from korwatch.parsers.camt import CamtParser
 from tests.conftest import SAMPLES
+from tests.parsers.invariants import assert_valid_transactions
 
 
 def _manifest() -> list[tuple[str, int]]:
@@ -64,15 +64,7 @@ def test_every_camt_sample_is_detected_and_parses_into_valid_records(name: str, 
     assert detect(read_sample(path)).name == "camt"
     records = parse(path)
     assert len(records) == (0 if name in PENDING_ONLY else count)
-    for record in records:
-        assert isinstance(record.booking_date, date)
-        assert isinstance(record.amount, Decimal)
-        assert record.amount.as_tuple().exponent == -2
-        assert len(record.currency) == 3
-        assert record.currency.isupper()
-        assert record.line >= 1
-    keys = [key for key, _ in keyed(records)]
-    assert len(keys) == len(set(keys))
+    assert_valid_transactions(records)
 
 
 # --- small inline documents for the decisions ------------------------------------------------

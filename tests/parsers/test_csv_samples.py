@@ -14,16 +14,14 @@ misread), and KBC's Belgian export is no known format.
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from korwatch.dedup import keyed
 from korwatch.errors import NotTransactionFile, UnknownFormat
-from korwatch.models import Transaction
 from korwatch.parsers import PARSERS, detect, read_sample
 from tests.conftest import SAMPLES
+from tests.parsers.invariants import assert_valid_transactions
 
 # file -> (parser name or None, number of transactions; None = refused as NotTransactionFile)
 EXPECTED: dict[str, tuple[str | None, int | None]] = {
@@ -122,14 +120,7 @@ def test_each_transaction_sample_parses_into_valid_records(name: str) -> None:
     sample = read_sample(SAMPLES / "csv" / name)
     records = list(detect(sample).parse(sample))
     assert len(records) == EXPECTED[name][1]
-    for record in records:
-        assert isinstance(record, Transaction)
-        assert isinstance(record.amount, Decimal)
-        assert record.amount == record.amount.quantize(Decimal("0.01"))
-        assert len(record.currency) == 3 and record.currency.isupper()
-        assert record.line > 0
-    keys = [key for key, _ in keyed(records)]
-    assert len(keys) == len(set(keys))
+    assert_valid_transactions(records)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, (p, c) in EXPECTED.items() if p and c is None))

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from korwatch.dedup import keyed
 from korwatch.errors import NotTransactionFile, ParseError
 from korwatch.models import Transaction
 from korwatch.parsers import detect
@@ -17,6 +15,7 @@ from korwatch.parsers.base import read_sample
 from korwatch.parsers.mt940 import Mt940Parser
 from tests.conftest import FIXTURES, SAMPLES
 from tests.fixtures.mt940.make_goldens import fixtures, records
+from tests.parsers.invariants import assert_valid_transactions
 
 
 def _manifest() -> list[tuple[str, int]]:
@@ -53,16 +52,11 @@ def test_each_mt940_sample_parses_into_valid_transactions(name: str, count: int)
     assert detect(sample).name == "mt940"
     parsed = list(Mt940Parser().parse(sample))
     assert len(parsed) == count
+    assert_valid_transactions(parsed, two_places=False)
     for record in parsed:
         assert isinstance(record, Transaction)
-        assert isinstance(record.amount, Decimal)
-        assert -record.amount.as_tuple().exponent <= 2  # type: ignore[operator]
-        assert len(record.currency) == 3 and record.currency.isupper()
         assert record.value_date is not None
         assert abs((record.booking_date - record.value_date).days) < 190
-        assert record.line > 0
-    keys = [key for key, _ in keyed(parsed)]
-    assert len(keys) == len(set(keys))
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

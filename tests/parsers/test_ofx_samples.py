@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from korwatch.dedup import keyed
 from korwatch.errors import NotTransactionFile, ParseError
 from korwatch.models import Transaction
 from korwatch.parsers import detect
 from korwatch.parsers.base import read_sample
 from tests.conftest import FIXTURES, SAMPLES
+from tests.parsers.invariants import assert_valid_transactions
 
 OFX_FIXTURES = FIXTURES / "ofx"
 
@@ -55,18 +55,6 @@ def parse(path: Path) -> list[Transaction]:
     return [record for record in records if isinstance(record, Transaction)]
 
 
-def assert_valid(records: list[Transaction]) -> None:
-    for record in records:
-        assert isinstance(record.booking_date, date)
-        assert isinstance(record.amount, Decimal)
-        assert record.amount.as_tuple().exponent == -2
-        assert len(record.currency) == 3
-        assert record.currency.isupper()
-        assert record.line >= 1
-    keys = [key for key, _ in keyed(records)]
-    assert len(keys) == len(set(keys))
-
-
 def test_the_manifest_lists_every_ofx_sample() -> None:
     on_disk = {f"ofx/{path.name}" for path in (SAMPLES / "ofx").iterdir()}
     assert on_disk == set(MANIFEST)
@@ -79,7 +67,7 @@ def test_every_ofx_statement_sample_parses_into_its_manifest_count_of_valid_reco
 ) -> None:
     records = parse(SAMPLES / name)
     assert len(records) == MANIFEST[name]
-    assert_valid(records)
+    assert_valid_transactions(records)
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
