@@ -5,15 +5,15 @@ Adding a format is a new module here with a `PARSERS` list, added to `_MODULES`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from types import ModuleType
 
 from korwatch.errors import AmbiguousFormat, UnknownFormat
-from korwatch.models import Record, Sample
+from korwatch.models import Sample
 from korwatch.parsers import camt, csvbanks, invoicecsv, moneybird_json, mt940, ofx, xaf
 from korwatch.parsers.base import Parser, read_sample
 
-__all__ = ["PARSERS", "Parser", "detect", "parse_file", "read_sample"]
+__all__ = ["PARSERS", "Parser", "detect", "read_sample"]
 
 _MODULES: tuple[ModuleType, ...] = (csvbanks, camt, mt940, ofx, xaf, invoicecsv, moneybird_json)
 
@@ -69,8 +69,3 @@ def _unknown_message(sample: Sample) -> str:
         return "not a known bank or invoice export (no format recognises it)"
     parser, found = best
     return f"not a known export; the closest is {parser.label} ({parser.name}): {found.detail}"
-
-
-def parse_file(sample: Sample, forced: str | None = None) -> tuple[Parser, Iterator[Record]]:
-    parser = detect(sample, forced)
-    return parser, parser.parse(sample)
