@@ -33,7 +33,7 @@ from korwatch.parsers.mt940_tokens import (
     Field,
     Statement,
     Tokenizer,
-    read_lines,
+    read_batches,
 )
 
 _MT942_TAGS = {"13", "13D", "34F", "90D", "90C"}
@@ -73,7 +73,7 @@ class Mt940Parser:
 
     def parse(self, sample: Sample) -> Iterator[Record]:
         tokenizer = Tokenizer()
-        for statement in tokenizer.statements(read_lines(sample.path)):
+        for statement in tokenizer.statements(read_batches(sample.path)):
             yield from _transactions(statement)
 
     def mismatch(self, sample: Sample) -> Mismatch | None:

@@ -25,6 +25,12 @@ _HEADER = re.compile(
 )
 _BIC_IN_HEADER = re.compile(r"([A-Z]{4})(?:NL|DE|BE|PL|FR)[A-Z0-9]{2}")
 _CONTROL = "\x01\x02\x03\x1a\ufeff"
+_BATCH_BYTES = 1 << 20
+_STARTING_TAGS = {"20", "940"}  # with the :60x: balances: tags the fast path leaves to _tag
+# First characters of lines that are not plain continuation lines: blank, tags, envelopes, ends.
+_NOT_CONTINUATION = frozenset(
+    ["", "{", "-", ":"] + [chr(code) for code in range(0x3001) if chr(code).isspace()]
+)
 
 
 @dataclass(slots=True)
@@ -55,17 +61,41 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def read_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Numbered text lines of the file, without line ends, control bytes or a lone CR."""
+def read_batches(path: Path) -> Iterator[list[tuple[int, str]]]:
+    """Numbered text lines of the file, without line ends, control bytes or a lone CR.
+
+    Read in batches of about 1 MB: one decode and one split per batch instead of a decode and
+    two strips per line (the per-line work was a third of the parse time).
+    """
+    number = 1
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            text = _decode(raw).rstrip("\r\n").strip(_CONTROL)
-            if "\r" in text:
-                # A bare CR inside a line is a line end of a file with mixed or CR-only endings.
-                for piece in text.split("\r"):
-                    yield number, piece
-            else:
-                yield number, text
+        while raws := handle.readlines(_BATCH_BYTES):
+            yield _batch(raws, number)
+            number += len(raws)
+
+
+def _batch(raws: list[bytes], number: int) -> list[tuple[int, str]]:
+    try:
+        text = b"".join(raws).decode("utf-8")
+    except UnicodeDecodeError:
+        return _careful_batch(raws, number)  # one line is cp1252: decode line by line
+    plain = text.count("\r") == text.count("\r\n") and not any(c in text for c in _CONTROL)
+    if not plain:
+        return _careful_batch(raws, number)
+    lines = text.replace("\r\n", "\n").split("\n")
+    if text.endswith("\n"):
+        lines.pop()  # the split leaves an empty piece after the last line end
+    return list(zip(range(number, number + len(lines)), lines, strict=True))
+
+
+def _careful_batch(raws: list[bytes], number: int) -> list[tuple[int, str]]:
+    """Lines with control bytes, stray CRs or a mixed encoding, one at a time."""
+    lines: list[tuple[int, str]] = []
+    for offset, raw in enumerate(raws):
+        text = _decode(raw).rstrip("\r\n").strip(_CONTROL)
+        # A bare CR inside a line is a line end of a file with mixed or CR-only endings.
+        lines.extend((number + offset, piece) for piece in text.split("\r"))
+    return lines
 
 
 class Tokenizer:
@@ -79,9 +109,28 @@ class Tokenizer:
         self.pending_dash: int = 0  # line of a lone '-': an end marker, or text (see _dash)
         self.glue = ""  # a lone ':' line that belongs to the start of the next line
 
-    def statements(self, lines: Iterator[tuple[int, str]]) -> Iterator[Statement]:
-        for number, text in lines:
-            yield from self._line(number, text)
+    def statements(self, batches: Iterator[list[tuple[int, str]]]) -> Iterator[Statement]:
+        """The statements of the file, from batches of numbered lines (see `read_batches`)."""
+        match_tag = _TAG.match
+        plain, fields = True, self.current.fields
+        for batch in batches:
+            for number, text in batch:
+                # Inline fast path for the two lines that make up nearly every file: a field
+                # tag that cannot start a statement (:61:, :86: ...) and a continuation line.
+                # Everything else, and any line after a glued ':' or a lone '-', takes _line.
+                if plain and fields:
+                    head = text[:1]
+                    if head == ":":
+                        found = match_tag(text)
+                        if found and found[1] not in _STARTING_TAGS and found[1][:2] != "60":
+                            self.inside = True
+                            fields.append(Field(found[1], text[found.end() :], [], number))
+                            continue
+                    elif head not in _NOT_CONTINUATION and self.inside:
+                        fields[-1].more.append(text)
+                        continue
+                yield from self._line(number, text)
+                plain, fields = not (self.glue or self.pending_dash), self.current.fields
         if self.current.fields:
             yield self.current
 
