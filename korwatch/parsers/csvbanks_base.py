@@ -18,7 +18,7 @@ import csv
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from korwatch.errors import ParseError
 from korwatch.models import Record, Sample, Transaction
@@ -33,6 +33,13 @@ Row = list[str]
 Converter = Callable[[Row, int], Transaction | None]
 # A per-format hook that adjusts the extracted fields of one row (split remittance text ...).
 Refine = Callable[[dict[str, str]], None]
+
+
+class RowLoop(Protocol):
+    """A hand-written converter that reads the data rows in its own loop (a hot format's)."""
+
+    def records(self, reader: Reader) -> Iterator[Transaction]: ...
+
 
 FIELDS = (
     "date",
@@ -80,8 +87,9 @@ class Profile:
     refine: Refine | None = None
     first_row_check: Callable[[Row], bool] | None = None  # headerless: does row 1 look right
     claims: bool = True  # user profiles never claim a file by detection
-    # A hand-written row converter for a hot format (ING), replacing the generic one.
-    converter: Callable[[ProfileParser, dict[str, int]], Converter] | None = None
+    # A hand-written converter for a hot format (ING) that reads every row after the header in
+    # its own loop, replacing the generic one (it skips blank rows; no unwrap, no trailing_empty).
+    converter: Callable[[ProfileParser, dict[str, int]], RowLoop] | None = None
 
 
 def normalise_header(names: Row) -> tuple[str, ...]:
@@ -160,22 +168,29 @@ class ProfileParser:
     def _records(self, handle: Iterator[str]) -> Iterator[Transaction]:
         lines = self._data_lines(handle) if self._has_skippable_lines() else handle
         reader = self._reader(lines)
-        convert = None
-        if not self._headers:
-            convert = self._converter(self._resolve_indexes(None, self.profile.column_count))
+        if self._headers:
+            indexes = self._header_indexes(reader)
+        else:
+            indexes = self._resolve_indexes(None, self.profile.column_count)
+        if self.profile.converter is not None:
+            yield from self.profile.converter(self, indexes).records(reader)
+            return
+        convert = self._converter(indexes)
         cleaning = self.profile.unwrap or self.profile.trailing_empty
         for raw in reader:
             if not raw or (len(raw) == 1 and not raw[0].strip()):
                 continue
-            row = self._clean(raw) if cleaning else raw
-            if convert is None:
-                convert = self._converter(self._check_header(row, reader.line_num))
-                continue
-            found = convert(row, reader.line_num)
+            found = convert(self._clean(raw) if cleaning else raw, reader.line_num)
             if found is not None:
                 yield found
-        if convert is None:
-            raise ParseError("the file has no header row")
+
+    def _header_indexes(self, reader: Reader) -> dict[str, int]:
+        """The column indexes from the first non-blank row, which must be an accepted header."""
+        for raw in reader:
+            if not raw or (len(raw) == 1 and not raw[0].strip()):
+                continue
+            return self._check_header(self._clean(raw), reader.line_num)
+        raise ParseError("the file has no header row")
 
     def _reader(self, lines: Iterator[str] | list[str]) -> Reader:
         # skipinitialspace: a space between delimiter and opening quote (seen in a public ING
@@ -224,8 +239,6 @@ class ProfileParser:
         return indexes
 
     def _converter(self, indexes: dict[str, int]) -> Converter:
-        if self.profile.converter is not None:
-            return self.profile.converter(self, indexes)
         return RowConverter(self, indexes).convert
 
 

@@ -18,89 +18,10 @@ than misread.
 
 from __future__ import annotations
 
-import re
-from operator import itemgetter
+from korwatch.parsers.csvbanks_base import Profile, ProfileParser
+from korwatch.parsers.csvbanks_ing_rows import IngRows, split_remittance
 
-from korwatch.errors import ParseError
-from korwatch.models import Transaction
-from korwatch.parsers.csvbanks_base import Profile, ProfileParser, Row
-from korwatch.parsers.csvbanks_rows import WIDTH
-from korwatch.parsers.csvbanks_values import parse_amount, parse_date
-
-# Keywords of the Mededelingen text, Dutch and English UI; each starts a segment.
-_KEYWORDS = (
-    "Naam: ",
-    "Name: ",
-    "Omschrijving: ",
-    "Description: ",
-    "IBAN: ",
-    "BIC: ",
-    "Kenmerk: ",
-    "Reference: ",
-    "Machtiging ID: ",
-    "Mandate ID: ",
-    "Incassant ID: ",
-    "Creditor ID: ",
-    "Doorlopende incasso",
-    "Eenmalige incasso",
-    "Recurrent SEPA direct debit",
-    "Datum/Tijd: ",
-    "Date/time: ",
-    "Pasvolgnummer: ",
-    "Card sequence no.: ",
-    "Transactie: ",
-    "Transaction: ",
-    "Term: ",
-    "Terminal: ",
-)
-_TARGET = {
-    "Naam: ": "name",
-    "Name: ": "name",
-    "Omschrijving: ": "description",
-    "Description: ": "description",
-    "IBAN: ": "iban",
-    "Kenmerk: ": "reference",
-    "Reference: ": "reference",
-    "Valutadatum: ": "value_date",
-    "Value date: ": "value_date",
-}
-
-
-_KEYWORD_SPLIT = re.compile("(?:^| )(" + "|".join(re.escape(k) for k in _KEYWORDS) + ")")
-_VALUE_DATE = (" Valutadatum: ", " Value date: ")
-_STRUCTURED = ("Naam: ", "Name: ")
-
-
-def split_remittance(text: str) -> dict[str, str]:
-    """The parts of an ING Mededelingen text, by keyword.
-
-    Most lines (card payments, costs) are free text plus a value date: they cost two `rfind`s.
-    Only structured lines ("Naam: …" or with an Omschrijving) are split on every keyword.
-    """
-    parts: dict[str, str] = {}
-    for marker in _VALUE_DATE:
-        position = text.rfind(marker)
-        if position >= 0 or text.startswith(marker[1:]):
-            start = position + len(marker) if position >= 0 else len(marker) - 1
-            parts["value_date"] = text[start : start + 10]
-            text = text[:position] if position >= 0 else ""
-            break
-    if text.startswith(_STRUCTURED) or "Omschrijving: " in text or "Description: " in text:
-        _split_structured(text, parts)
-    else:
-        parts["description"] = text.strip()
-    return parts
-
-
-def _split_structured(text: str, parts: dict[str, str]) -> None:
-    # One C-level split on the keywords (only for structured lines, ~40% of an export) costs
-    # less than a Python loop of `find`s: pieces alternate text, keyword, text, keyword ...
-    pieces = _KEYWORD_SPLIT.split(text)
-    for index in range(1, len(pieces) - 1, 2):
-        target = _TARGET.get(pieces[index])
-        if target and target not in parts:
-            parts[target] = pieces[index + 1].strip()
-    parts.setdefault("description", "")
+__all__ = ["PARSERS", "split_remittance"]
 
 
 def refine_ing(fields: dict[str, str]) -> None:
@@ -117,61 +38,6 @@ def refine_savings(fields: dict[str, str]) -> None:
     refine_ing(fields)
     if not fields["description"]:
         fields["description"] = title
-
-
-class IngRows:
-    """ING's row converter, written out by hand: ING exports are the largest files korwatch
-    reads, and the generic converter's per-row dict costs about a third of the parse time."""
-
-    def __init__(self, parser: ProfileParser, indexes: dict[str, int]) -> None:
-        self.parser = parser
-        self.width = indexes[WIDTH]
-        # One C-level itemgetter call picks every column a row needs.
-        self.pick = itemgetter(
-            *(
-                indexes[name]
-                for name in (
-                    "date",
-                    "counterparty_name",
-                    "account",
-                    "counterparty_iban",
-                    "code",
-                    "amount",
-                    "sign",
-                    "description",
-                )
-            )
-        )
-        self.signs = {"Bij": 1, "Credit": 1, "Af": -1, "Debit": -1}
-
-    def __call__(self, row: Row, line: int) -> Transaction:
-        if len(row) != self.width:
-            raise ParseError(f"expected {self.width} columns, found {len(row)}", line=line)
-        day, name, account, iban, code, amount_text, sign_text, remittance = self.pick(row)
-        parser = self.parser
-        amount = parse_amount(parser._amounts, amount_text, line)
-        sign = self.signs.get(sign_text.strip())
-        if sign is None or amount_text.lstrip()[:1] in "+-":
-            raise ParseError(f"sign {sign_text!r} / amount {amount_text!r} is not ING's", line=line)
-        parts = split_remittance(remittance)
-        value_text = parts.get("value_date")
-        return Transaction(
-            booking_date=parse_date(parser._dates, day, line),
-            amount=-amount if sign < 0 and amount else amount,
-            currency="EUR",
-            account=account.strip(),
-            counterparty_name=name.strip(),
-            counterparty_iban=iban.strip() or parts.get("iban", ""),
-            description=parts["description"],
-            reference=parts.get("reference", ""),
-            value_date=(
-                parse_date(parser._value_dates, value_text, line, "value date")
-                if value_text
-                else None
-            ),
-            code=code.strip(),
-            line=line,
-        )
 
 
 _COMMON = {

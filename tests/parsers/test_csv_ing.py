@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from korwatch.errors import UnknownFormat
+from korwatch.errors import ParseError, UnknownFormat
 from korwatch.models import Transaction
 from korwatch.parsers import detect, read_sample
 from korwatch.parsers.csvbanks_ing import split_remittance
@@ -76,3 +76,42 @@ def test_2009_files_with_day_first_dates_and_thousands_marks_are_read(samples: P
     records = _parse(samples / "csv" / "banana-nl__csv_ing_example_format1_20090202.csv")
     assert records[0].booking_date == date(2009, 2, 2)
     assert Decimal("2000132.35") in [record.amount for record in records]
+
+
+_ING_HEADER = (
+    '"Datum";"Naam / Omschrijving";"Rekening";"Tegenrekening";"Code";"Af Bij";"Bedrag (EUR)";'
+    '"Mutatiesoort";"Mededelingen";"Saldo na mutatie";"Tag"\n'
+)
+
+
+def _ing_file(tmp_path: Path, amounts: list[tuple[str, str]]) -> Path:
+    path = tmp_path / "ing.csv"
+    rows = [
+        f'"20260203";"Klant";"NL12INGB0001234567";"";"OV";"{sign}";"{amount}";"Overschrijving";'
+        f'"Omschrijving: x Valutadatum: 03-02-2026";"1,00";""\n'
+        for sign, amount in amounts
+    ]
+    path.write_text(_ING_HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_amounts_off_the_plain_pattern_are_read_by_the_strict_reader(tmp_path: Path) -> None:
+    amounts = [("Af", "0,00"), ("Bij", "1.234,56"), ("Af", "12,3"), ("Af", "7"), (" Bij ", "5,00")]
+    records = _parse(_ing_file(tmp_path, amounts))
+    assert [str(record.amount) for record in records] == [
+        "0.00",
+        "1234.56",
+        "-12.30",
+        "-7.00",
+        "5.00",
+    ]
+    assert records[0].value_date == date(2026, 2, 3)
+
+
+@pytest.mark.parametrize("amount", ["+5,00", "-5,00", "5,001", "1e5"])
+def test_a_signed_or_malformed_amount_is_refused_naming_its_line(
+    tmp_path: Path, amount: str
+) -> None:
+    path = _ing_file(tmp_path, [("Bij", "1,00"), ("Bij", amount)])
+    with pytest.raises(ParseError, match="line 3"):
+        _parse(path)
