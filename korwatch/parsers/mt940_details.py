@@ -56,6 +56,8 @@ _OTHER_CODES = (
     "SUM",
 )
 _MING_RANK = {code: rank for rank, code in enumerate(_MING_ORDER)}
+_CODE_WORD_START = {code + "/" for code in _MING_ORDER + _OTHER_CODES}
+_PARTY_CODES = ("CNTP", "BENM", "ORDP")
 _ALL = re.compile("/(" + "|".join(_MING_ORDER + _OTHER_CODES) + ")/")
 _MING = re.compile("/(" + "|".join(_MING_ORDER) + ")/")
 _TRIODOS_START = re.compile(r"\d{3}>\d\d")
@@ -96,7 +98,8 @@ def parse_details(lines: list[str], bank: str) -> Details:
     if bank in FIXED_WIDTH_BANKS:
         return _fixed_width(lines)
     joined = "".join(lines)
-    if joined.startswith("/") and _ALL.match(joined):
+    # _ALL.match(joined) as two set lookups: the code words are fixed strings.
+    if joined[:1] == "/" and (joined[1:6] in _CODE_WORD_START or joined[1:5] in _CODE_WORD_START):
         return _code_words(joined, ing=bank == "INGB" or bool(_ING_STYLE.search(joined)))
     return _free_text(lines)
 
@@ -144,14 +147,16 @@ def _remittance(value: str) -> tuple[str, str]:
 
 def _code_words(text: str, ing: bool) -> Details:
     values = split_code_words(text, ing)
-    iban, name = "", values.get("NAME", "")
-    for key in ("CNTP", "BENM", "ORDP"):
-        if "/" in values.get(key, ""):
-            iban, name = _party(values[key])
+    get = values.get
+    iban, name = "", get("NAME", "")
+    for key in _PARTY_CODES:
+        party = get(key)
+        if party and "/" in party:
+            iban, name = _party(party)
             break
-    iban = values.get("IBAN", values.get("ACCW", iban).split(",")[0])
-    description, structured = _remittance(values.get("REMI", ""))
-    reference = structured or values.get("EREF", "")
+    iban = values["IBAN"] if "IBAN" in values else get("ACCW", iban).partition(",")[0]
+    description, structured = _remittance(get("REMI", ""))
+    reference = structured or get("EREF", "")
     return Details(
         " ".join(name.split()),  # squeeze() inlined: this runs once per record
         iban if _IBAN_MATCH(iban) else "",

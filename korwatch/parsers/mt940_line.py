@@ -114,8 +114,15 @@ def parse_statement_line(
     value, entry, mark, amount, type_code, rest = found.group(
         "value", "entry", "mark", "amount", "type", "rest"
     )
-    value_date, booking = _dates(value, entry or "", line, {} if dates is None else dates)
-    customer, bank, extra = _references(rest)
+    if dates is None:
+        dates = {}
+    known = dates.get(value + (entry or ""))
+    value_date, booking = known or _dates(value, entry or "", line, dates)
+    customer, separator, bank = rest.partition("//")
+    if separator:  # the common case of _references, inline as it runs for every line
+        customer, bank, extra = customer.strip(), bank.strip(), ""
+    else:
+        customer, bank, extra = _references(rest)
     supplementary = "".join(more)
     marker = supplementary.find("/TRCD/")
     if marker > 0 and bank:
@@ -137,12 +144,9 @@ def parse_statement_line(
 def _dates(
     value: str, entry: str, line: int, cache: dict[str, tuple[date, date]]
 ) -> tuple[date, date]:
-    """Value date and booking date from their YYMMDD and MMDD text, through `cache`."""
-    key = value + entry
-    known = cache.get(key)
-    if known is None:
-        value_date = parse_date(value, line)
-        known = cache[key] = (value_date, entry_date(value_date, entry, line))
+    """Value date and booking date from their YYMMDD and MMDD text, kept in `cache`."""
+    value_date = parse_date(value, line)
+    known = cache[value + entry] = (value_date, entry_date(value_date, entry, line))
     return known
 
 
