@@ -123,21 +123,25 @@ def _account(fields: dict[str, Field]) -> str:
     return found["account"].strip() if found else account
 
 
-def _grouped(statement: Statement) -> Iterator[tuple[Field, list[str]]]:
-    """Each `:61:` with the lines of every `:86:` after it (old Rabobank sends several)."""
-    current: tuple[Field, list[str]] | None = None
+def _grouped(statement: Statement) -> list[tuple[Field, list[str]]]:
+    """Each `:61:` with the lines of every `:86:` after it (old Rabobank sends several).
+
+    A list, not a generator: one resumption less per record, and it cannot fail midway.
+    """
+    groups: list[tuple[Field, list[str]]] = []
+    details: list[str] | None = None  # the :86: lines of the last :61:, while they may follow
     for found in statement.fields:
-        if found.tag == "61":
-            if current:
-                yield current
-            current = (found, [])
-        elif found.tag == "86" and current:
-            current[1].extend([found.value, *found.more])
-        elif found.tag[:2] in ("62", "64", "65") and current:
-            yield current
-            current = None  # a :86: after the closing balance summarises the statement
-    if current:
-        yield current
+        tag = found.tag
+        if tag == "61":
+            details = []
+            groups.append((found, details))
+        elif tag == "86":
+            if details is not None:
+                details.append(found.value)
+                details += found.more
+        elif details is not None and tag[:2] in ("62", "64", "65"):
+            details = None  # a :86: after the closing balance summarises the statement
+    return groups
 
 
 def _transactions(

@@ -155,7 +155,11 @@ def _code_words(text: str, ing: bool) -> Details:
             iban, name = _party(party)
             break
     iban = values["IBAN"] if "IBAN" in values else get("ACCW", iban).partition(",")[0]
-    description, structured = _remittance(get("REMI", ""))
+    remittance = get("REMI", "")
+    if remittance[:6] == "USTD//":  # the common case of _remittance, inline
+        description, structured = remittance[6:], ""
+    else:
+        description, structured = _remittance(remittance)
     reference = structured or get("EREF", "")
     return Details(
         " ".join(name.split()),  # squeeze() inlined: this runs once per record

@@ -111,9 +111,8 @@ def parse_statement_line(
         raise ParseError(
             f"statement line :61:{first[:40]} is not YYMMDD[MMDD]C/D amount type", line
         )
-    value, entry, mark, amount, type_code, rest = found.group(
-        "value", "entry", "mark", "amount", "type", "rest"
-    )
+    # groups() in the order of _LINE: one call instead of a lookup per named group.
+    value, entry, mark, _funds, amount, type_code, rest = found.groups()
     if dates is None:
         dates = {}
     known = dates.get(value + (entry or ""))
