@@ -55,9 +55,11 @@ _OTHER_CODES = (
     "ISDT",
     "SUM",
 )
-_MING_RANK = {code: rank for rank, code in enumerate(_MING_ORDER)}
+# The rank of each code word in ING's order; "" is split_code_words' end-of-text sentinel.
+_MING_RANK = {code: rank for rank, code in enumerate((*_MING_ORDER, ""))}
 _CODE_WORD_START = {code + "/" for code in _MING_ORDER + _OTHER_CODES}
 _PARTY_CODES = ("CNTP", "BENM", "ORDP")
+_NO_RANK = dict.fromkeys(_MING_ORDER + _OTHER_CODES + ("",), 0)  # unordered: every rank 0
 _ALL = re.compile("/(" + "|".join(_MING_ORDER + _OTHER_CODES) + ")/")
 _MING = re.compile("/(" + "|".join(_MING_ORDER) + ")/")
 _TRIODOS_START = re.compile(r"\d{3}>\d\d")
@@ -100,7 +102,7 @@ def parse_details(lines: list[str], bank: str) -> Details:
     joined = "".join(lines)
     # _ALL.match(joined) as two set lookups: the code words are fixed strings.
     if joined[:1] == "/" and (joined[1:6] in _CODE_WORD_START or joined[1:5] in _CODE_WORD_START):
-        return _code_words(joined, ing=bank == "INGB" or bool(_ING_STYLE.search(joined)))
+        return _code_words(joined, bank == "INGB" or bool(_ING_STYLE.search(joined)))
     return _free_text(lines)
 
 
@@ -110,19 +112,20 @@ def split_code_words(text: str, ing: bool) -> dict[str, str]:
     # One C-level split at every known code word, then a short loop over the code words
     # (3-5 per field) that glues a code word back into the value when it is text.
     pieces = (_MING if ordered else _ALL).split(text)
+    pieces.append("")  # a sentinel code word after the last value, see below
     values: dict[str, str] = {}
     code, value, last = "", "", -1
+    ranks = _MING_RANK if ordered else _NO_RANK
     for index in range(1, len(pieces), 2):
         found = pieces[index]
-        rank = _MING_RANK[found] if ordered else 0
-        if (rank <= last) if ordered else (found == code or found in values):
+        rank = ranks[found]
+        if found and (rank <= last if ordered else (found == code or found in values)):
             value += "/" + found + "/" + pieces[index + 1]  # inside a value, or out of order
             continue
         if code:
             values[code] = (value[:-1] if ing and value[-1:] == "/" else value).strip()
-        code, value, last = found, pieces[index + 1], rank
-    if code:
-        values[code] = (value[:-1] if ing and value[-1:] == "/" else value).strip()
+        if found:
+            code, value, last = found, pieces[index + 1], rank
     return values
 
 

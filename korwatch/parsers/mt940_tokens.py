@@ -83,9 +83,13 @@ def _batch(chunk: bytes, number: int) -> Batch:
         text = chunk.decode("utf-8")
     except UnicodeDecodeError:
         return _careful_batch(chunk, number)  # a line in cp1252: decode line by line
-    if text.count("\r") != text.count("\r\n") or any(c in text for c in _CONTROL):
+    line_ends = text.count("\r\n")
+    if text.count("\r") != line_ends or any(c in text for c in _CONTROL):
         return _careful_batch(chunk, number)
-    lines = text.replace("\r\n", "\n").split("\n")
+    if line_ends == text.count("\n"):
+        lines = text.split("\r\n")  # CRLF throughout (SWIFT's own line end): no copy
+    else:
+        lines = text.replace("\r\n", "\n").split("\n")
     if text.endswith("\n"):
         lines.pop()  # the split leaves an empty piece after the last line end
     return range(number, number + len(lines)), lines
