@@ -1,12 +1,13 @@
 """Line-based tokenizer for SWIFT MT940 files: turns a file into statements of tagged fields.
 
-It streams: the file is read line by line and one statement (the fields from one `:20:` to the
-next, or one SWIFT message) is held at a time. It strips what wraps the statements in real Dutch
-files: the SWIFT envelope `{1:..}{2:..}{3:..}{4:` ... `-}{5:..}`, the ABN AMRO / bunq header lines
-(`ABNANL2A` / `940` / `ABNANL2A`), ING's old `0000 01INGBNL2AXXXX00001` / `940 00` header and `-XXX`
-trailer, Rabobank's `:940:` first line, SOH/ETX control bytes, CRLF / LF / double CR, and blank
-lines between tags. A tag's continuation lines are kept as a list, so each `:86:` dialect
-decides itself how to join them.
+It streams: the file is read in batches of whole lines (about 1 MB, decoded and split at once)
+and one statement (the fields from one `:20:` to the next, or one SWIFT message) is held at a
+time. It strips what wraps the statements in real Dutch files: the SWIFT envelope
+`{1:..}{2:..}{3:..}{4:` ... `-}{5:..}`, the ABN AMRO / bunq header lines (`ABNANL2A` / `940` /
+`ABNANL2A`), ING's old `0000 01INGBNL2AXXXX00001` / `940 00` header and `-XXX` trailer,
+Rabobank's `:940:` first line, SOH/ETX control bytes, CRLF / LF / double CR, and blank lines
+between tags. A tag's continuation lines are kept as a list, so each `:86:` dialect decides
+itself how to join them.
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ class Tokenizer:
     def statements(self, batches: Iterator[Batch]) -> Iterator[Statement]:
         """The statements of the file, from batches of numbered lines (see `read_batches`)."""
         fast_tags, not_continuation = _FAST_TAGS, _NOT_CONTINUATION
-        fast, fields, more = False, self.current.fields, [""]
+        fast, fields = False, self.current.fields
+        more: list[str] = []  # the continuation lines of the last field, while `fast`
         for numbers, lines in batches:
             for number, text in zip(numbers, lines, strict=True):
                 # Inline fast path for the lines that make up nearly every file: :61: and :86:
