@@ -75,8 +75,9 @@ def read_batches(path: Path) -> Iterator[Batch]:
     with path.open("rb") as handle:
         while chunk := handle.read(_BATCH_BYTES):
             chunk += handle.readline()  # up to the end of the line the read cut
-            yield _batch(chunk, number)
-            number += chunk.count(b"\n")
+            numbers, lines = _batch(chunk, number)
+            yield numbers, lines
+            number = numbers[-1] + 1
 
 
 def _batch(chunk: bytes, number: int) -> Batch:
@@ -84,13 +85,18 @@ def _batch(chunk: bytes, number: int) -> Batch:
         text = chunk.decode("utf-8")
     except UnicodeDecodeError:
         return _careful_batch(chunk, number)  # a line in cp1252: decode line by line
-    line_ends = text.count("\r\n")
-    if text.count("\r") != line_ends or any(c in text for c in _CONTROL):
+    if any(c in text for c in _CONTROL):
         return _careful_batch(chunk, number)
-    if line_ends == text.count("\n"):
-        lines = text.split("\r\n")  # CRLF throughout (SWIFT's own line end): no copy
+    # Each count is a pass over the batch, so as few as the line ends allow.
+    returns = text.count("\r")
+    if not returns:
+        lines = text.split("\n")
     else:
-        lines = text.replace("\r\n", "\n").split("\n")
+        lines = text.split("\r\n")
+        if returns != len(lines) - 1:
+            return _careful_batch(chunk, number)  # a CR outside CRLF: CR-only or stray
+        if returns != text.count("\n"):
+            lines = text.replace("\r\n", "\n").split("\n")  # both CRLF and LF alone
     if text.endswith("\n"):
         lines.pop()  # the split leaves an empty piece after the last line end
     return range(number, number + len(lines)), lines
