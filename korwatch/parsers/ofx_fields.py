@@ -16,7 +16,8 @@ from korwatch.parsers.ofx_values import text
 SECTION_ENDS = {"![CDATA[": "]]>", "!--": "-->"}
 _FIELD = re.compile(r"<(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>([^<]*)")
 # Start tags only (end and self-closing tags do not match): each leaf's name and text.
-_LEAF = re.compile(r"<([A-Z0-9_.]+)[ \t\r\n]*>([^<]*)")
+# `ofx_reader` uses it directly for a chunk without "<!", CURRENCY or lower-case tags.
+LEAF = re.compile(r"<([A-Z0-9_.]+)[ \t\r\n]*>([^<]*)")
 
 
 def fields_of(body: str, lower_tags: bool) -> dict[str, str]:
@@ -27,7 +28,7 @@ def fields_of(body: str, lower_tags: bool) -> dict[str, str]:
         return _scoped_fields(body)
     # The common case: upper-case tags (as the spec writes them), no currency aggregate.
     # Reversed, so that the first value of a repeated name is the one kept.
-    return dict(_LEAF.findall(body)[::-1])
+    return dict(LEAF.findall(body)[::-1])
 
 
 def _scoped_fields(body: str) -> dict[str, str]:

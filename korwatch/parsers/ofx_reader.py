@@ -22,7 +22,7 @@ from pathlib import Path
 from korwatch.errors import ParseError
 from korwatch.models import Transaction
 from korwatch.parsers.ofx_encoding import CHUNK
-from korwatch.parsers.ofx_fields import SECTION_ENDS, fields_of
+from korwatch.parsers.ofx_fields import LEAF, SECTION_ENDS, fields_of
 from korwatch.parsers.ofx_status import Outcome
 from korwatch.parsers.ofx_values import build, parse_currency, text
 
@@ -65,6 +65,7 @@ class Reader:
         self.outcome = Outcome()
         self.ready: list[Transaction] = []
         self.lower_tags = False
+        self.plain = False
         self.line = 1  # the line at `self.mark` in the current buffer
         self.mark = 0
 
@@ -78,6 +79,9 @@ class Reader:
         limit = len(buffer) if final else _safe_cut(buffer)
         # Checked once per chunk, not per STMTTRN: lower-case tags need the slower field pass.
         self.lower_tags = _LOWER_TAG.search(buffer) is not None
+        # Likewise: without "<!", CURRENCY or lower-case tags anywhere in the chunk, every
+        # STMTTRN in it is the plain case of `fields_of`, read without a call per STMTTRN.
+        self.plain = not self.lower_tags and "<!" not in buffer and "CURRENCY" not in buffer
         position = 0
         while found := _TOKEN.search(buffer, position, limit):
             closing, name, empty, section = found.group(1, 2, 3, 4)
@@ -121,24 +125,9 @@ class Reader:
     def transaction(self, buffer: str, start: re.Match[str], limit: int, final: bool) -> int:
         """Read the STMTTRN at `start` and those right after it; return where reading stops, or
         -1 when the STMTTRN is not complete in this chunk."""
-        position = start.start()
-        # Fast path: a run of upper-case <STMTTRN>...</STMTTRN>, found with str.find.
-        while buffer.startswith("<STMTTRN>", position):
-            close = buffer.find("</STMTTRN>", position + 9, limit)
-            if close < 0:
-                break
-            body = buffer[position + 9 : close]
-            line = self.line_at(buffer, position)
-            if "<STMTTRN>" in body:
-                raise ParseError("this STMTTRN has no </STMTTRN> before the next <STMTTRN>", line)
-            self.emit(body, line)
-            position = close + 10
-            following = buffer.find("<", position, limit)
-            if following < 0 or not buffer.startswith("<STMTTRN>", following):
-                return position
-            position = following  # the text between two STMTTRNs is ignored, as elsewhere
+        position = self.run(buffer, start.start(), limit)
         if position > start.start():
-            return position  # the next STMTTRN is not complete: let `feed` find it again
+            return position  # the rest is not a complete STMTTRN: let `feed` find it again
         line = self.line_at(buffer, position)
         edge = _TRANSACTION_EDGE.search(buffer, start.end(), limit)
         if edge is None:
@@ -149,6 +138,45 @@ class Reader:
             raise ParseError("this STMTTRN has no </STMTTRN> before the next <STMTTRN>", line)
         self.emit(buffer[start.end() : edge.start()], line)
         return edge.end()
+
+    def run(self, buffer: str, position: int, limit: int) -> int:
+        """Read the run of upper-case <STMTTRN>...</STMTTRN> at `position`, found with str.find;
+        return where it stops (`position` itself when none is complete).
+
+        The hot loop of an OFX file: line counting and `emit` are written out, with locals, for
+        the usual case of a statement whose currency and account are known.
+        """
+        statement = self.statement
+        currency = statement.currency if statement is not None else ""
+        account = statement.account if statement is not None else ""
+        append, lower_tags = self.ready.append, self.lower_tags
+        leaves = LEAF.findall if self.plain else None
+        line, mark = self.line, self.mark
+        try:
+            while buffer.startswith("<STMTTRN>", position):
+                close = buffer.find("</STMTTRN>", position + 9, limit)
+                if close < 0:
+                    break
+                body = buffer[position + 9 : close]
+                line += buffer.count("\n", mark, position)
+                mark = position
+                if "<STMTTRN>" in body:
+                    message = "this STMTTRN has no </STMTTRN> before the next <STMTTRN>"
+                    raise ParseError(message, line)
+                if currency and account:
+                    # Reversed, so that the first value of a repeated name is the one kept.
+                    fields = dict(leaves(body)[::-1]) if leaves else fields_of(body, lower_tags)
+                    append(build(fields, currency, account, line, body))
+                else:
+                    self.emit(body, line)
+                position = close + 10
+                following = buffer.find("<", position, limit)
+                if following < 0 or not buffer.startswith("<STMTTRN>", following):
+                    break
+                position = following  # the text between two STMTTRNs is ignored, as elsewhere
+        finally:
+            self.line, self.mark = line, mark
+        return position
 
     def emit(self, body: str, line: int) -> None:
         statement = self.statement
