@@ -29,8 +29,18 @@ _CONTROL = "\x01\x02\x03\x1a\ufeff"
 _BATCH_BYTES = 1 << 20
 _FAST_TAGS = {":61:": "61", ":86:": "86"}  # what _TAG finds in lines starting with these
 # First characters of lines that are not plain continuation lines: blank, tags, envelopes, ends.
+# The whitespace is every character str.strip() removes; they all lie in these few ranges
+# (a test checks the whole of Unicode), so the set costs microseconds at start-up.
+_SPACE_RANGES = (
+    range(0x21),
+    range(0x85, 0xA1),
+    range(0x1680, 0x1681),
+    range(0x2000, 0x2060),
+    range(0x3000, 0x3001),
+)
 _NOT_CONTINUATION = frozenset(
-    ["", "{", "-", ":"] + [chr(code) for code in range(0x3001) if chr(code).isspace()]
+    ["", "{", "-", ":"]
+    + [chr(code) for codes in _SPACE_RANGES for code in codes if chr(code).isspace()]
 )
 
 

@@ -6,6 +6,7 @@ single split for `:86:` code words); each test here pins a shortcut to the slow,
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -94,3 +95,10 @@ def test_code_words_split_once_keep_repeated_and_out_of_order_words_as_text(
     text: str, ing: bool, expected: dict[str, str]
 ) -> None:
     assert split_code_words(text, ing) == expected
+
+
+def test_continuation_check_knows_every_whitespace_character() -> None:
+    # A line starting with whitespace may be blank, which the slow path skips: the fast path's
+    # set of first characters must hold every character str.strip() removes.
+    spaces = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    assert spaces <= mt940_tokens._NOT_CONTINUATION
