@@ -22,6 +22,7 @@ from pathlib import Path
 from korwatch.errors import ParseError
 from korwatch.models import Record, Sample
 from korwatch.parsers.base import Mismatch, Parser
+from korwatch.parsers.camt_details import names_for
 from korwatch.parsers.camt_entry import Account, read_account, to_transaction
 from korwatch.parsers.safexml import Element, iterparse, local_name, namespace_of, release
 
@@ -67,11 +68,15 @@ class CamtParser:
 def _stream(path: Path) -> Iterator[Record]:
     account = Account()
     number = 0
+    local_names: dict[str, str] = {}  # full tag -> local name: one dict lookup per element
     for _, element in iterparse(path, _TAGS):
-        local = local_name(element.tag)
+        tag = element.tag
+        local = local_names.get(tag)
+        if local is None:
+            local = local_names[tag] = local_name(tag)
         if local == "Ntry":
             number += 1
-            record = to_transaction(element, account, number)
+            record = to_transaction(element, names_for(tag), account, number)
             if record is not None:
                 yield record
             release(element)

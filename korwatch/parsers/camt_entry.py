@@ -36,8 +36,8 @@ from datetime import date
 
 from korwatch.errors import ParseError
 from korwatch.models import Transaction
-from korwatch.parsers.camt_details import Detail, Entry, read_entry
-from korwatch.parsers.camt_values import parse_amount, parse_date, provided, split_trtp
+from korwatch.parsers.camt_details import Detail, Entry, Names, read_entry
+from korwatch.parsers.camt_values import day_of, parse_amount, plain_amount, provided, split_trtp
 from korwatch.parsers.safexml import Element, line_of, text_at
 
 
@@ -63,54 +63,94 @@ def read_account(account: Element, statement: Element, namespace: str) -> Accoun
     return Account(number=number, currency=text_at(account, namespace, "Ccy"), created=created)
 
 
-def to_transaction(element: Element, account: Account, number: int) -> Transaction | None:
-    """The `number`th entry of the document as a Transaction; None when it is not booked."""
-    entry = read_entry(element)
+def to_transaction(
+    element: Element, names: Names, account: Account, number: int
+) -> Transaction | None:
+    """The `number`th entry of the document as a Transaction; None when it is not booked.
+    `names` is `names_for` the entry's tag."""
+    entry = read_entry(element, names)
     if entry.status and entry.status.upper() != "BOOK":
         return None
-        return None
-    line = line_of(element)
     if entry.amount_element is None:
-        raise ParseError("a booked entry has no amount (Ntry/Amt)", line=line)
-    amount = parse_amount(entry.amount, line_of(entry.amount_element))
-    direction = entry.direction.strip().upper()
-    if direction not in ("CRDT", "DBIT"):
-        raise ParseError(f"the entry's CdtDbtInd is {direction!r}, not CRDT or DBIT", line)
+        raise ParseError("a booked entry has no amount (Ntry/Amt)", line=line_of(element))
+    amount = plain_amount(entry.amount or "")
+    if amount is None:
+        amount = parse_amount(entry.amount, line_of(entry.amount_element))
+    direction = entry.direction
+    if direction != "CRDT" and direction != "DBIT":  # noqa: PLR1714 - the common case first
+        direction = direction.upper()
+        if direction not in ("CRDT", "DBIT"):
+            message = f"the entry's CdtDbtInd is {direction!r}, not CRDT or DBIT"
+            raise ParseError(message, line_of(element))
     incoming = direction == "CRDT"
     reversal = entry.reversal.lower() in ("true", "1")
     name, iban, unstructured, additional, reference = _fold(entry.details, incoming, reversal)
-    info = " ".join(entry.info) if entry.info else ""
-    fields = split_trtp(info) if info else {}
+    description = unstructured or additional
+    if entry.info:
+        found = (name, iban, unstructured, additional, reference)
+        name, iban, description, reference = _with_info(" ".join(entry.info), *found)
     return Transaction(
-        booking_date=_booking_date(entry, account, line),
-        amount=amount if incoming else -amount,
-        currency=_currency(entry.currency, account, line),
-        account=account.number,
-        counterparty_name=fields.get("NAME") or name,
-        counterparty_iban=iban or fields.get("IBAN", ""),
-        description=unstructured or fields.get("REMI") or additional or info,
-        reference=reference or fields.get("KENMERK") or provided(fields.get("EREF")),
-        bank_id=provided(entry.bank_ref) or provided(entry.entry_ref) or _detail_id(entry),
-        value_date=parse_date(entry.valued, line) if entry.valued else None,
-        reversal=reversal,
-        code="/".join(entry.code or _first_detail_code(entry)),
-        line=number,
+        _booking_date(entry, account, element),
+        amount if incoming else -amount,
+        _currency(entry.currency, account, element),
+        account.number,
+        name,
+        iban,
+        description,
+        reference,
+        provided(entry.bank_ref) or provided(entry.entry_ref) or _detail_id(entry),
+        _day(entry.valued, element) if entry.valued else None,
+        reversal,
+        "/".join(entry.code or _first_detail_code(entry)),
+        number,
     )
 
 
-def _booking_date(entry: Entry, account: Account, line: int | None) -> date:
+def _with_info(
+    info: str, name: str, iban: str, unstructured: str, additional: str, reference: str
+) -> tuple[str, str, str, str]:
+    """(name, iban, description, reference) once the entry's `AddtlNtryInf` is known: an ABN
+    AMRO `/TRTP/` string's NAME (the full name) wins, its other fields fill gaps; plain
+    information is the description of last resort."""
+    fields = split_trtp(info) if info else {}
+    return (
+        fields.get("NAME") or name,
+        iban or fields.get("IBAN", ""),
+        unstructured or fields.get("REMI") or additional or info,
+        reference or fields.get("KENMERK") or provided(fields.get("EREF")),
+    )
+
+
+def _booking_date(entry: Entry, account: Account, element: Element) -> date:
     text = entry.booked or entry.valued or account.created
     if not text:
-        raise ParseError("a booked entry has no booking date (Ntry/BookgDt)", line=line)
-    return parse_date(text, line)
+        raise ParseError("a booked entry has no booking date (Ntry/BookgDt)", line_of(element))
+    return _day(text, element)
 
 
-def _currency(currency: str, account: Account, line: int | None) -> str:
-    currency = currency.strip().upper()
+def _day(text: str, element: Element) -> date:
+    try:
+        return day_of(text)  # the text is stripped already
+    except ValueError as error:
+        raise ParseError(str(error), line=line_of(element)) from error
+
+
+_CURRENCIES: dict[tuple[str, str], str] = {}  # (Ccy as written, account Ccy) -> checked code
+
+
+def _currency(written: str, account: Account, element: Element) -> str:
+    # Cached: a statement has one or two currencies, and the check costs a microsecond.
+    known = _CURRENCIES.get((written, account.currency))
+    if known is not None:
+        return known
+    currency = written.strip().upper()
     if currency in ("", "XXX") and account.currency:
         currency = account.currency.upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise ParseError(f"the entry's currency {currency!r} is not an ISO code", line=line)
+        message = f"the entry's currency {currency!r} is not an ISO code"
+        raise ParseError(message, line=line_of(element))
+    if len(_CURRENCIES) < 64:
+        _CURRENCIES[written, account.currency] = currency
     return currency
 
 
@@ -127,12 +167,13 @@ def _fold(details: list[Detail], incoming: bool, reversal: bool) -> tuple[str, s
     if len(details) == 1:  # the common case, kept cheap
         detail = details[0]
         name, iban = _party(detail, roles)
+        references = detail.references
         return (
             name,
             iban,
-            " ".join(_distinct(detail.unstructured)),
-            " ".join(_distinct(detail.info)),
-            " ".join(_distinct([provided(ref) for ref in detail.references])),
+            _joined(detail.unstructured),
+            _joined(detail.info),
+            _joined([provided(ref) for ref in references]) if references else "",
         )
     parties = [_party(detail, roles) for detail in details]
     accounts = _distinct([iban for _, iban in parties])
@@ -168,3 +209,10 @@ def _distinct(values: list[str]) -> list[str]:
     if len(values) == 1:
         return values if values[0] else []
     return [value for value in dict.fromkeys(values) if value]
+
+
+def _joined(values: list[str]) -> str:
+    """`" ".join(_distinct(values))`, without building lists for the usual zero or one."""
+    if len(values) < 2:
+        return values[0] if values else ""
+    return " ".join(_distinct(values))

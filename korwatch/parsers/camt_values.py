@@ -49,18 +49,31 @@ def parse_amount(text: str | None, line: int | None) -> Decimal:
     return rounded
 
 
+def plain_amount(text: str) -> Decimal | None:
+    """The common amount shape ("87.71", "000000000000087.71"), converted without regex or
+    quantize; None for any other text (then `parse_amount` decides, with its errors)."""
+    whole, _, cents = text.partition(".")
+    # Two decimals is exactly CENT's exponent; up to 28 characters stays within the decimal
+    # context's precision, so quantize would neither change nor refuse the value.
+    if len(cents) == 2 and cents.isdecimal() and whole.isdecimal() and len(text) <= 28:
+        return Decimal(text)
+    return None
+
+
 def parse_date(text: str | None, line: int | None) -> date:
     """A date from `YYYY-MM-DD` or an ISO datetime; aware datetimes become Amsterdam dates."""
     raw = (text or "").strip()
     try:
-        return _parse_date(raw)
+        return day_of(raw)
     except ValueError as error:
         raise ParseError(str(error), line=line) from error
 
 
 @lru_cache(maxsize=1024)
-def _parse_date(raw: str) -> date:
-    # Cached: a statement repeats a few hundred distinct dates over many entries.
+def day_of(raw: str) -> date:
+    """The date of a stripped `YYYY-MM-DD` or ISO datetime text; ValueError when it is none.
+
+    Cached: a statement repeats a few hundred distinct dates over many entries."""
     found = _DATE_TIME.fullmatch(raw)
     if not found:
         raise ValueError(f"the date {raw!r} is not an ISO date")
