@@ -103,20 +103,14 @@ def parse_statement_line(
     statement's lines share a handful of dates, and building a date costs more than a lookup.
     """
     found = _LINE.match(first)
-    if not found and more:
-        # The amount itself wrapped onto the next line (S: wolph-selfprovided__sparkassen.sta).
-        first, more = first + more[0], more[1:]
-        found = _LINE.match(first)
     if not found:
-        raise ParseError(
-            f"statement line :61:{first[:40]} is not YYMMDD[MMDD]C/D amount type", line
-        )
+        found, more = _wrapped(first, more, line)
     # groups() in the order of _LINE: one call instead of a lookup per named group.
     value, entry, mark, _funds, amount, type_code, rest = found.groups()
+    entry = entry or ""
     if dates is None:
         dates = {}
-    known = dates.get(value + (entry or ""))
-    value_date, booking = known or _dates(value, entry or "", line, dates)
+    value_date, booking = dates.get(value + entry) or _dates(value, entry, line, dates)
     customer, separator, bank = rest.partition("//")
     if separator:  # the common case of _references, inline as it runs for every line
         customer, bank, extra = customer.strip(), bank.strip(), ""
@@ -138,6 +132,17 @@ def parse_statement_line(
         extra,
         supplementary.strip() if marker > -1 else " ".join(m.strip() for m in more),
     )
+
+
+def _wrapped(first: str, more: list[str], line: int) -> tuple[re.Match[str], list[str]]:
+    """The match of a `:61:` whose amount wrapped onto the next line, and the lines after it."""
+    if more:
+        # S: wolph-selfprovided__sparkassen.sta
+        found = _LINE.match(first + more[0])
+        if found:
+            return found, more[1:]
+        first += more[0]
+    raise ParseError(f"statement line :61:{first[:40]} is not YYMMDD[MMDD]C/D amount type", line)
 
 
 def _dates(
