@@ -35,6 +35,8 @@ _TOKEN = re.compile(
     r"<(?:(/?)([A-Za-z0-9_.]+)[ \t\r\n]*(/?)>|(!\[CDATA\[|!--)|\?[^<>]*(?:\?>|(?=<))|![^<>]*>)"
 )
 _TRANSACTION_EDGE = re.compile(r"<(/?)STMTTRN[ \t\r\n]*>", re.IGNORECASE)
+# What follows a </STMTTRN> in a run, nearly always: a line break and the next <STMTTRN>.
+_NEXT = ("\r\n<STMTTRN>", "\n<STMTTRN>")
 _LOWER_TAG = re.compile(r"</?[a-z]")
 _STATEMENTS = {"STMTRS": "bank", "CCSTMTRS": "credit card"}
 _AGGREGATES = frozenset(
@@ -151,15 +153,12 @@ class Reader:
         account = statement.account if statement is not None else ""
         append, lower_tags = self.ready.append, self.lower_tags
         leaves = LEAF.findall if self.plain else None
-        line, mark = self.line, self.mark
+        if not buffer.startswith("<STMTTRN>", position):
+            return position  # "<stmttrn>", "<STMTTRN >": the general path reads it
+        line, mark = self.line + buffer.count("\n", self.mark, position), position
         try:
-            while buffer.startswith("<STMTTRN>", position):
-                close = buffer.find("</STMTTRN>", position + 9, limit)
-                if close < 0:
-                    break
+            while (close := buffer.find("</STMTTRN>", position + 9, limit)) >= 0:
                 body = buffer[position + 9 : close]
-                line += buffer.count("\n", mark, position)
-                mark = position
                 if "<STMTTRN>" in body:
                     message = "this STMTTRN has no </STMTTRN> before the next <STMTTRN>"
                     raise ParseError(message, line)
@@ -170,10 +169,16 @@ class Reader:
                 else:
                     self.emit(body, line)
                 position = close + 10
-                following = buffer.find("<", position, limit)
-                if following < 0 or not buffer.startswith("<STMTTRN>", following):
-                    break
-                position = following  # the text between two STMTTRNs is ignored, as elsewhere
+                if buffer.startswith(_NEXT, position, limit):  # one line break, the usual gap
+                    line += body.count("\n") + 1
+                    position += 2 if buffer[position] == "\r" else 1
+                else:
+                    following = buffer.find("<", position, limit)
+                    if following < 0 or not buffer.startswith("<STMTTRN>", following):
+                        break
+                    line += buffer.count("\n", mark, following)
+                    position = following  # the text between STMTTRNs is ignored, as elsewhere
+                mark = position
         finally:
             self.line, self.mark = line, mark
         return position
