@@ -11,6 +11,10 @@ Parsing streams the file with `safexml.iterparse` on the `Ntry` end tag (plus th
 entry and everything before it, so memory stays flat for a 1 GB file. A statement without
 entries is valid and yields nothing. `Transaction.line` is the entry's position among all
 `Ntry` elements of the document (pending ones included).
+
+The parse asks for `plain_tags`: with the root's default namespace blanked, lxml builds tags
+without `{namespace}` several times faster (a third of the parse-only time); the lookups here
+only ever compare an element's namespace with that of its entry or account.
 """
 
 from __future__ import annotations
@@ -69,7 +73,7 @@ def _stream(path: Path) -> Iterator[Record]:
     account = Account()
     number = 0
     local_names: dict[str, str] = {}  # full tag -> local name: one dict lookup per element
-    for _, element in iterparse(path, _TAGS):
+    for _, element in iterparse(path, _TAGS, plain_tags=True):
         tag = element.tag
         local = local_names.get(tag)
         if local is None:

@@ -13,11 +13,19 @@ document uses) and descends only into the elements it needs; texts of single-chi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 
 from korwatch.parsers.safexml import Element
 
-Names = dict[object, str]  # full tag ("{namespace}Amt") -> local name ("Amt")
+Names = dict[object, str]
+
+# All children at once (element[:], typed): one C call makes the proxies ~30 % cheaper than
+# iterating the element.
+children: Callable[[Element], list[Element]] = itemgetter(
+    slice(None)
+)  # full tag ("{namespace}Amt") -> local name ("Amt")
 
 _WANTED = (
     *("AcctSvcrRef", "AddtlNtryInf", "AddtlTxInf", "Amt", "BkTxCd", "BookgDt", "Cd"),
@@ -54,7 +62,7 @@ def first_text(element: Element) -> str:
 
 def child_text(element: Element, name: str, names: Names) -> str:
     """The stripped text of the first child named `name`, else ""."""
-    for child in element:
+    for child in children(element):
         if names.get(child.tag) == name:
             return (child.text or "").strip()
     return ""
@@ -72,7 +80,7 @@ class Detail:
 
     def __init__(self) -> None:
         self.bank_id = ""
-        self.code: list[str] = []
+        self.code: tuple[str, ...] = ()
         self.info: list[str] = []
         self.names: dict[str, str] = {}  # Dbtr / Cdtr -> name
         self.accounts: dict[str, str] = {}  # Dbtr / Cdtr -> IBAN or other account id
@@ -109,69 +117,83 @@ class Entry:
         self.valued = ""
         self.bank_ref = ""
         self.entry_ref = ""
-        self.code: list[str] = []
+        self.code: tuple[str, ...] = ()
         self.info: list[str] = []
         self.details: list[Detail] = []
         self.amount_element: Element | None = None  # for the line of an error
-
-
-# Ntry children whose stripped text is the value, and wrappers read with `first_text`.
-_PLAIN = {"CdtDbtInd": "direction", "AcctSvcrRef": "bank_ref", "NtryRef": "entry_ref"}
-_PLAIN |= {"RvslInd": "reversal"}
-_NESTED = {"BookgDt": "booked", "ValDt": "valued", "Sts": "status"}
 
 
 def read_entry(element: Element, names: Names) -> Entry:
     """The texts of one `Ntry`; `names` is `names_for` the entry's tag. The last of repeated
     single-valued children wins."""
     entry = Entry()
-    plain, nested = _PLAIN, _NESTED  # locals: read once per child
-    for child in element:
+    # A plain if-chain in schema order: cheaper than dict dispatch plus setattr.
+    for child in children(element):
         name = names.get(child.tag)
         if name is None:
             continue
-        if name in nested:
-            setattr(entry, nested[name], first_text(child))
-        elif name in plain:
-            setattr(entry, plain[name], (child.text or "").strip())
-        elif name == "Amt":
+        if name == "Amt":
             entry.amount = child.text or ""
             entry.currency = child.get("Ccy") or ""
             entry.amount_element = child
+        elif name == "CdtDbtInd":
+            entry.direction = (child.text or "").strip()
+        elif name == "Sts":
+            entry.status = first_text(child)
+        elif name == "BookgDt":
+            entry.booked = first_text(child)
+        elif name == "ValDt":
+            entry.valued = first_text(child)
+        elif name == "AcctSvcrRef":
+            entry.bank_ref = (child.text or "").strip()
         elif name == "BkTxCd":
             entry.code = read_code(child, names)
         elif name == "NtryDtls":
-            for detail in child:
-                if names.get(detail.tag) == "TxDtls":
-                    entry.details.append(read_detail(detail, names))
-        elif name == "AddtlNtryInf":
-            entry.info.append(squeeze(child.text))
+            entry.details += [
+                read_detail(d, names) for d in children(child) if names.get(d.tag) == "TxDtls"
+            ]
+        else:
+            _read_rare(entry, name, child)
     return entry
 
 
-def read_code(element: Element, names: Names) -> list[str]:
-    """[domain, family, sub-family] or [proprietary code]; [] when empty."""
+def _read_rare(entry: Entry, name: str, child: Element) -> None:
+    if name == "NtryRef":
+        entry.entry_ref = (child.text or "").strip()
+    elif name == "RvslInd":
+        entry.reversal = (child.text or "").strip()
+    elif name == "AddtlNtryInf":
+        entry.info.append(squeeze(child.text))
+
+
+_CODES = ("Cd", "SubFmlyCd")
+
+
+def read_code(element: Element, names: Names) -> tuple[str, ...]:
+    """[domain, family, sub-family] or [proprietary code]; () when empty."""
     domain: list[str] = []
     proprietary: list[str] = []
-    for child in element:
+    for child in children(element):
         name = names.get(child.tag)
         if name == "Domn":
-            for part in child:
+            for part in children(child):
                 kind = names.get(part.tag)
                 if kind == "Cd":
-                    domain.insert(0, text(part))
+                    domain.insert(0, (part.text or "").strip())
                 elif kind == "Fmly":
-                    for code in part:
-                        if names.get(code.tag) in ("Cd", "SubFmlyCd"):
-                            domain.append(text(code))
+                    domain += [
+                        (code.text or "").strip()
+                        for code in children(part)
+                        if names.get(code.tag) in _CODES
+                    ]
         elif name == "Prtry":
             proprietary = [child_text(child, "Cd", names)]
-    return [code for code in domain if code] or [code for code in proprietary if code]
+    return tuple(code for code in domain if code) or tuple(code for code in proprietary if code)
 
 
 def read_detail(element: Element, names: Names) -> Detail:
     detail = Detail()
-    for child in element:
+    for child in children(element):
         name = names.get(child.tag)
         if name == "RltdPties":
             _read_parties(child, detail, names)
@@ -187,13 +209,13 @@ def read_detail(element: Element, names: Names) -> Detail:
 
 
 def _read_parties(element: Element, detail: Detail, names: Names) -> None:
-    for party in element:
+    for party in children(element):
         role = names.get(party.tag)
         if role == "Dbtr" or role == "Cdtr":  # noqa: PLR1714 - two compares beat a tuple
             # Nm directly (up to .001.07) or inside Pty (.001.08+).
             name = child_text(party, "Nm", names)
             if not name:
-                for wrapper in party:
+                for wrapper in children(party):
                     if names.get(wrapper.tag) == "Pty":
                         name = child_text(wrapper, "Nm", names)
                         if name:
@@ -204,10 +226,10 @@ def _read_parties(element: Element, detail: Detail, names: Names) -> None:
 
 
 def _account_id(account: Element, names: Names) -> str:
-    for identifier in account:
+    for identifier in children(account):
         if names.get(identifier.tag) != "Id":
             continue
-        for kind in identifier:
+        for kind in children(identifier):
             name = names.get(kind.tag)
             if name == "IBAN":
                 return text(kind).replace(" ", "")
@@ -217,11 +239,11 @@ def _account_id(account: Element, names: Names) -> str:
 
 
 def _read_remittance(element: Element, detail: Detail, names: Names) -> None:
-    for part in element:
+    for part in children(element):
         name = names.get(part.tag)
         if name == "Ustrd":
             detail.unstructured.append(squeeze(part.text))
         elif name == "Strd":
-            for creditor in part:
+            for creditor in children(part):
                 if names.get(creditor.tag) == "CdtrRefInf":
                     detail.references.append(child_text(creditor, "Ref", names))

@@ -200,9 +200,9 @@ def _detail_id(entry: Entry) -> str:
     return provided(entry.details[0].bank_id) if len(entry.details) == 1 else ""
 
 
-def _first_detail_code(entry: Entry) -> list[str]:
+def _first_detail_code(entry: Entry) -> tuple[str, ...]:
     # German banks put the code on the detail only (ofxstatement's camt052 sample).
-    return entry.details[0].code if entry.details else []
+    return entry.details[0].code if entry.details else ()
 
 
 def _distinct(values: list[str]) -> list[str]:

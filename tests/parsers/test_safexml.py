@@ -137,3 +137,60 @@ def test_a_declared_latin1_file_is_read_with_its_encoding(tmp_path: Path) -> Non
 def test_a_missing_file_is_a_parse_error(tmp_path: Path) -> None:
     with pytest.raises(ParseError):
         elements(tmp_path / "missing.xml")
+
+
+CAMT = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+
+
+def tags(path: Path) -> list[tuple[str, str]]:
+    """(tag, first child's tag) of every Ntry read with plain_tags."""
+    return [
+        (str(element.tag), str(element[0].tag))
+        for _, element in iterparse(path, ["{*}Ntry"], plain_tags=True)
+    ]
+
+
+def test_plain_tags_drop_the_default_namespace_without_moving_lines_or_columns(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, f'<?xml version="1.0"?>\n<D xmlns="{CAMT}"><Ntry><Amt>1</Amt></Ntry>')
+    with pytest.raises(ParseError) as as_written:
+        list(iterparse(path, ["{*}Ntry"]))
+    with pytest.raises(ParseError, match="line 2, column 84") as plain:
+        tags(path)  # truncated: lxml names the positions of the original bytes
+    assert (str(plain.value), plain.value.line) == (str(as_written.value), 2)
+    path = write(tmp_path, f'<D xmlns="{CAMT}" xmlns:xsi="x"><Ntry><Amt>1</Amt></Ntry></D>')
+    assert tags(path) == [("Ntry", "Amt")]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # a prefix bound to the same namespace: the prefixed elements would stay in it
+        f'<D xmlns="{CAMT}" xmlns:c="{CAMT}"><Ntry><c:Amt>1</c:Amt></Ntry></D>',
+        # a declaration below the root: the elements under it must keep their namespace
+        f'<D xmlns="{CAMT}"><Ntry><Amt xmlns="{CAMT}">1</Amt></Ntry></D>',
+    ],
+)
+def test_plain_tags_keep_namespaces_where_dropping_one_would_change_the_tree(
+    tmp_path: Path, document: str
+) -> None:
+    assert tags(write(tmp_path, document)) == [(f"{{{CAMT}}}Ntry", f"{{{CAMT}}}Amt")]
+
+
+def test_a_namespace_declared_far_below_the_root_restarts_the_parse_once(tmp_path: Path) -> None:
+    # The declaration is past the first read, after entries were already yielded plain.
+    entries = "".join(f"<Ntry><Amt>{number}</Amt></Ntry>\n" for number in range(3000))
+    late = f'<Ntry xmlns="{CAMT}"><Amt>late</Amt></Ntry>'
+    path = write(tmp_path, f'<D xmlns="{CAMT}">{entries}{late}</D>')
+    read = [
+        (str(element.tag), element.findtext("{*}Amt"))
+        for _, element in iterparse(path, ["{*}Ntry"], plain_tags=True)
+    ]
+    assert [amount for _, amount in read] == [*map(str, range(3000)), "late"]
+    assert read[-1][0] == f"{{{CAMT}}}Ntry"
+
+
+def test_plain_tags_leave_a_utf16_document_as_written(tmp_path: Path) -> None:
+    text = f'<D xmlns="{CAMT}"><Ntry><Amt>1</Amt></Ntry></D>'
+    assert tags(write(tmp_path, text.encode("utf-16"))) == [(f"{{{CAMT}}}Ntry", f"{{{CAMT}}}Amt")]
