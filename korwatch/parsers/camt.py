@@ -26,7 +26,7 @@ from pathlib import Path
 from korwatch.errors import ParseError
 from korwatch.models import Record, Sample
 from korwatch.parsers.base import Mismatch, Parser
-from korwatch.parsers.camt_details import names_for
+from korwatch.parsers.camt_details import Names, names_for
 from korwatch.parsers.camt_entry import Account, read_account, to_transaction
 from korwatch.parsers.safexml import Element, iterparse, local_name, namespace_of, release
 
@@ -72,19 +72,21 @@ class CamtParser:
 def _stream(path: Path) -> Iterator[Record]:
     account = Account()
     number = 0
-    local_names: dict[str, str] = {}  # full tag -> local name: one dict lookup per element
+    entries: dict[str, Names] = {}  # the Ntry tag (one per namespace) -> its child names
     for _, element in iterparse(path, _TAGS, plain_tags=True):
         tag = element.tag
-        local = local_names.get(tag)
-        if local is None:
-            local = local_names[tag] = local_name(tag)
-        if local == "Ntry":
+        names = entries.get(tag)  # one dict lookup per entry; Acct and Stmt are rare
+        if names is None and local_name(tag) == "Ntry":
+            names = entries[tag] = names_for(tag)
+        if names is not None:
             number += 1
-            record = to_transaction(element, names_for(tag), account, number)
+            record = to_transaction(element, names, account, number)
             if record is not None:
                 yield record
             release(element)
-        elif local == "Acct":
+            continue
+        local = local_name(tag)
+        if local == "Acct":
             parent = element.getparent()
             if parent is not None and local_name(parent.tag) in _STATEMENTS:
                 account = read_account(element, parent, namespace_of(element))
