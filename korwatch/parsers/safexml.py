@@ -15,6 +15,10 @@ bank-statement-import). ISO-8859-15 rather than -1 because it maps 0xA4 to the e
 Elements already yielded before the failure are skipped on the retry, so callers see each
 element once.
 
+`iterparse(..., plain_tags=True)` (CAMT) blanks the root's default namespace declaration in
+the bytes lxml reads, where doing so cannot change which elements share a namespace: lxml then
+builds tag strings without the long `{urn:...}` prefix, which is a third of CAMT's parse time.
+
 The path helpers make lookups namespace-agnostic without XPath: CAMT namespaces differ per
 version (and some files use a wrong `urn:iso:std:iso:20023`), so paths are built from local
 names with the namespace the document actually uses, once per (namespace, path) pair.
@@ -158,8 +162,10 @@ _ASCII_BASED = re.compile(
     rb"(?i)utf-?8|us-ascii|ascii|iso[-_]?8859-\d+|latin-?1|(?:windows|cp)-?125\d"
 )
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+# The prolog (one whitespace character per step: no nested quantifier to backtrack into), then
+# the root start tag with its attributes as group 1.
 _ROOT = re.compile(
-    rb"""(?:\s+|<\?.*?\?>|<!--.*?-->)*<[^\s/>!?]+((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""",
+    rb"""(?:\s|<\?.*?\?>|<!--.*?-->)*<[^\s/>!?]+((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""",
     re.DOTALL,
 )
 _ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
