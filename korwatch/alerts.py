@@ -84,6 +84,14 @@ def payload(business: BusinessFacts, state: YearState, passage: Passage, now: da
     return json.dumps(facts, ensure_ascii=False, sort_keys=True)
 
 
+def recorded_levels(connection: sqlite3.Connection, business: str, year: int) -> set[str]:
+    """The levels (warning-..., crossed) that have an alert event for the year."""
+    rows = connection.execute(
+        "SELECT level FROM alert_events WHERE business = ? AND year = ?", (business, year)
+    )
+    return {str(row[0]) for row in rows}
+
+
 def record_transitions(
     connection: sqlite3.Connection,
     business: BusinessFacts,
@@ -96,13 +104,7 @@ def record_transitions(
     Warnings are only raised for the current year (a warning about a closed year helps no
     one); a crossing is raised for any year, because its consequences still apply.
     """
-    known = {
-        str(row[0])
-        for row in connection.execute(
-            "SELECT level FROM alert_events WHERE business = ? AND year = ?",
-            (business.id, state.year),
-        )
-    }
+    known = recorded_levels(connection, business.id, state.year)
     fresh = [
         passage
         for passage in state.passages

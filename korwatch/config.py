@@ -18,8 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from dotenv import dotenv_values
-
 from korwatch import daemon_schedule
 from korwatch.configtable import Secret, Table
 from korwatch.errors import ConfigError
@@ -186,6 +184,8 @@ def _dotenv(root: Table, env_file: object, config_path: Path) -> Mapping[str, st
     if dotenv_path is None or not dotenv_path.is_file():
         root.problem("env_file", f"{dotenv_path} does not exist")
         return {}
+    from dotenv import dotenv_values  # noqa: PLC0415  (only for an env_file)
+
     return dotenv_values(dotenv_path)
 
 

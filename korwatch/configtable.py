@@ -7,7 +7,6 @@ never read are reported as unknown, with the closest known key as a hint.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -224,7 +223,7 @@ class Table:
         known = sorted(self._read)
         for name in self.data:
             if name not in self._read:
-                close = difflib.get_close_matches(name, known, n=1)
+                close = _close_matches(name, known)
                 hint = f' (did you mean "{close[0]}"?)' if close else ""
                 self.problem(name, f"unknown key{hint}")
 
@@ -246,3 +245,9 @@ def _where_hint(reference: str) -> str:
     if name.startswith("credential:"):
         return "no such file in $CREDENTIALS_DIRECTORY"
     return "not in the environment nor in env_file"
+
+
+def _close_matches(name: str, known: list[str]) -> list[str]:
+    import difflib  # noqa: PLC0415  (only for a config with a mistake)
+
+    return difflib.get_close_matches(name, known, n=1)

@@ -167,9 +167,7 @@ def digest_job(config: Config) -> None:
             for business in config.businesses:
                 facts = business_status(connection, config, business, today.year)
                 # The chart's series, so the digest shows the year like the warnings do.
-                facts.update(
-                    chart_facts(evaluate_year(connection, config, business, today.year))
-                )
+                facts.update(chart_facts(evaluate_year(connection, config, business, today.year)))
                 facts["sources"] = [
                     {"source": h.source, "last_success_at": h.last_success_at,
                      "last_error": h.last_error}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from korwatch.models import Invoice, Record, Transaction
 
@@ -27,38 +28,61 @@ def content_key(record: Record) -> str:
     if isinstance(record, Invoice):
         kind = "credit" if record.credit_note else "invoice"
         return _digest("inv", kind, record.number.strip().upper())
-    if record.bank_id:
-        return _digest("id", _account(record), record.bank_id.strip())
-    # Only outer white space is ignored: the same bank writes the same line byte for byte.
-    return _digest(
-        "tx",
-        _account(record),
-        record.booking_date.isoformat(),
-        str(record.amount),
-        record.currency,
-        record.counterparty_iban.replace(" ", "").upper(),
-        record.counterparty_name.strip(),
-        record.description.strip(),
-        record.reference.strip(),
-    )
+    return Keys().content(record)
 
 
-def _account(record: Transaction) -> str:
-    return record.account.replace(" ", "").upper()
+class Keys:
+    """The dedup keys of one document's records, in document order.
+
+    Identical content within the document is numbered (`base.2`); a transaction without a bank
+    id always carries its occurrence number. The few normalisations that repeat from record to
+    record (the own account, the ISO date) are remembered: an import keys 100,000 records.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self._accounts: dict[str, str] = {}
+        self.iso_dates: dict[date, str] = {}
+
+    def key(self, record: Record) -> str:
+        """The next record's key."""
+        if type(record) is Transaction:
+            base = self.content(record)
+            plain = not record.bank_id
+        else:
+            base, plain = content_key(record), False
+        occurrence = self.seen.get(base, 0) + 1
+        self.seen[base] = occurrence
+        # A bank id or invoice number repeated inside one document (seen with empty or reused
+        # OFX FITIDs) keeps both lines, numbered, rather than silently dropping one.
+        return f"{base}.{occurrence}" if plain or occurrence > 1 else base
+
+    def content(self, record: Transaction) -> str:
+        account = self._accounts.get(record.account)
+        if account is None:
+            account = self._accounts[record.account] = record.account.replace(" ", "").upper()
+        if record.bank_id:
+            return _digest("id", account, record.bank_id.strip())
+        day = self.iso_dates.get(record.booking_date)
+        if day is None:
+            day = self.iso_dates[record.booking_date] = record.booking_date.isoformat()
+        iban = record.counterparty_iban
+        # Only outer white space is ignored: the same bank writes the same line byte for byte.
+        return _digest(
+            "tx",
+            account,
+            day,
+            str(record.amount),
+            record.currency,
+            iban.replace(" ", "").upper() if iban else "",
+            record.counterparty_name.strip(),
+            record.description.strip(),
+            record.reference.strip(),
+        )
 
 
 def keyed(records: Iterable[Record]) -> Iterator[tuple[str, Record]]:
-    """Each record with its dedup key; identical content within one document is numbered."""
-    seen: dict[str, int] = {}
+    """Each record with its dedup key (see Keys)."""
+    keys = Keys()
     for record in records:
-        base = content_key(record)
-        occurrence = seen.get(base, 0) + 1
-        seen[base] = occurrence
-        if isinstance(record, Transaction) and not record.bank_id:
-            yield f"{base}.{occurrence}", record
-        elif occurrence == 1:
-            yield base, record
-        else:
-            # A bank id or invoice number repeated inside one document (seen with empty or
-            # reused OFX FITIDs): keep both lines rather than silently dropping one.
-            yield f"{base}.{occurrence}", record
+        yield keys.key(record), record

@@ -9,12 +9,12 @@ the document or as after it, never in between.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from korwatch.models import Invoice, Record, StoredRecord, Transaction, cents
+from korwatch.models import StoredRecord
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -90,8 +90,13 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+MIGRATIONS += (
+    # 3: "any invoice stored?" is asked at every evaluation; without an index it read the
+    # whole records table.
+    "CREATE INDEX records_invoices ON records (business) WHERE kind = 'invoice'",
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
-PROGRESS_EVERY = 2000  # records between progress reports on long imports (cheap enough)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -177,100 +182,6 @@ def record_document(
     )
 
 
-_INSERT = (
-    "INSERT OR IGNORE INTO records (business, dedup_key, document, kind, date, year, "
-    "amount_cents, currency, account, counterparty_name, counterparty_iban, description, "
-    "reference, bank_id, value_date, reversal, code, line, vat_cents, gross_cents, credit_note) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def insert_records(
-    connection: sqlite3.Connection,
-    business: str,
-    document: str,
-    keyed: Iterable[tuple[str, Record]],
-    years: set[int],
-    progress: Callable[[int], None] | None = None,
-) -> tuple[int, int]:
-    """Insert records not already present; return (new, duplicates). Fills `years` touched.
-
-    `progress`, if given, hears the number of records read every PROGRESS_EVERY records.
-    """
-    seen = 0
-
-    def rows() -> Iterator[tuple[object, ...]]:
-        nonlocal seen
-        for key, record in keyed:
-            seen += 1
-            row = _row(business, document, key, record)
-            years.add(row[5])  # type: ignore[arg-type]
-            if progress is not None and not seen % PROGRESS_EVERY:
-                progress(seen)
-            yield row
-
-    before = connection.total_changes
-    connection.executemany(_INSERT, rows())
-    new = connection.total_changes - before
-    return new, seen - new
-
-
-def _row(business: str, document: str, key: str, record: Record) -> tuple[object, ...]:
-    if isinstance(record, Transaction):
-        day = record.booking_date
-        return (
-            business,
-            key,
-            document,
-            "transaction",
-            day.isoformat(),
-            day.year,
-            cents(record.amount),
-            record.currency,
-            record.account,
-            record.counterparty_name,
-            record.counterparty_iban,
-            record.description,
-            record.reference,
-            record.bank_id,
-            record.value_date.isoformat() if record.value_date else None,
-            int(record.reversal),
-            record.code,
-            record.line,
-            None,
-            None,
-            0,
-        )
-    return _invoice_row(business, document, key, record)
-
-
-def _invoice_row(business: str, document: str, key: str, invoice: Invoice) -> tuple[object, ...]:
-    day = invoice.issue_date
-    return (
-        business,
-        key,
-        document,
-        "invoice",
-        day.isoformat(),
-        day.year,
-        cents(invoice.net),
-        invoice.currency,
-        "",
-        invoice.customer,
-        "",
-        "",
-        invoice.number,
-        "",
-        invoice.supply_date.isoformat() if invoice.supply_date else None,
-        0,
-        "",
-        invoice.line,
-        cents(invoice.vat),
-        cents(invoice.gross),
-        int(invoice.credit_note),
-    )
-
-
 _SELECT = (
     "SELECT id, kind, date, amount_cents, currency, account, counterparty_name, "
     "counterparty_iban, description, reference, reversal, code, document, "
@@ -308,9 +219,24 @@ def records_for_years(
     to_date = date.fromisoformat
     return [
         StoredRecord(
-            row[0], row[1], to_date(row[2]), row[3], row[4], row[5], row[6], row[7], row[8],
-            row[9], bool(row[10]), row[11], row[12], names.get(row[12], ""), row[13], row[14],
-            bool(row[15]), None if row[16] is None else to_date(row[16]),
+            row[0],
+            row[1],
+            to_date(row[2]),
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            bool(row[10]),
+            row[11],
+            row[12],
+            names.get(row[12], ""),
+            row[13],
+            row[14],
+            bool(row[15]),
+            None if row[16] is None else to_date(row[16]),
         )
         for row in rows
     ]
@@ -321,6 +247,20 @@ def years_with_records(connection: sqlite3.Connection, business: str) -> list[in
         "SELECT DISTINCT year FROM records WHERE business = ? ORDER BY year", (business,)
     )
     return [int(row[0]) for row in rows]
+
+
+def year_counts(
+    connection: sqlite3.Connection, business: str, years: Iterable[int]
+) -> dict[int, int]:
+    """How many records (of any kind) the ledger holds in each of these years."""
+    wanted = sorted(set(years))
+    marks = ", ".join("?" for _ in wanted)
+    rows = connection.execute(
+        f"SELECT year, COUNT(*) FROM records WHERE business = ? AND year IN ({marks}) "
+        "GROUP BY year",
+        (business, *wanted),
+    )
+    return {int(year): int(count) for year, count in rows}
 
 
 def has_invoices(connection: sqlite3.Connection, business: str) -> bool:

@@ -112,12 +112,16 @@ class Sample:
 HEAD_BYTES = 64 * 1024
 
 
+_HUNDRED = Decimal(100)
+
+
 def cents(amount: Decimal) -> int:
     """Exact integer cents of an amount that has at most two decimals."""
-    scaled = amount * 100
-    if scaled != scaled.to_integral_value():
+    scaled = amount * _HUNDRED
+    whole = int(scaled)
+    if whole != scaled:
         raise ValueError(f"amount {amount} has more than two decimals")
-    return int(scaled)
+    return whole
 
 
 def from_cents(value: int) -> Decimal:

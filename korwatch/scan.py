@@ -21,16 +21,24 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from korwatch import health, ledger
+from korwatch import alerts, health, ledger
 from korwatch.alerts import BusinessFacts, record_eligibility, record_transitions
 from korwatch.config import BusinessConfig, Config
-from korwatch.dedup import keyed
 from korwatch.errors import KorwatchError, ParseError, SourceError
+from korwatch.ledger_insert import Inserted, insert_records
+from korwatch.models import StoredRecord
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.parsers import detect, read_sample
 from korwatch.rules import classify
 from korwatch.sources import DocumentInput, Source, SourceContext
-from korwatch.thresholds import YearState, evaluate, threshold_for, warn_levels
+from korwatch.thresholds import (
+    CROSSED,
+    YearState,
+    evaluate,
+    level_name,
+    threshold_for,
+    warn_levels,
+)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LEDGER_NAME = "ledger.sqlite3"
@@ -117,15 +125,21 @@ def evaluate_year(
     year: int,
     *,
     counting_only: bool = False,
+    inserted: Inserted | None = None,
 ) -> YearState:
     """The year's state. `counting_only` skips debits (never turnover): enough for alerts,
-    not for listings that show every record."""
+    not for listings that show every record. `inserted`, the document just stored, saves
+    reading its records back when the ledger holds nothing else in the years concerned."""
     # With invoices stored, a payment and its invoice may fall on both sides of New Year (T12).
     adjacent = ledger.has_invoices(connection, business.id)
     years = [year - 1, year, year + 1] if adjacent else [year]
-    records = ledger.records_for_years(
-        connection, business.id, years, without_debits=counting_only
-    )
+    records: list[StoredRecord] = []
+    if inserted is not None and counting_only:
+        records = inserted.records_for(ledger.year_counts(connection, business.id, years), years)
+    if not records:
+        records = ledger.records_for_years(
+            connection, business.id, years, without_debits=counting_only
+        )
     threshold = threshold_for(year, config.thresholds)
     levels = warn_levels(threshold.amount_cents, business.warn_at)
     stands = business.rules.credit_note_after_crossing == "crossing-stands"
@@ -136,6 +150,22 @@ def evaluate_year(
         levels,
         crossing_stands=stands,
     )
+
+
+def _settled(
+    connection: sqlite3.Connection,
+    business: BusinessConfig,
+    year: int,
+    config: Config,
+    now: datetime,
+) -> bool:
+    """Whether every alert this year can raise is already recorded: then no import can add
+    one (record_transitions would find nothing new), and the year need not be evaluated."""
+    possible = {CROSSED}
+    if year == local_today(now).year:
+        threshold = threshold_for(year, config.thresholds).amount_cents
+        possible |= {level_name(level) for level in warn_levels(threshold, business.warn_at)}
+    return possible <= alerts.recorded_levels(connection, business.id, year)
 
 
 def sha256_of(path: Path) -> str:
@@ -210,11 +240,11 @@ def _store(
     sample = read_sample(document.path)
     parser = detect(sample, document.format, config.csv_profiles)
     result.format = parser.name
-    years: set[int] = set()
     with ledger.transaction(connection):
-        new, duplicates = ledger.insert_records(
-            connection, business.id, digest, keyed(parser.parse(sample)), years, progress
+        inserted = insert_records(
+            connection, business.id, (digest, document.name), parser.parse(sample), progress
         )
+        new, duplicates, years = inserted.new, inserted.duplicates, inserted.years
         # The document row first, so the alert's "source" names this document.
         ledger.record_document(
             connection,
@@ -233,7 +263,11 @@ def _store(
                 # A January payment or supply date can decide December's turnover (T12).
                 years |= {year - 1 for year in years}
             for year in sorted(years):
-                state = evaluate_year(connection, config, business, year, counting_only=True)
+                if _settled(connection, business, year, config, now):
+                    continue
+                state = evaluate_year(
+                    connection, config, business, year, counting_only=True, inserted=inserted
+                )
                 record_transitions(connection, facts(business), state, now, local_today(now))
     result.status, result.new, result.duplicates = "imported", new, duplicates
 

@@ -13,16 +13,15 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from korwatch.config import BusinessConfig, Config
 from korwatch.errors import ConfigError, DeliveryError
 from korwatch.health import record_delivery_failure
 from korwatch.ledger import transaction
-from korwatch.notify.compose import email_for
-from korwatch.notify.files import write_eml
-from korwatch.notify.render import environment, message_id
-from korwatch.notify.smtp import send_smtp
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 BACKOFF = (
     timedelta(minutes=1),
@@ -34,7 +33,10 @@ BACKOFF = (
 LEVEL_ORDER = ("warning", "crossed")
 log = logging.getLogger("korwatch.outbox")
 
-Sender = Callable[[EmailMessage], None]
+# Rendering (Jinja2) and sending (smtplib, ssl) are imported when there is something to send:
+# most scans send nothing, and a short-lived `korwatch import` should not pay for them.
+
+Sender = Callable[["EmailMessage"], None]
 
 
 @dataclass
@@ -51,10 +53,14 @@ def sender_for(config: Config) -> Sender:
         if folder is None:
             raise ConfigError(str(config.path), ['email.dir: is required with backend = "file"'])
 
+        from korwatch.notify.files import write_eml  # noqa: PLC0415
+
         def write(message: EmailMessage) -> None:
             write_eml(message, folder)
 
         return write
+    from korwatch.notify.smtp import send_smtp  # noqa: PLC0415
+
     return lambda message: send_smtp(message, email)
 
 
@@ -81,7 +87,6 @@ def deliver_due(
     send: Sender | None = None,
     businesses: set[str] | None = None,
 ) -> DeliveryReport:
-    send = send or sender_for(config)
     report = DeliveryReport()
     with transaction(connection):
         supersede(connection)
@@ -90,6 +95,12 @@ def deliver_due(
         "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id",
         (now.isoformat(timespec="seconds"),),
     ).fetchall()
+    if not rows:
+        return report
+    from korwatch.notify.compose import email_for  # noqa: PLC0415
+    from korwatch.notify.render import environment, message_id  # noqa: PLC0415
+
+    send = send or sender_for(config)
     env = environment(config.templates_dir)
     for event_id, business_id, year, level, kind, payload, attempts in rows:
         if businesses is not None and business_id not in businesses:

@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -60,6 +59,8 @@ def retry_after(value: str | None, now: float) -> float | None:
     if value.strip().isdigit():
         return float(value.strip())
     try:
+        from email.utils import parsedate_to_datetime  # noqa: PLC0415  (rarely needed)
+
         return max(0.0, parsedate_to_datetime(value).timestamp() - now)
     except (TypeError, ValueError):
         return None

@@ -1,0 +1,157 @@
+"""The import's short cuts give exactly what the long way gives.
+
+After storing a document, korwatch evaluates the years it touched. Two short cuts keep a big or
+a thousandth import fast: the records just stored are handed to the evaluation instead of being
+read back (only when the ledger holds nothing else in those years), and a year whose every
+possible alert is already recorded is not evaluated at all. Real fixture files, a real SQLite
+ledger; each short cut is compared with the long way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from korwatch import ledger, scan
+from korwatch.config import BusinessConfig, Config, load_config
+from korwatch.ledger_insert import Inserted, insert_records
+from korwatch.parsers import detect, read_sample
+from korwatch.sources import DocumentInput
+from korwatch.thresholds import YearState
+from tests.conftest import FIXTURES
+from tests.helpers import Payment, ing_csv
+
+NOW = datetime.fromisoformat("2026-11-26T12:00:00+01:00")
+# Every copied fixture that holds records (its golden file lists at least one).
+DOCUMENTS = sorted(
+    golden.with_name(golden.name.removesuffix(".golden.json"))
+    for folder in ("csv", "camt", "mt940", "ofx", "xaf")
+    for golden in (FIXTURES / folder).glob("*.golden.json")
+    if json.loads(golden.read_text(encoding="utf-8"))
+)
+
+
+def _setup(
+    tmp_path: Path, basis: str = "bank"
+) -> tuple[Config, BusinessConfig, sqlite3.Connection]:
+    config_path = tmp_path / "korwatch.toml"
+    config_path.write_text(
+        f'state_dir = "state"\n[email]\nbackend = "file"\ndir = "mail"\n'
+        f'[[business]]\nid = "studio"\nrecipients = ["a@example.nl"]\nbasis = "{basis}"\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    return config, config.businesses[0], scan.open_ledger(config)
+
+
+def _store(connection: sqlite3.Connection, path: Path, name: str = "") -> Inserted:
+    sample = read_sample(path)
+    records = detect(sample, None, {}).parse(sample)
+    with ledger.transaction(connection):
+        inserted = insert_records(connection, "studio", (name or path.name, path.name), records)
+        ledger.record_document(
+            connection, "studio", name or path.name, path.name, format_name=None,
+            status="imported", error=None, records=inserted.new, duplicates=0, when="now",
+        )  # fmt: skip
+    return inserted
+
+
+def _same(short: YearState, long: YearState) -> None:
+    assert short.items == long.items
+    assert short.passages == long.passages
+    assert (short.turnover_cents, short.excluded_cents, short.flags) == (
+        long.turnover_cents,
+        long.excluded_cents,
+        long.flags,
+    )
+
+
+@pytest.mark.parametrize("basis", ["bank", "invoices"])
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+def test_a_fresh_year_is_evaluated_from_the_records_just_stored_as_from_the_ledger(
+    tmp_path: Path, path: Path, basis: str
+) -> None:
+    config, business, connection = _setup(tmp_path, basis)
+    inserted = _store(connection, path)
+    assert inserted.new > 0 and inserted.counting is not None
+    for year in sorted(inserted.years):
+        short = scan.evaluate_year(
+            connection, config, business, year, counting_only=True, inserted=inserted
+        )
+        long = scan.evaluate_year(connection, config, business, year, counting_only=True)
+        _same(short, long)
+
+
+def _payments(tmp_path: Path, name: str, payments: list[Payment]) -> Path:
+    path = tmp_path / name
+    path.write_text(ing_csv(payments), encoding="utf-8")
+    return path
+
+
+def test_records_are_read_back_when_the_year_holds_other_documents_too(tmp_path: Path) -> None:
+    config, business, connection = _setup(tmp_path)
+    first = [
+        Payment(date(2026, 3, day), Decimal("900.00"), description=f"F{day}") for day in (2, 3)
+    ]
+    _store(connection, _payments(tmp_path, "first.csv", first))
+    later = _store(
+        connection, _payments(tmp_path, "later.csv", [Payment(date(2026, 2, 1), Decimal("5"))])
+    )
+    assert later.counting is not None  # every record was new ...
+    counts = ledger.year_counts(connection, "studio", [2026])
+    assert later.records_for(counts, [2026]) == []  # ... but the year holds more than these
+    state = scan.evaluate_year(
+        connection, config, business, 2026, counting_only=True, inserted=later
+    )
+    assert [item.record.date for item in state.items] == [
+        date(2026, 2, 1),
+        date(2026, 3, 2),
+        date(2026, 3, 3),
+    ]
+
+
+def test_a_document_with_duplicates_hands_over_no_records(tmp_path: Path) -> None:
+    _, _, connection = _setup(tmp_path)
+    payments = [Payment(date(2026, 3, 2), Decimal("900.00"))]
+    _store(connection, _payments(tmp_path, "first.csv", payments), "one")
+    overlap = [*payments, Payment(date(2026, 3, 4), Decimal("100.00"))]
+    again = _store(connection, _payments(tmp_path, "overlap.csv", overlap), "two")
+    assert (again.new, again.duplicates, again.counting) == (1, 1, None)
+
+
+def test_a_year_whose_every_alert_is_recorded_is_not_evaluated_again(tmp_path: Path) -> None:
+    config, business, connection = _setup(tmp_path)
+    big = [Payment(date(2025, 6, 1), Decimal("25000.00"), description="Factuur 2025-001")]
+    document = DocumentInput(_payments(tmp_path, "2025.csv", big), "2025.csv")
+    assert scan.import_document(connection, config, business, document, NOW).status == "imported"
+    # 2025 is past: only a crossing can be raised for it, and it is recorded.
+    assert scan._settled(connection, business, 2025, config, NOW)
+    # 2026 is the current year and has no alert yet.
+    assert not scan._settled(connection, business, 2026, config, NOW)
+    events = connection.execute("SELECT id, level, payload FROM alert_events").fetchall()
+    earlier = [Payment(date(2025, 1, 5), Decimal("30000.00"), description="Factuur 2025-000")]
+    document = DocumentInput(_payments(tmp_path, "earlier.csv", earlier), "earlier.csv")
+    assert scan.import_document(connection, config, business, document, NOW).new == 1
+    # The crossing already reported stands as reported (the long way would not change it).
+    assert connection.execute("SELECT id, level, payload FROM alert_events").fetchall() == events
+
+
+def test_a_crossing_year_stored_at_once_is_evaluated_as_from_the_ledger(tmp_path: Path) -> None:
+    config, business, connection = _setup(tmp_path)
+    payments = [
+        Payment(date(2026, 1 + n % 12, 1 + n % 28), Decimal(f"{150 + n}.25"), f"Klant {n % 7}",
+                description=f"Factuur 2026-{n:03d}" if n % 3 else "lening")
+        for n in range(200)
+    ]  # fmt: skip
+    payments += [Payment(date(2026, 5, 5), Decimal("-80.00"))]
+    inserted = _store(connection, _payments(tmp_path, "year.csv", payments))
+    short = scan.evaluate_year(
+        connection, config, business, 2026, counting_only=True, inserted=inserted
+    )
+    assert short.crossed and len(short.items) == 200
+    _same(short, scan.evaluate_year(connection, config, business, 2026, counting_only=True))
