@@ -266,8 +266,21 @@ def strip_vat(item: Classified) -> Classified:
     """The item counted net of the VAT its amount includes (R2.10: outside the KOR)."""
     if not item.vat_class or not item.counts:
         return item
-    net = net_of_vat(item.amount_cents, item.vat_class, item.effective_date)
-    return amend(item, amount_cents=net, flags=(*item.flags, NET_OF_VAT), vat_class="")
+    # Built positionally, not through amend(): after a crossing this runs for every credit.
+    return Classified(
+        item.record,
+        True,
+        net_of_vat(item.amount_cents, item.vat_class, item.effective_date),
+        item.effective_date,
+        item.rule,
+        item.reason,
+        item.invoice,
+        (*item.flags, NET_OF_VAT),
+        item.category,
+        "",
+        item.uncertain,
+        item.country,
+    )
 
 
 def _invoice(record: StoredRecord, settings: RuleSettings) -> Classified:

@@ -51,8 +51,29 @@ _KEYWORDS = re.compile(
 )
 
 
+# Every match of _KEYWORDS in ASCII text contains one of these (lower case). Checking them
+# with `in` first is ~6x cheaper than the search, and most credits contain none of them.
+_ANCHORS = (
+    "storn", "terugboeking", "chargeback", "reversal", "priv", "inbreng", "kapitaalstorting",
+    "owner", "lening", "qredits", "loan", "teruggaaf", "restitutie", "refund",
+    "retourbetaling", "creditnota", "rente", "interest",
+)  # fmt: skip
+
+
+def _has_anchor(lowered: str) -> bool:
+    for anchor in _ANCHORS:  # a plain loop: any() over a generator costs twice as much here
+        if anchor in lowered:
+            return True
+    return False
+
+
 def keyword_category(description: str) -> tuple[str, str] | None:
     """(category, the word that showed it) for a description, or None."""
+    if description.isascii():
+        # For ASCII text lower() and the regex's IGNORECASE agree exactly; other text (where
+        # case folding has surprises, e.g. the Kelvin sign) always gets the full search.
+        if not _has_anchor(description.lower()):
+            return None
     found = _KEYWORDS.search(description)
     if found is None or found.lastgroup is None:
         return None

@@ -32,8 +32,13 @@ def rate_on(rate_class: str, day: date) -> Decimal:
 def net_of_vat(gross_cents: int, rate_class: str, day: date) -> int:
     """The amount without the VAT it includes: 1210.00 at 21 % gives 1000.00."""
     # Integer arithmetic in basis points: this runs for every credit after a crossing.
-    basis_points = int(rate_on(rate_class, day) * 100)
+    basis_points = _BASIS_POINTS.get((rate_class, day))
+    if basis_points is None:
+        basis_points = _BASIS_POINTS[rate_class, day] = int(rate_on(rate_class, day) * 100)
     return _divide_half_up(gross_cents * 10000, 10000 + basis_points)
+
+
+_BASIS_POINTS: dict[tuple[str, date], int] = {}  # a few thousand days at most
 
 
 def vat_on_top(net_cents: int, rate_class: str, day: date) -> int:
