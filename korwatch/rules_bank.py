@@ -61,7 +61,8 @@ _ANCHORS = (
 
 
 def _has_anchor(lowered: str) -> bool:
-    for anchor in _ANCHORS:  # a plain loop: any() over a generator costs twice as much here
+    # A plain loop: any() over a generator costs twice as much here.
+    for anchor in _ANCHORS:  # noqa: SIM110
         if anchor in lowered:
             return True
     return False
@@ -69,11 +70,10 @@ def _has_anchor(lowered: str) -> bool:
 
 def keyword_category(description: str) -> tuple[str, str] | None:
     """(category, the word that showed it) for a description, or None."""
-    if description.isascii():
-        # For ASCII text lower() and the regex's IGNORECASE agree exactly; other text (where
-        # case folding has surprises, e.g. the Kelvin sign) always gets the full search.
-        if not _has_anchor(description.lower()):
-            return None
+    # For ASCII text lower() and the regex's IGNORECASE agree exactly; other text (where case
+    # folding has surprises, e.g. the Kelvin sign) always gets the full search.
+    if description.isascii() and not _has_anchor(description.lower()):
+        return None
     found = _KEYWORDS.search(description)
     if found is None or found.lastgroup is None:
         return None
