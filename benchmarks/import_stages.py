@@ -1,0 +1,119 @@
+"""Where a full import's time goes, stage by stage, as ratios of the format's floor.
+
+    .venv/bin/python benchmarks/import_stages.py [--rows 100000] [--only ingcsv,camt]
+
+For each format it generates the benchmark file (benchmarks/formats/), then, in one fresh
+subprocess, times with wall clock: importing korwatch, parsing the file into records, making the
+dedup keys and row values, SQLite storing those rows (the INSERTs and the commit, rows made
+beforehand), and evaluating the years touched (classify + thresholds). It prints a Markdown
+table of each stage as a multiple of the floor of issue 3, measured in the same run. This
+explains the import_speed.py ratios; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FORMATS = ("ingcsv", "camt", "mt940", "ofx")
+STAGES = ("start-up", "parse", "keys + rows", "SQLite store", "evaluate")
+
+_CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from collections import Counter
+    from pathlib import Path
+    clock = time.perf_counter
+    marks = [clock()]
+    from korwatch import scan
+    from korwatch.config import load_config
+    from korwatch.ledger_insert import CHUNK, Inserted, _chunks, _insert_sql, _Kept
+    from korwatch.parsers import detect, read_sample
+    marks.append(clock())
+    config = load_config(Path(sys.argv[2]))
+    business = config.businesses[0]
+    sample = read_sample(Path(sys.argv[1]))
+    records = list(detect(sample, None, {}).parse(sample))
+    marks.append(clock())
+    per_year, kept = Counter(), _Kept(("0" * 64, "bench"))
+    chunks = list(_chunks(records, per_year, kept))
+    marks.append(clock())
+    connection = scan.open_ledger(config)
+    connection.execute("BEGIN IMMEDIATE")
+    for kind, rows in chunks:
+        connection.executemany(_insert_sql(business.id, "0" * 64, kind), rows)
+    connection.execute("COMMIT")
+    marks.append(clock())
+    inserted = Inserted(len(records), 0, per_year, kept.stored(1))
+    for year in sorted(per_year):
+        scan.evaluate_year(connection, config, business, year, counting_only=True,
+                           inserted=inserted)
+    marks.append(clock())
+    print(json.dumps([b - a for a, b in zip(marks, marks[1:])]))
+    """
+)
+
+
+def _floor(name: str, path: Path) -> float:
+    code = (
+        f"import sys, time; sys.path.insert(0, {str(HERE)!r}); started = time.perf_counter(); "
+        f"import formats.{name} as m; m.floor(__import__('pathlib').Path({str(path)!r})); "
+        "print(time.perf_counter() - started)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return float(done.stdout.strip())
+
+
+def _stages(path: Path, folder: Path) -> list[float]:
+    config = folder / "korwatch.toml"
+    config.write_text(
+        'state_dir = "state"\n[email]\nbackend = "file"\ndir = "mail"\n'
+        '[[business]]\nid = "bench"\nrecipients = ["bench@example.nl"]\n',
+        encoding="utf-8",
+    )
+    subprocess.run(["rm", "-rf", str(folder / "state")], check=True)
+    env = {**os.environ, "KORWATCH_NOW": "2026-11-26T12:00:00+01:00"}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path), str(config)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return [float(value) for value in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--only", default=",".join(FORMATS))
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    print("| format | floor | " + " | ".join(STAGES) + " | total |")
+    print("|" + "---|" * (len(STAGES) + 3))
+    with tempfile.TemporaryDirectory(prefix="korwatch-stages-") as tmp:
+        for name in args.only.split(","):
+            path = Path(tmp) / f"{name}.dat"
+            importlib.import_module(f"formats.{name}").generate(path, args.rows)
+            floor = _floor(name, path)
+            times = _stages(path, Path(tmp))
+            cells = [f"{seconds:.2f} s ({seconds / floor:.1f}x)" for seconds in times]
+            total = sum(times)
+            print(
+                f"| {name} | {floor:.2f} s | "
+                + " | ".join(cells)
+                + f" | {total:.2f} s ({total / floor:.1f}x) |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
