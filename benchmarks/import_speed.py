@@ -58,7 +58,9 @@ _CHILD = textwrap.dedent(
         module = __import__("formats." + name, fromlist=[kind])
         count = getattr(module, kind)(__import__("pathlib").Path(path))
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # A big document is read by a forked child (korwatch/parse_worker.py): its peak counts too.
+    peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     print(json.dumps({{"seconds": elapsed, "peak_mb": peak, "count": count}}))
     """
 )

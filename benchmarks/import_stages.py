@@ -35,7 +35,8 @@ _CHILD = textwrap.dedent(
     marks = [clock()]
     from korwatch import scan
     from korwatch.config import load_config
-    from korwatch.ledger_insert import CHUNK, Inserted, _chunks, _insert_sql, _Kept
+    from korwatch.ledger_insert import Inserted, _insert_sql, _Kept
+    from korwatch.ledger_rows import StoredMaker, chunks
     from korwatch.parsers import detect, read_sample
     marks.append(clock())
     config = load_config(Path(sys.argv[2]))
@@ -43,16 +44,19 @@ _CHILD = textwrap.dedent(
     sample = read_sample(Path(sys.argv[1]))
     records = list(detect(sample, None, {}).parse(sample))
     marks.append(clock())
-    per_year, kept = Counter(), _Kept(("0" * 64, "bench"))
-    chunks = list(_chunks(records, per_year, kept))
+    made = list(chunks(records))
     marks.append(clock())
     connection = scan.open_ledger(config)
     connection.execute("BEGIN IMMEDIATE")
-    for kind, rows in chunks:
+    for kind, rows in made:
         connection.executemany(_insert_sql(business.id, "0" * 64, kind), rows)
     connection.execute("COMMIT")
     marks.append(clock())
-    inserted = Inserted(len(records), 0, per_year, kept.stored(1))
+    kept = _Kept(1, StoredMaker("0" * 64, "bench"))
+    for kind, rows in made:
+        kept.add(kind, rows)
+    per_year = Counter(row[-13] for _, rows in made for row in rows)
+    inserted = Inserted(len(records), 0, per_year, kept.records)
     for year in sorted(per_year):
         scan.evaluate_year(connection, config, business, year, counting_only=True,
                            inserted=inserted)

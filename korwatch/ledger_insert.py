@@ -1,7 +1,8 @@
 """Storing one document's records in the ledger, fast: an import may hold 100,000 of them.
 
 What is the same for every record of the document (business, document, kind) is written into
-the INSERT statement instead of being bound per row, and rows go to SQLite in chunks. When
+the INSERT statement instead of being bound per row, and rows (ledger_rows.py) go to SQLite in
+chunks. When
 every record of the document is new, their ids are known without reading them back, so the
 document's counting records (credits and invoices) are handed to the evaluation that follows
 as StoredRecords (see `Inserted.records_for`): reading them back costs more than storing them.
@@ -11,20 +12,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from korwatch.dedup import Keys
-from korwatch.models import Invoice, Record, StoredRecord, Transaction, cents
+from korwatch.ledger_rows import YEAR, Chunk, Row, StoredMaker, counts
+from korwatch.models import StoredRecord
 
 _COLUMNS = (
     "business, document, kind, vat_cents, gross_cents, credit_note, dedup_key, date, year, "
     "amount_cents, currency, account, counterparty_name, counterparty_iban, description, "
     "reference, bank_id, value_date, reversal, code, line"
 )
-CHUNK = 2000  # records per executemany call (and between progress reports)
-_Row = tuple[object, ...]
 
 
 @dataclass
@@ -60,29 +59,31 @@ def insert_records(
     connection: sqlite3.Connection,
     business: str,
     document: tuple[str, str],
-    records: Iterable[Record],
+    chunks: Iterable[Chunk],
     progress: Callable[[int], None] | None = None,
 ) -> Inserted:
-    """Insert the records not already present. `document` is (sha256, name).
+    """Insert the rows (ledger_rows.chunks) not already present. `document` is (sha256, name).
 
-    `progress`, if given, hears the number of records read every CHUNK records.
+    `progress`, if given, hears the number of records read after each chunk.
     """
     statements = {
         kind: _insert_sql(business, document[0], kind) for kind in ("transaction", "invoice")
     }
     first_id = _next_id(connection)
-    result, kept = Inserted(), _Kept(document)
+    result, kept = Inserted(), _Kept(first_id, StoredMaker(*document))
+    per_year = result.per_year
     before = connection.total_changes
-    seen = 0
-    for kind, rows in _chunks(records, result.per_year, kept):
+    for kind, rows in chunks:
         connection.executemany(statements[kind], rows)
-        seen += len(rows)
+        for row in rows:
+            per_year[row[YEAR]] += 1  # type: ignore[index]
+        kept.add(kind, rows)
         if progress is not None:
-            progress(seen)
+            progress(kept.position - first_id)
     result.new = connection.total_changes - before
-    result.duplicates = seen - result.new
+    result.duplicates = kept.position - first_id - result.new
     if result.duplicates == 0 and _ids_follow(connection, first_id, result.new):
-        result.counting = kept.stored(first_id)
+        result.counting = kept.records
     return result
 
 
@@ -113,106 +114,20 @@ def _insert_sql(business: str, document: str, kind: str) -> str:
 
 
 class _Kept:
-    """The document's credits and invoices with their position among its rows."""
+    """The document's counting records (credits, invoices) as StoredRecords, made as the rows
+    go by with the ids they get if every row is new (checked at the end): made early, they
+    cost no extra memory for the rows, and a reader child leaves time to make them."""
 
-    def __init__(self, document: tuple[str, str]) -> None:
-        self.sha256, self.name = document
-        self.items: list[tuple[int, Record]] = []
-        self.position = 0
+    def __init__(self, first_id: int, maker: StoredMaker) -> None:
+        self.records: list[StoredRecord] = []
+        self.position = first_id
+        self.maker = maker
 
-    def add(self, record: Record, counts: bool) -> None:
-        if counts:
-            self.items.append((self.position, record))
-        self.position += 1
-
-    def stored(self, first_id: int) -> list[StoredRecord]:
-        return [self._stored(first_id + position, record) for position, record in self.items]
-
-    def _stored(self, record_id: int, record: Record) -> StoredRecord:
-        sha, name = self.sha256, self.name
-        if isinstance(record, Transaction):
-            return StoredRecord(
-                record_id, "transaction", record.booking_date, cents(record.amount),
-                record.currency, record.account, record.counterparty_name,
-                record.counterparty_iban, record.description, record.reference, record.reversal,
-                record.code, sha, name, None, None, False, record.value_date,
-            )  # fmt: skip
-        return StoredRecord(
-            record_id, "invoice", record.issue_date, cents(record.net), record.currency, "",
-            record.customer, "", "", record.number, False, "", sha, name, cents(record.vat),
-            cents(record.gross), record.credit_note, record.supply_date,
-        )  # fmt: skip
-
-
-def _chunks(
-    records: Iterable[Record], per_year: Counter[int], kept: _Kept
-) -> Iterator[tuple[str, list[_Row]]]:
-    """Rows in runs of one kind, at most CHUNK long, in document order."""
-    keys = Keys()
-    rows: list[_Row] = []
-    kind = "transaction"
-    for record in records:
-        fresh = "transaction" if type(record) is Transaction else "invoice"
-        if (fresh != kind and rows) or len(rows) >= CHUNK:
-            yield kind, rows
-            rows = []
-        kind = fresh
-        if isinstance(record, Transaction):
-            per_year[record.booking_date.year] += 1
-            kept.add(record, record.amount > 0)
-            rows.append(_transaction_row(keys, record))
-        else:
-            per_year[record.issue_date.year] += 1
-            kept.add(record, True)
-            rows.append(_invoice_row(keys.key(record), record))
-    if rows:
-        yield kind, rows
-
-
-def _transaction_row(keys: Keys, record: Transaction) -> _Row:
-    """The bound values of a transaction, in the order of _insert_sql's placeholders."""
-    key = keys.key(record)
-    day = record.booking_date
-    value_date = record.value_date
-    return (
-        key,
-        keys.iso_dates.get(day) or day.isoformat(),
-        day.year,
-        cents(record.amount),
-        record.currency,
-        record.account,
-        record.counterparty_name,
-        record.counterparty_iban,
-        record.description,
-        record.reference,
-        record.bank_id,
-        value_date.isoformat() if value_date else None,
-        int(record.reversal),
-        record.code,
-        record.line,
-    )
-
-
-def _invoice_row(key: str, invoice: Invoice) -> _Row:
-    day = invoice.issue_date
-    supply = invoice.supply_date
-    return (
-        cents(invoice.vat),
-        cents(invoice.gross),
-        int(invoice.credit_note),
-        key,
-        day.isoformat(),
-        day.year,
-        cents(invoice.net),
-        invoice.currency,
-        "",
-        invoice.customer,
-        "",
-        "",
-        invoice.number,
-        "",
-        supply.isoformat() if supply else None,
-        0,
-        "",
-        invoice.line,
-    )
+    def add(self, kind: str, rows: list[Row]) -> None:
+        stored, position = self.maker.stored, self.position
+        self.records += [
+            stored(position + offset, kind, row)
+            for offset, row in enumerate(rows)
+            if counts(kind, row)
+        ]
+        self.position += len(rows)

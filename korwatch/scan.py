@@ -28,6 +28,7 @@ from korwatch.errors import KorwatchError, ParseError, SourceError
 from korwatch.ledger_insert import Inserted, insert_records
 from korwatch.models import StoredRecord
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
+from korwatch.parse_worker import document_chunks
 from korwatch.parsers import detect, read_sample
 from korwatch.rules import classify
 from korwatch.sources import DocumentInput, Source, SourceContext
@@ -242,7 +243,11 @@ def _store(
     result.format = parser.name
     with ledger.transaction(connection):
         inserted = insert_records(
-            connection, business.id, (digest, document.name), parser.parse(sample), progress
+            connection,
+            business.id,
+            (digest, document.name),
+            document_chunks(parser, sample),
+            progress,
         )
         new, duplicates, years = inserted.new, inserted.duplicates, inserted.years
         # The document row first, so the alert's "source" names this document.

@@ -20,6 +20,7 @@ import pytest
 from korwatch import ledger, scan
 from korwatch.config import BusinessConfig, Config, load_config
 from korwatch.ledger_insert import Inserted, insert_records
+from korwatch.ledger_rows import chunks
 from korwatch.parsers import detect, read_sample
 from korwatch.sources import DocumentInput
 from korwatch.thresholds import YearState
@@ -51,9 +52,9 @@ def _setup(
 
 def _store(connection: sqlite3.Connection, path: Path, name: str = "") -> Inserted:
     sample = read_sample(path)
-    records = detect(sample, None, {}).parse(sample)
+    rows = chunks(detect(sample, None, {}).parse(sample))
     with ledger.transaction(connection):
-        inserted = insert_records(connection, "studio", (name or path.name, path.name), records)
+        inserted = insert_records(connection, "studio", (name or path.name, path.name), rows)
         ledger.record_document(
             connection, "studio", name or path.name, path.name, format_name=None,
             status="imported", error=None, records=inserted.new, duplicates=0, when="now",
