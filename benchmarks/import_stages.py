@@ -22,6 +22,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from bytecode import compile_korwatch
+
 HERE = Path(__file__).resolve().parent
 FORMATS = ("ingcsv", "camt", "mt940", "ofx")
 STAGES = ("start-up", "parse", "keys + rows", "SQLite store", "evaluate")
@@ -101,6 +103,7 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(FORMATS))
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
+    compile_korwatch()
     print("| format | floor | " + " | ".join(STAGES) + " | total |")
     print("|" + "---|" * (len(STAGES) + 3))
     with tempfile.TemporaryDirectory(prefix="korwatch-stages-") as tmp:
