@@ -5,7 +5,9 @@
 For each format it generates the benchmark file (benchmarks/formats/), then, in one fresh
 subprocess, times with wall clock: importing korwatch, parsing the file into records, making the
 dedup keys and row values, SQLite storing those rows (the INSERTs and the commit, rows made
-beforehand), and evaluating the years touched (classify + thresholds). It prints a Markdown
+beforehand), and evaluating the years touched (classify + thresholds). The stages run one
+after another here; `korwatch import` overlaps reading with storing for files of 8 MB and more
+(korwatch/parse_worker.py), which import_speed.py measures. It prints a Markdown
 table of each stage as a multiple of the floor of issue 3, measured in the same run. This
 explains the import_speed.py ratios; it asserts nothing.
 """
@@ -30,7 +32,7 @@ STAGES = ("start-up", "parse", "keys + rows", "SQLite store", "evaluate")
 
 _CHILD = textwrap.dedent(
     """
-    import json, sys, time
+    import functools, json, sys, time
     from collections import Counter
     from pathlib import Path
     clock = time.perf_counter
@@ -40,6 +42,7 @@ _CHILD = textwrap.dedent(
     from korwatch.ledger_insert import Inserted, _insert_sql, _Kept
     from korwatch.ledger_rows import StoredMaker, chunks
     from korwatch.parsers import detect, read_sample
+    from korwatch.rules import classify_one
     marks.append(clock())
     config = load_config(Path(sys.argv[2]))
     business = config.businesses[0]
@@ -54,11 +57,12 @@ _CHILD = textwrap.dedent(
         connection.executemany(_insert_sql(business.id, "0" * 64, kind), rows)
     connection.execute("COMMIT")
     marks.append(clock())
-    kept = _Kept(1, StoredMaker("0" * 64, "bench"))
+    judge = functools.partial(classify_one, settings=business.rules)
+    kept = _Kept(1, StoredMaker("0" * 64, "bench"), judge)
     for kind, rows in made:
         kept.add(kind, rows)
     per_year = Counter(row[-13] for _, rows in made for row in rows)
-    inserted = Inserted(len(records), 0, per_year, kept.records)
+    inserted = Inserted(len(records), 0, per_year, kept.judged)
     for year in sorted(per_year):
         scan.evaluate_year(connection, config, business, year, counting_only=True,
                            inserted=inserted)

@@ -4,8 +4,9 @@ What is the same for every record of the document (business, document, kind) is 
 the INSERT statement instead of being bound per row, and rows (ledger_rows.py) go to SQLite in
 chunks. When
 every record of the document is new, their ids are known without reading them back, so the
-document's counting records (credits and invoices) are handed to the evaluation that follows
-as StoredRecords (see `Inserted.records_for`): reading them back costs more than storing them.
+document's counting records (credits and invoices) are classified as they are stored and
+handed to the evaluation that follows (see `Inserted.judged_for`): reading them back and
+classifying them then costs more than storing them.
 """
 
 from __future__ import annotations
@@ -15,15 +16,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from korwatch.ledger_rows import YEAR, Chunk, Row, StoredMaker, counts
 from korwatch.models import StoredRecord
+
+if TYPE_CHECKING:
+    from korwatch.rules import Classified
 
 _COLUMNS = (
     "business, document, kind, vat_cents, gross_cents, credit_note, dedup_key, date, year, "
     "amount_cents, currency, account, counterparty_name, counterparty_iban, description, "
     "reference, bank_id, value_date, reversal, code, line"
 )
+
+
+Judge = Callable[[StoredRecord], "Classified"]
 
 
 @dataclass
@@ -33,26 +41,29 @@ class Inserted:
     new: int = 0
     duplicates: int = 0
     per_year: Counter[int] = field(default_factory=Counter)  # records read, by year
-    counting: list[StoredRecord] | None = None  # credits and invoices as stored, if all new
+    judged: list[Classified] | None = None  # the verdicts on its credits and invoices, if all new
 
     @property
     def years(self) -> set[int]:
         return set(self.per_year)
 
-    def records_for(self, ledger_counts: dict[int, int], years: list[int]) -> list[StoredRecord]:
-        """The counting records of `years` in booking order (date, then id), as the ledger
-        would return them, when the ledger holds nothing else in those years; else []."""
-        if self.counting is None:
-            return []
+    def judged_for(
+        self, ledger_counts: dict[int, int], years: list[int]
+    ) -> list[Classified] | None:
+        """The verdicts on the counting records of `years` in booking order (date, then id),
+        as classifying the records read back would give them before matching, when the
+        ledger holds nothing else in those years; else None."""
+        if self.judged is None:
+            return None
         if any(ledger_counts.get(year, 0) != self.per_year.get(year, 0) for year in years):
-            return []
+            return None
         wanted = set(years)
-        found = [record for record in self.counting if record.date.year in wanted]
-        found.sort(key=_DATE)  # stable: ties stay in id order
+        found = [item for item in self.judged if item.record.date.year in wanted]
+        found.sort(key=_RECORD_DATE)  # stable: ties stay in id order
         return found
 
 
-_DATE = attrgetter("date")
+_RECORD_DATE = attrgetter("record.date")
 
 
 def insert_records(
@@ -60,17 +71,19 @@ def insert_records(
     business: str,
     document: tuple[str, str],
     chunks: Iterable[Chunk],
+    judge: Judge,
     progress: Callable[[int], None] | None = None,
 ) -> Inserted:
     """Insert the rows (ledger_rows.chunks) not already present. `document` is (sha256, name).
 
-    `progress`, if given, hears the number of records read after each chunk.
+    `judge` classifies one stored credit or invoice (rules.classify_one with the business's
+    settings); `progress`, if given, hears the number of records read after each chunk.
     """
     statements = {
         kind: _insert_sql(business, document[0], kind) for kind in ("transaction", "invoice")
     }
     first_id = _next_id(connection)
-    result, kept = Inserted(), _Kept(first_id, StoredMaker(*document))
+    result, kept = Inserted(), _Kept(first_id, StoredMaker(*document), judge)
     per_year = result.per_year
     before = connection.total_changes
     for kind, rows in chunks:
@@ -83,7 +96,7 @@ def insert_records(
     result.new = connection.total_changes - before
     result.duplicates = kept.position - first_id - result.new
     if result.duplicates == 0 and _ids_follow(connection, first_id, result.new):
-        result.counting = kept.records
+        result.judged = kept.judged
     return result
 
 
@@ -114,19 +127,20 @@ def _insert_sql(business: str, document: str, kind: str) -> str:
 
 
 class _Kept:
-    """The document's counting records (credits, invoices) as StoredRecords, made as the rows
-    go by with the ids they get if every row is new (checked at the end): made early, they
-    cost no extra memory for the rows, and a reader child leaves time to make them."""
+    """The verdicts on the document's counting records (credits, invoices), made as the rows
+    go by, on StoredRecords with the ids they get if every row is new (checked at the end).
+    Made early, they cost no memory for the rows, and when a child reads the document this
+    process has the time to make them (see parse_worker.py)."""
 
-    def __init__(self, first_id: int, maker: StoredMaker) -> None:
-        self.records: list[StoredRecord] = []
+    def __init__(self, first_id: int, maker: StoredMaker, judge: Judge) -> None:
+        self.judged: list[Classified] = []
         self.position = first_id
-        self.maker = maker
+        self.maker, self.judge = maker, judge
 
     def add(self, kind: str, rows: list[Row]) -> None:
-        stored, position = self.maker.stored, self.position
-        self.records += [
-            stored(position + offset, kind, row)
+        stored, judge, position = self.maker.stored, self.judge, self.position
+        self.judged += [
+            judge(stored(position + offset, kind, row))
             for offset, row in enumerate(rows)
             if counts(kind, row)
         ]

@@ -87,13 +87,19 @@ class Classified:
 
 def classify(records: Iterable[StoredRecord], settings: RuleSettings) -> list[Classified]:
     """The verdict on each record, in the order given."""
+    return matched([classify_one(record, settings) for record in records], settings)
+
+
+def matched(items: list[Classified], settings: RuleSettings) -> list[Classified]:
+    """Items classified one by one (classify_one, in booking order), with payments and
+    invoices matched: what classify gives."""
     from korwatch.matching import match  # noqa: PLC0415  (matching builds on this module)
 
-    items = [_classify_one(record, settings) for record in records]
     return match(items, settings)
 
 
-def _classify_one(record: StoredRecord, settings: RuleSettings) -> Classified:
+def classify_one(record: StoredRecord, settings: RuleSettings) -> Classified:
+    """The verdict on one record on its own, before matching (see `matched`)."""
     if record.kind == "invoice":
         return _invoice(record, settings)
     if record.amount_cents <= 0:

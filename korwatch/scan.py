@@ -26,11 +26,10 @@ from korwatch.alerts import BusinessFacts, record_eligibility, record_transition
 from korwatch.config import BusinessConfig, Config
 from korwatch.errors import KorwatchError, ParseError, SourceError
 from korwatch.ledger_insert import Inserted, insert_records
-from korwatch.models import StoredRecord
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.parse_worker import document_chunks
 from korwatch.parsers import detect, read_sample
-from korwatch.rules import classify
+from korwatch.rules import classify, classify_one, matched
 from korwatch.sources import DocumentInput, Source, SourceContext
 from korwatch.thresholds import (
     CROSSED,
@@ -130,27 +129,25 @@ def evaluate_year(
 ) -> YearState:
     """The year's state. `counting_only` skips debits (never turnover): enough for alerts,
     not for listings that show every record. `inserted`, the document just stored, saves
-    reading its records back when the ledger holds nothing else in the years concerned."""
+    reading back and classifying its records when the ledger holds nothing else in the years
+    concerned."""
     # With invoices stored, a payment and its invoice may fall on both sides of New Year (T12).
     adjacent = ledger.has_invoices(connection, business.id)
     years = [year - 1, year, year + 1] if adjacent else [year]
-    records: list[StoredRecord] = []
+    judged = None
     if inserted is not None and counting_only:
-        records = inserted.records_for(ledger.year_counts(connection, business.id, years), years)
-    if not records:
+        judged = inserted.judged_for(ledger.year_counts(connection, business.id, years), years)
+    if judged is None:
         records = ledger.records_for_years(
             connection, business.id, years, without_debits=counting_only
         )
+        items = classify(records, business.rules)
+    else:
+        items = matched(judged, business.rules)
     threshold = threshold_for(year, config.thresholds)
     levels = warn_levels(threshold.amount_cents, business.warn_at)
     stands = business.rules.credit_note_after_crossing == "crossing-stands"
-    return evaluate(
-        year,
-        classify(records, business.rules),
-        threshold.amount_cents,
-        levels,
-        crossing_stands=stands,
-    )
+    return evaluate(year, items, threshold.amount_cents, levels, crossing_stands=stands)
 
 
 def _settled(
@@ -242,11 +239,13 @@ def _store(
     parser = detect(sample, document.format, config.csv_profiles)
     result.format = parser.name
     with ledger.transaction(connection):
+        judge = functools.partial(classify_one, settings=business.rules)
         inserted = insert_records(
             connection,
             business.id,
             (digest, document.name),
             document_chunks(parser, sample),
+            judge,
             progress,
         )
         new, duplicates, years = inserted.new, inserted.duplicates, inserted.years

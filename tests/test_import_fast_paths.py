@@ -9,6 +9,7 @@ ledger; each short cut is compared with the long way.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from korwatch.config import BusinessConfig, Config, load_config
 from korwatch.ledger_insert import Inserted, insert_records
 from korwatch.ledger_rows import chunks
 from korwatch.parsers import detect, read_sample
+from korwatch.rules import classify_one
 from korwatch.sources import DocumentInput
 from korwatch.thresholds import YearState
 from tests.conftest import FIXTURES
@@ -50,11 +52,14 @@ def _setup(
     return config, config.businesses[0], scan.open_ledger(config)
 
 
-def _store(connection: sqlite3.Connection, path: Path, name: str = "") -> Inserted:
+def _store(
+    connection: sqlite3.Connection, business: BusinessConfig, path: Path, name: str = ""
+) -> Inserted:
     sample = read_sample(path)
     rows = chunks(detect(sample, None, {}).parse(sample))
+    judge = functools.partial(classify_one, settings=business.rules)
     with ledger.transaction(connection):
-        inserted = insert_records(connection, "studio", (name or path.name, path.name), rows)
+        inserted = insert_records(connection, "studio", (name or path.name, path.name), rows, judge)
         ledger.record_document(
             connection, "studio", name or path.name, path.name, format_name=None,
             status="imported", error=None, records=inserted.new, duplicates=0, when="now",
@@ -78,8 +83,8 @@ def test_a_fresh_year_is_evaluated_from_the_records_just_stored_as_from_the_ledg
     tmp_path: Path, path: Path, basis: str
 ) -> None:
     config, business, connection = _setup(tmp_path, basis)
-    inserted = _store(connection, path)
-    assert inserted.new > 0 and inserted.counting is not None
+    inserted = _store(connection, business, path)
+    assert inserted.new > 0 and inserted.judged is not None
     for year in sorted(inserted.years):
         short = scan.evaluate_year(
             connection, config, business, year, counting_only=True, inserted=inserted
@@ -99,13 +104,12 @@ def test_records_are_read_back_when_the_year_holds_other_documents_too(tmp_path:
     first = [
         Payment(date(2026, 3, day), Decimal("900.00"), description=f"F{day}") for day in (2, 3)
     ]
-    _store(connection, _payments(tmp_path, "first.csv", first))
-    later = _store(
-        connection, _payments(tmp_path, "later.csv", [Payment(date(2026, 2, 1), Decimal("5"))])
-    )
-    assert later.counting is not None  # every record was new ...
+    _store(connection, business, _payments(tmp_path, "first.csv", first))
+    late = [Payment(date(2026, 2, 1), Decimal("5"))]
+    later = _store(connection, business, _payments(tmp_path, "later.csv", late))
+    assert later.judged is not None  # every record was new ...
     counts = ledger.year_counts(connection, "studio", [2026])
-    assert later.records_for(counts, [2026]) == []  # ... but the year holds more than these
+    assert later.judged_for(counts, [2026]) is None  # ... but the year holds more than these
     state = scan.evaluate_year(
         connection, config, business, 2026, counting_only=True, inserted=later
     )
@@ -117,12 +121,12 @@ def test_records_are_read_back_when_the_year_holds_other_documents_too(tmp_path:
 
 
 def test_a_document_with_duplicates_hands_over_no_records(tmp_path: Path) -> None:
-    _, _, connection = _setup(tmp_path)
+    _, business, connection = _setup(tmp_path)
     payments = [Payment(date(2026, 3, 2), Decimal("900.00"))]
-    _store(connection, _payments(tmp_path, "first.csv", payments), "one")
+    _store(connection, business, _payments(tmp_path, "first.csv", payments), "one")
     overlap = [*payments, Payment(date(2026, 3, 4), Decimal("100.00"))]
-    again = _store(connection, _payments(tmp_path, "overlap.csv", overlap), "two")
-    assert (again.new, again.duplicates, again.counting) == (1, 1, None)
+    again = _store(connection, business, _payments(tmp_path, "overlap.csv", overlap), "two")
+    assert (again.new, again.duplicates, again.judged) == (1, 1, None)
 
 
 def test_a_year_whose_every_alert_is_recorded_is_not_evaluated_again(tmp_path: Path) -> None:
@@ -150,7 +154,7 @@ def test_a_crossing_year_stored_at_once_is_evaluated_as_from_the_ledger(tmp_path
         for n in range(200)
     ]  # fmt: skip
     payments += [Payment(date(2026, 5, 5), Decimal("-80.00"))]
-    inserted = _store(connection, _payments(tmp_path, "year.csv", payments))
+    inserted = _store(connection, business, _payments(tmp_path, "year.csv", payments))
     short = scan.evaluate_year(
         connection, config, business, 2026, counting_only=True, inserted=inserted
     )

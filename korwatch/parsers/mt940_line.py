@@ -156,7 +156,8 @@ def _dates(
 
 def _signed_amount(text: str, mark: str, line: int) -> Decimal:
     """The normalised signed amount; the common 'units,cents' form without the generic checks."""
-    if text[-3:-2] == "," and len(text) <= _MAX_DIGITS:
+    # ASCII only: the regex's \d also takes other digits, which normalise() handles its way.
+    if text[-3:-2] == "," and len(text) <= _MAX_DIGITS and text.isascii():
         # The regex guarantees digits around the comma, so the only work left is what
         # normalise() does: drop trailing zeros ('12,50' -> 12.5, '12,00' -> 12).
         units, cents = text[:-3], text[-2:]

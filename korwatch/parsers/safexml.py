@@ -162,12 +162,17 @@ _ASCII_BASED = re.compile(
     rb"(?i)utf-?8|us-ascii|ascii|iso[-_]?8859-\d+|latin-?1|(?:windows|cp)-?125\d"
 )
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
-# The prolog (one whitespace character per step: no nested quantifier to backtrack into), then
-# the root start tag with its attributes as group 1.
-_ROOT = re.compile(
-    rb"""(?:\s|<\?.*?\?>|<!--.*?-->)*<[^\s/>!?]+((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""",
-    re.DOTALL,
+# The root start tag with its attributes as group 1. The prolog before it is skipped in Python
+# (_root_start): a regex with lazy comment and PI groups backtracks exponentially on a crafted
+# prolog.
+_ROOT_TAG = re.compile(
+    rb"""<[^\s/>!?]+((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""", re.DOTALL
 )
+_XML_SPACE = re.compile(rb"[ \t\r\n]*")
+# A namespace name blanked only when it is a plain URI in ASCII: anything odd (spaces, controls,
+# non-ASCII, markup) stays for lxml to judge, as without plain_tags.
+_PLAIN_URI = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*:[!#$%'()*+,\-./0-9:;=?@A-Z_a-z~]*")
+_RESERVED = (b"http://www.w3.org/XML/1998/namespace", b"http://www.w3.org/2000/xmlns/")
 _ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 
 
@@ -206,7 +211,8 @@ def _blank_default_namespace(head: bytes) -> bytes | None:
     declared = _DECLARED_ENCODING.match(text)
     if b"\x00" in text or (declared and not _ASCII_BASED.fullmatch(declared[1])):
         return None
-    root = _ROOT.match(text)
+    start = _root_start(text)
+    root = None if start is None else _ROOT_TAG.match(text, start)
     if root is None or b"&" in root[0] or b"xmlns" in text[root.end() :]:
         return None
     found = [(a[1], a[2][1:-1], a.span()) for a in _ATTRIBUTE.finditer(text, *root.span(1))]
@@ -214,10 +220,28 @@ def _blank_default_namespace(head: bytes) -> bytes | None:
     if len(default) != 1 or not default[0][0]:
         return None
     value, (start, end) = default[0]
+    if not _PLAIN_URI.fullmatch(value) or value in _RESERVED:
+        return None
     if any(name.startswith(b"xmlns:") and uri == value for name, uri, _ in found):
         return None
     offset = len(head) - len(text)
     return head[: offset + start] + b" " * (end - start) + head[offset + end :]
+
+
+def _root_start(text: bytes) -> int | None:
+    """Where the root start tag begins after the prolog (space, PIs, comments), if in `text`."""
+    position = 0
+    while True:
+        position = _XML_SPACE.match(text, position).end()  # type: ignore[union-attr]
+        if text.startswith(b"<?", position):
+            end, step = text.find(b"?>", position + 2), 2
+        elif text.startswith(b"<!--", position):
+            end, step = text.find(b"-->", position + 4), 3
+        else:
+            return position if text.startswith(b"<", position) else None
+        if end < 0:
+            return None
+        position = end + step
 
 
 @lru_cache(maxsize=512)

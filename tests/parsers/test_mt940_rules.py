@@ -254,3 +254,13 @@ def test_mismatch_names_stray_mt940_tags_and_ignores_times_in_csv(tmp_path: Path
     path.write_text("Export\n:20:X\n:61:2401020102C1,00NTRFNONREF\n", encoding="utf-8")
     found = parser.mismatch(read_sample(path))
     assert found is not None and "MT940 tag lines" in found.detail
+
+
+@pytest.mark.parametrize(("written", "amount"), [("12,5\u0660", "12.5"), ("0,0\u0660", "0")])
+def test_amounts_in_other_digits_are_normalised_as_ascii_ones_are(
+    tmp_path: Path, written: str, amount: str
+) -> None:
+    # The regex's \d takes Arabic-Indic digits too; the short cut for "units,cents" must not
+    # give them another form (a different dedup key would count the payment twice).
+    (record,) = _parse(tmp_path, _statement(f":61:2401020102C{written}NTRFNONREF\n"))
+    assert str(record.amount) == amount

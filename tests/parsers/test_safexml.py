@@ -194,3 +194,32 @@ def test_a_namespace_declared_far_below_the_root_restarts_the_parse_once(tmp_pat
 def test_plain_tags_leave_a_utf16_document_as_written(tmp_path: Path) -> None:
     text = f'<D xmlns="{CAMT}"><Ntry><Amt>1</Amt></Ntry></D>'
     assert tags(write(tmp_path, text.encode("utf-16"))) == [(f"{{{CAMT}}}Ntry", f"{{{CAMT}}}Amt")]
+
+
+@pytest.mark.timeout(20)
+def test_a_prolog_of_many_processing_instructions_does_not_stall_plain_tags(
+    tmp_path: Path,
+) -> None:
+    # A root start tag past the first 64 KB after 40 PIs made the old prolog regex backtrack
+    # exponentially (found in review): it must now give up on plain tags at once.
+    padding = "x" * 70_000
+    document = (
+        '<?xml version="1.0"?>' + "<?a?>" * 40 + f'<D xmlns="{CAMT}" pad="{padding}">'
+        "<Ntry><Amt>1</Amt></Ntry></D>"
+    )
+    assert tags(write(tmp_path, document)) == [(f"{{{CAMT}}}Ntry", f"{{{CAMT}}}Amt")]
+
+
+@pytest.mark.parametrize(
+    "namespace",
+    ["urn:iso 20022", "caf\u00e9:x", "http://www.w3.org/2000/xmlns/", "urn:a\u0001b"],
+)
+def test_a_namespace_name_lxml_refuses_is_refused_with_plain_tags_too(
+    tmp_path: Path, namespace: str
+) -> None:
+    path = write(tmp_path, f'<D xmlns="{namespace}"><Ntry><Amt>1</Amt></Ntry></D>')
+    with pytest.raises(ParseError) as as_written:
+        list(iterparse(path, ["{*}Ntry"]))
+    with pytest.raises(ParseError) as plain:
+        tags(path)
+    assert str(plain.value) == str(as_written.value)
