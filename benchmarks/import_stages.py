@@ -1,6 +1,6 @@
 """Where a full import's time goes, stage by stage, as ratios of the format's floor.
 
-    .venv/bin/python benchmarks/import_stages.py [--rows 100000] [--only ingcsv,camt]
+    .venv/bin/python benchmarks/import_stages.py [--rows 100000] [--repeat 3] [--only ingcsv]
 
 For each format it generates the benchmark file (benchmarks/formats/), then, in one fresh
 subprocess, times with wall clock: importing korwatch, parsing the file into records, making the
@@ -105,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--only", default=",".join(FORMATS))
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     compile_korwatch()
@@ -114,8 +115,9 @@ def main() -> None:
         for name in args.only.split(","):
             path = Path(tmp) / f"{name}.dat"
             importlib.import_module(f"formats.{name}").generate(path, args.rows)
-            floor = _floor(name, path)
-            times = _stages(path, Path(tmp))
+            floor = min(_floor(name, path) for _ in range(args.repeat))
+            runs = [_stages(path, Path(tmp)) for _ in range(args.repeat)]
+            times = [min(stage) for stage in zip(*runs, strict=True)]  # each stage best of runs
             cells = [f"{seconds:.2f} s ({seconds / floor:.1f}x)" for seconds in times]
             total = sum(times)
             print(
