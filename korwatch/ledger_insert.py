@@ -16,13 +16,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING
 
 from korwatch.ledger_rows import YEAR, Chunk, Row, StoredMaker, counts
 from korwatch.models import StoredRecord
-
-if TYPE_CHECKING:
-    from korwatch.rules import Classified
+from korwatch.rules import Classified, amend
 
 _COLUMNS = (
     "business, document, kind, vat_cents, gross_cents, credit_note, dedup_key, date, year, "
@@ -31,7 +28,7 @@ _COLUMNS = (
 )
 
 
-Judge = Callable[[StoredRecord], "Classified"]
+Judge = Callable[[StoredRecord], Classified]
 
 
 @dataclass
@@ -58,7 +55,9 @@ class Inserted:
         if any(ledger_counts.get(year, 0) != self.per_year.get(year, 0) for year in years):
             return None
         wanted = set(years)
-        found = [item for item in self.judged if item.record.date.year in wanted]
+        # Copies: matching changes the items it is given, and one document's items may serve
+        # the evaluations of several years (adjacent years with invoices).
+        found = [amend(item) for item in self.judged if item.record.date.year in wanted]
         found.sort(key=_RECORD_DATE)  # stable: ties stay in id order
         return found
 

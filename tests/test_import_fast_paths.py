@@ -160,3 +160,26 @@ def test_a_crossing_year_stored_at_once_is_evaluated_as_from_the_ledger(tmp_path
     )
     assert short.crossed and len(short.items) == 200
     _same(short, scan.evaluate_year(connection, config, business, 2026, counting_only=True))
+
+
+def test_invoices_across_new_year_are_evaluated_for_each_year_as_from_the_ledger(
+    tmp_path: Path,
+) -> None:
+    # One document serves the evaluations of 2025 and 2026 (and 2025 again): matching marks
+    # unpaid invoices on the items it is given, so each evaluation needs its own.
+    config, business, connection = _setup(tmp_path, "invoices")
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "invoice_number,invoice_date,customer,net,vat,gross,type,customer_id\n"
+        "2025-090,2025-12-20,Klant BV,16000.00,3360.00,19360.00,invoice,C1\n"
+        "2026-001,2026-01-05,Klant BV,9000.00,1890.00,10890.00,invoice,C1\n"
+        "2026-002,2026-01-20,Studio Noord,500.00,105.00,605.00,credit_note,C2\n",
+        encoding="utf-8",
+    )
+    inserted = _store(connection, business, path)
+    for year in (2025, 2026, 2025):
+        short = scan.evaluate_year(
+            connection, config, business, year, counting_only=True, inserted=inserted
+        )
+        _same(short, scan.evaluate_year(connection, config, business, year, counting_only=True))
+        assert short.items and all(item.flags.count("UNPAID") <= 1 for item in short.items)
