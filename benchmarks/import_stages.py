@@ -37,7 +37,7 @@ _CHILD = textwrap.dedent(
     from pathlib import Path
     clock = time.perf_counter
     marks = [clock()]
-    from korwatch import scan
+    from korwatch import evaluation, scan
     from korwatch.config import load_config
     from korwatch.ledger_insert import Inserted, _insert_sql, _Kept
     from korwatch.ledger_rows import StoredMaker, chunks
@@ -64,7 +64,7 @@ _CHILD = textwrap.dedent(
     per_year = Counter(row[-13] for _, rows in made for row in rows)
     inserted = Inserted(len(records), 0, per_year, kept.judged)
     for year in sorted(per_year):
-        scan.evaluate_year(connection, config, business, year, counting_only=True,
+        evaluation.evaluate_year(connection, config, business, year, counting_only=True,
                            inserted=inserted)
     marks.append(clock())
     print(json.dumps([b - a for a, b in zip(marks, marks[1:])]))

@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 from korwatch import clock, health, ledger
 from korwatch.config import Config
 from korwatch.errors import KorwatchError
+from korwatch.evaluation import evaluate_year
 from korwatch.notify.outbox import DeliveryReport, deliver_due
 from korwatch.reporting.series import chart_facts
-from korwatch.scan import ScanReport, evaluate_year, local_today, open_ledger, scan, scan_lock
+from korwatch.scan import ScanReport, local_today, open_ledger, scan, scan_lock
 from korwatch.sources import SourceContext
 from korwatch.sources.directory import DirectorySource
 from korwatch.status import business_status

@@ -264,6 +264,18 @@ def year_counts(
     return {int(year): int(count) for year, count in rows}
 
 
+def credits_cents(connection: sqlite3.Connection, business: str, years: Iterable[int]) -> int:
+    """The sum of every positive amount (credits, invoices) stored in these years."""
+    wanted = sorted(set(years))
+    marks = ", ".join("?" for _ in wanted)
+    row = connection.execute(
+        "SELECT COALESCE(SUM(amount_cents), 0) FROM records "
+        f"WHERE business = ? AND year IN ({marks}) AND amount_cents > 0",
+        (business, *wanted),
+    ).fetchone()
+    return int(row[0])
+
+
 def has_invoices(connection: sqlite3.Connection, business: str) -> bool:
     """Whether any invoice is stored for the business (then adjacent years matter, T12)."""
     row = connection.execute(

@@ -44,15 +44,19 @@ class Inserted:
     def years(self) -> set[int]:
         return set(self.per_year)
 
+    def covers(self, ledger_counts: dict[int, int], years: list[int]) -> bool:
+        """Whether every record the ledger holds in `years` is one this document stored."""
+        return self.judged is not None and all(
+            ledger_counts.get(year, 0) == self.per_year.get(year, 0) for year in years
+        )
+
     def judged_for(
         self, ledger_counts: dict[int, int], years: list[int]
     ) -> list[Classified] | None:
         """The verdicts on the counting records of `years` in booking order (date, then id),
         as classifying the records read back would give them before matching, when the
         ledger holds nothing else in those years; else None."""
-        if self.judged is None:
-            return None
-        if any(ledger_counts.get(year, 0) != self.per_year.get(year, 0) for year in years):
+        if self.judged is None or not self.covers(ledger_counts, years):
             return None
         wanted = set(years)
         # Copies: matching changes the items it is given, and one document's items may serve

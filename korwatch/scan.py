@@ -21,24 +21,17 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from korwatch import alerts, health, ledger
+from korwatch import health, ledger
 from korwatch.alerts import BusinessFacts, record_eligibility, record_transitions
 from korwatch.config import BusinessConfig, Config
 from korwatch.errors import KorwatchError, ParseError, SourceError
-from korwatch.ledger_insert import Inserted, insert_records
+from korwatch.evaluation import evaluate_year, out_of_reach, settled
+from korwatch.ledger_insert import insert_records
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.parse_worker import document_chunks
 from korwatch.parsers import detect, read_sample
-from korwatch.rules import classify, classify_one, matched
+from korwatch.rules import classify_one
 from korwatch.sources import DocumentInput, Source, SourceContext
-from korwatch.thresholds import (
-    CROSSED,
-    YearState,
-    evaluate,
-    level_name,
-    threshold_for,
-    warn_levels,
-)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LEDGER_NAME = "ledger.sqlite3"
@@ -116,54 +109,6 @@ def local_today(now: datetime) -> date:
 
 def facts(business: BusinessConfig) -> BusinessFacts:
     return BusinessFacts(business.id, business.name, business.rules.basis, business.provisional)
-
-
-def evaluate_year(
-    connection: sqlite3.Connection,
-    config: Config,
-    business: BusinessConfig,
-    year: int,
-    *,
-    counting_only: bool = False,
-    inserted: Inserted | None = None,
-) -> YearState:
-    """The year's state. `counting_only` skips debits (never turnover): enough for alerts,
-    not for listings that show every record. `inserted`, the document just stored, saves
-    reading back and classifying its records when the ledger holds nothing else in the years
-    concerned."""
-    # With invoices stored, a payment and its invoice may fall on both sides of New Year (T12).
-    adjacent = ledger.has_invoices(connection, business.id)
-    years = [year - 1, year, year + 1] if adjacent else [year]
-    judged = None
-    if inserted is not None and counting_only:
-        judged = inserted.judged_for(ledger.year_counts(connection, business.id, years), years)
-    if judged is None:
-        records = ledger.records_for_years(
-            connection, business.id, years, without_debits=counting_only
-        )
-        items = classify(records, business.rules)
-    else:
-        items = matched(judged, business.rules)
-    threshold = threshold_for(year, config.thresholds)
-    levels = warn_levels(threshold.amount_cents, business.warn_at)
-    stands = business.rules.credit_note_after_crossing == "crossing-stands"
-    return evaluate(year, items, threshold.amount_cents, levels, crossing_stands=stands)
-
-
-def _settled(
-    connection: sqlite3.Connection,
-    business: BusinessConfig,
-    year: int,
-    config: Config,
-    now: datetime,
-) -> bool:
-    """Whether every alert this year can raise is already recorded: then no import can add
-    one (record_transitions would find nothing new), and the year need not be evaluated."""
-    possible = {CROSSED}
-    if year == local_today(now).year:
-        threshold = threshold_for(year, config.thresholds).amount_cents
-        possible |= {level_name(level) for level in warn_levels(threshold, business.warn_at)}
-    return possible <= alerts.recorded_levels(connection, business.id, year)
 
 
 def sha256_of(path: Path) -> str:
@@ -267,7 +212,10 @@ def _store(
                 # A January payment or supply date can decide December's turnover (T12).
                 years |= {year - 1 for year in years}
             for year in sorted(years):
-                if _settled(connection, business, year, config, now):
+                today = local_today(now)
+                if settled(connection, business, year, config, today) or out_of_reach(
+                    connection, config, business, year, inserted
+                ):
                     continue
                 state = evaluate_year(
                     connection, config, business, year, counting_only=True, inserted=inserted

@@ -13,8 +13,9 @@ from typing import Any
 from korwatch import clock, health, ledger
 from korwatch.alerts import item_facts
 from korwatch.config import BusinessConfig, Config
+from korwatch.evaluation import evaluate_year
 from korwatch.models import money
-from korwatch.scan import evaluate_year, local_today
+from korwatch.scan import local_today
 from korwatch.status_rules import rule_facts
 from korwatch.thresholds import threshold_for
 

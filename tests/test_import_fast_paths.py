@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from korwatch import ledger, scan
+from korwatch import alerts, evaluation, ledger, scan
 from korwatch.config import BusinessConfig, Config, load_config
 from korwatch.ledger_insert import Inserted, insert_records
 from korwatch.ledger_rows import chunks
@@ -30,6 +30,7 @@ from tests.conftest import FIXTURES
 from tests.helpers import Payment, ing_csv
 
 NOW = datetime.fromisoformat("2026-11-26T12:00:00+01:00")
+TODAY = NOW.date()
 # Every copied fixture that holds records (its golden file lists at least one).
 DOCUMENTS = sorted(
     golden.with_name(golden.name.removesuffix(".golden.json"))
@@ -86,10 +87,10 @@ def test_a_fresh_year_is_evaluated_from_the_records_just_stored_as_from_the_ledg
     inserted = _store(connection, business, path)
     assert inserted.new > 0 and inserted.judged is not None
     for year in sorted(inserted.years):
-        short = scan.evaluate_year(
+        short = evaluation.evaluate_year(
             connection, config, business, year, counting_only=True, inserted=inserted
         )
-        long = scan.evaluate_year(connection, config, business, year, counting_only=True)
+        long = evaluation.evaluate_year(connection, config, business, year, counting_only=True)
         _same(short, long)
 
 
@@ -110,7 +111,7 @@ def test_records_are_read_back_when_the_year_holds_other_documents_too(tmp_path:
     assert later.judged is not None  # every record was new ...
     counts = ledger.year_counts(connection, "studio", [2026])
     assert later.judged_for(counts, [2026]) is None  # ... but the year holds more than these
-    state = scan.evaluate_year(
+    state = evaluation.evaluate_year(
         connection, config, business, 2026, counting_only=True, inserted=later
     )
     assert [item.record.date for item in state.items] == [
@@ -135,9 +136,9 @@ def test_a_year_whose_every_alert_is_recorded_is_not_evaluated_again(tmp_path: P
     document = DocumentInput(_payments(tmp_path, "2025.csv", big), "2025.csv")
     assert scan.import_document(connection, config, business, document, NOW).status == "imported"
     # 2025 is past: only a crossing can be raised for it, and it is recorded.
-    assert scan._settled(connection, business, 2025, config, NOW)
+    assert evaluation.settled(connection, business, 2025, config, TODAY)
     # 2026 is the current year and has no alert yet.
-    assert not scan._settled(connection, business, 2026, config, NOW)
+    assert not evaluation.settled(connection, business, 2026, config, TODAY)
     events = connection.execute("SELECT id, level, payload FROM alert_events").fetchall()
     earlier = [Payment(date(2025, 1, 5), Decimal("30000.00"), description="Factuur 2025-000")]
     document = DocumentInput(_payments(tmp_path, "earlier.csv", earlier), "earlier.csv")
@@ -155,11 +156,11 @@ def test_a_crossing_year_stored_at_once_is_evaluated_as_from_the_ledger(tmp_path
     ]  # fmt: skip
     payments += [Payment(date(2026, 5, 5), Decimal("-80.00"))]
     inserted = _store(connection, business, _payments(tmp_path, "year.csv", payments))
-    short = scan.evaluate_year(
+    short = evaluation.evaluate_year(
         connection, config, business, 2026, counting_only=True, inserted=inserted
     )
     assert short.crossed and len(short.items) == 200
-    _same(short, scan.evaluate_year(connection, config, business, 2026, counting_only=True))
+    _same(short, evaluation.evaluate_year(connection, config, business, 2026, counting_only=True))
 
 
 def test_invoices_across_new_year_are_evaluated_for_each_year_as_from_the_ledger(
@@ -178,8 +179,45 @@ def test_invoices_across_new_year_are_evaluated_for_each_year_as_from_the_ledger
     )
     inserted = _store(connection, business, path)
     for year in (2025, 2026, 2025):
-        short = scan.evaluate_year(
+        short = evaluation.evaluate_year(
             connection, config, business, year, counting_only=True, inserted=inserted
         )
-        _same(short, scan.evaluate_year(connection, config, business, year, counting_only=True))
+        _same(
+            short, evaluation.evaluate_year(connection, config, business, year, counting_only=True)
+        )
         assert short.items and all(item.flags.count("UNPAID") <= 1 for item in short.items)
+
+
+def test_years_out_of_reach_are_not_evaluated_yet_no_alert_is_missed(tmp_path: Path) -> None:
+    config, business, connection = _setup(tmp_path)
+    recorded = []
+    for number in range(25):  # EUR 1,000 of credits per file: 15,000 is reached by the 15th
+        payments = [
+            Payment(date(2026, 1, 1) + timedelta(days=number * 10 + day), Decimal("250.00"),
+                    f"Klant {number}", description=f"Factuur {number}-{day}")
+            for day in range(4)
+        ]  # fmt: skip
+        name = f"export-{number:02d}.csv"
+        document = DocumentInput(_payments(tmp_path, name, payments), name)
+        before = ledger.credits_cents(connection, "studio", [2026])
+        reach = evaluation.out_of_reach(connection, config, business, 2026, Inserted(judged=None))
+        assert reach == (before < 1_500_000)  # the lowest level: 75 % of EUR 20,000
+        assert scan.import_document(connection, config, business, document, NOW).new == 4
+        recorded.append(alerts.recorded_levels(connection, "studio", 2026))
+    assert [len(levels) for levels in recorded].index(1) == 14  # the 15th file: EUR 15,000
+    assert [len(levels) for levels in recorded].index(2) == 17  # the 18th: EUR 18,000
+    assert [len(levels) for levels in recorded].index(3) == 20  # the 21st: above EUR 20,000
+
+
+def test_a_fee_gross_up_rule_turns_the_reach_check_off(tmp_path: Path) -> None:
+    config_path = tmp_path / "korwatch.toml"
+    config_path.write_text(
+        'state_dir = "state"\n[email]\nbackend = "file"\ndir = "mail"\n'
+        '[[business]]\nid = "studio"\nrecipients = ["a@example.nl"]\n'
+        '[[business.rule]]\ncounterparty = "Stripe"\n'
+        'category = "platform-payout"\nfee_percent = 50\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    connection = scan.open_ledger(config)
+    assert not evaluation.out_of_reach(connection, config, config.businesses[0], 2026, Inserted())

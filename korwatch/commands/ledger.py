@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from korwatch import clock
 from korwatch.commands.common import OK, selected
 from korwatch.config import BusinessConfig, Config
+from korwatch.evaluation import evaluate_year
 from korwatch.models import money
 from korwatch.rules import UNPAID
-from korwatch.scan import evaluate_year, local_today, open_ledger
+from korwatch.scan import local_today, open_ledger
 from korwatch.thresholds import YearState
 
 NAME = "ledger"

@@ -16,9 +16,10 @@ from typing import Any
 from korwatch import clock
 from korwatch.commands.common import OK, USAGE, selected
 from korwatch.config import BusinessConfig, Config
+from korwatch.evaluation import evaluate_year
 from korwatch.forecast import WhatIf, what_if
 from korwatch.models import cents, money
-from korwatch.scan import evaluate_year, local_today, open_ledger
+from korwatch.scan import local_today, open_ledger
 from korwatch.vat import vat_included, vat_on_top
 
 NAME = "whatif"

@@ -14,10 +14,11 @@ from typing import Any
 
 from korwatch.alerts import eligibility_payload, item_facts, payload
 from korwatch.config import BusinessConfig, Config
+from korwatch.evaluation import evaluate_year
 from korwatch.models import money
 from korwatch.reporting.samples import sample_payload
 from korwatch.reporting.series import chart_facts
-from korwatch.scan import evaluate_year, facts, local_today
+from korwatch.scan import facts, local_today
 from korwatch.thresholds import CROSSED
 
 

@@ -19,13 +19,14 @@ import jinja2
 
 from korwatch.alerts import item_facts
 from korwatch.config import BusinessConfig, Config
+from korwatch.evaluation import evaluate_year
 from korwatch.models import from_cents, money
 from korwatch.notify.chart import ChartData, render_chart
 from korwatch.notify.context import crossing_todo, percent_of
 from korwatch.notify.render import inert
 from korwatch.reporting.series import as_points, daily_cumulative, monthly_rows
 from korwatch.rules import Classified
-from korwatch.scan import evaluate_year, local_today
+from korwatch.scan import local_today
 from korwatch.thresholds import YearState, threshold_for
 
 MAX_EXCLUDED_LISTED = 1000  # beyond this the page says how many more there are

@@ -1,0 +1,93 @@
+"""Where a business stands in a year, evaluated from the ledger, and when an import need not
+evaluate at all.
+
+`evaluate_year` reads the year's records (or takes the verdicts an import made while storing
+them, see ledger_insert.Inserted), classifies them and walks them past the threshold. After an
+import, `settled` and `out_of_reach` say when no alert can come from a year, so that a first
+import of many files does not evaluate the year again after each of them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from korwatch import alerts, ledger
+from korwatch.config import BusinessConfig, Config
+from korwatch.ledger_insert import Inserted
+from korwatch.rules import classify, matched
+from korwatch.thresholds import CROSSED, YearState, evaluate, level_name, threshold_for, warn_levels
+
+
+def evaluate_year(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    *,
+    counting_only: bool = False,
+    inserted: Inserted | None = None,
+) -> YearState:
+    """The year's state. `counting_only` skips debits (never turnover): enough for alerts,
+    not for listings that show every record. `inserted`, the document just stored, saves
+    reading back and classifying its records when the ledger holds nothing else in the years
+    concerned."""
+    years = years_read(connection, business, year)
+    judged = None
+    if inserted is not None and counting_only:
+        judged = inserted.judged_for(ledger.year_counts(connection, business.id, years), years)
+    if judged is None:
+        records = ledger.records_for_years(
+            connection, business.id, years, without_debits=counting_only
+        )
+        items = classify(records, business.rules)
+    else:
+        items = matched(judged, business.rules)
+    threshold = threshold_for(year, config.thresholds)
+    levels = warn_levels(threshold.amount_cents, business.warn_at)
+    stands = business.rules.credit_note_after_crossing == "crossing-stands"
+    return evaluate(year, items, threshold.amount_cents, levels, crossing_stands=stands)
+
+
+def years_read(connection: sqlite3.Connection, business: BusinessConfig, year: int) -> list[int]:
+    """The years whose records decide `year`: with invoices stored, a payment and its invoice
+    may fall on both sides of New Year (T12)."""
+    adjacent = ledger.has_invoices(connection, business.id)
+    return [year - 1, year, year + 1] if adjacent else [year]
+
+
+def out_of_reach(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    inserted: Inserted,
+) -> bool:
+    """Whether no alert can come from the year yet: everything that could count in it adds up
+    to less than its lowest level. No rule counts more than a record's own amount, except a
+    platform payout grossed up for fees, which turns this check off. Asked only where the
+    evaluation would read the year back: it keeps a first import of many small files linear."""
+    years = years_read(connection, business, year)
+    if any(rule.fee_percent for rule in business.rules.user_rules):
+        return False
+    if inserted.covers(ledger.year_counts(connection, business.id, years), years):
+        return False  # evaluated from memory: cheaper than the check
+    threshold = threshold_for(year, config.thresholds).amount_cents
+    lowest = min((*warn_levels(threshold, business.warn_at), threshold + 1))
+    return ledger.credits_cents(connection, business.id, years) < lowest
+
+
+def settled(
+    connection: sqlite3.Connection,
+    business: BusinessConfig,
+    year: int,
+    config: Config,
+    today: date,
+) -> bool:
+    """Whether every alert this year can raise is already recorded: then no import can add
+    one (record_transitions would find nothing new), and the year need not be evaluated."""
+    possible = {CROSSED}
+    if year == today.year:
+        threshold = threshold_for(year, config.thresholds).amount_cents
+        possible |= {level_name(level) for level in warn_levels(threshold, business.warn_at)}
+    return possible <= alerts.recorded_levels(connection, business.id, year)
