@@ -35,7 +35,9 @@ def evaluate_year(
     years = years_read(connection, business, year)
     judged = None
     if inserted is not None and counting_only:
-        judged = inserted.judged_for(ledger.year_counts(connection, business.id, years), years)
+        counts = ledger.year_counts(connection, business.id, years)
+        copies = business.rules.basis == "invoices" or inserted.invoices > 0
+        judged = inserted.judged_for(counts, years, copies=copies)
     if judged is None:
         records = ledger.records_for_years(
             connection, business.id, years, without_debits=counting_only

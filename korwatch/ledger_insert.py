@@ -39,6 +39,7 @@ class Inserted:
     duplicates: int = 0
     per_year: Counter[int] = field(default_factory=Counter)  # records read, by year
     judged: list[Classified] | None = None  # the verdicts on its credits and invoices, if all new
+    invoices: int = 0  # invoice records read
 
     @property
     def years(self) -> set[int]:
@@ -51,17 +52,21 @@ class Inserted:
         )
 
     def judged_for(
-        self, ledger_counts: dict[int, int], years: list[int]
+        self, ledger_counts: dict[int, int], years: list[int], *, copies: bool
     ) -> list[Classified] | None:
         """The verdicts on the counting records of `years` in booking order (date, then id),
         as classifying the records read back would give them before matching, when the
-        ledger holds nothing else in those years; else None."""
+        ledger holds nothing else in those years; else None.
+
+        `copies`: hand out copies, for a caller whose matching may change the items (it does
+        on the invoice basis and with invoices among them): one document's items may serve
+        the evaluations of several years."""
         if self.judged is None or not self.covers(ledger_counts, years):
             return None
         wanted = set(years)
-        # Copies: matching changes the items it is given, and one document's items may serve
-        # the evaluations of several years (adjacent years with invoices).
-        found = [amend(item) for item in self.judged if item.record.date.year in wanted]
+        found = [item for item in self.judged if item.record.date.year in wanted]
+        if copies:
+            found = [amend(item) for item in found]
         found.sort(key=_RECORD_DATE)  # stable: ties stay in id order
         return found
 
@@ -94,6 +99,8 @@ def insert_records(
         for row in rows:
             per_year[row[YEAR]] += 1  # type: ignore[index]
         kept.add(kind, rows)
+        if kind == "invoice":
+            result.invoices += len(rows)
         if progress is not None:
             progress(kept.position - first_id)
     result.new = connection.total_changes - before
