@@ -115,12 +115,12 @@ def _next_id(connection: sqlite3.Connection) -> int:
 
 
 def _ids_follow(connection: sqlite3.Connection, first_id: int, new: int) -> bool:
-    """Whether the new rows got the ids first_id, first_id + 1, ... in the order inserted
-    (SQLite gives max(id) + 1; checked, not assumed)."""
-    count, last = connection.execute(
-        "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM records WHERE id >= ?", (first_id,)
-    ).fetchone()
-    return bool(count == new and (new == 0 or last == first_id + new - 1))
+    """Whether the new rows got the ids first_id, first_id + 1, ... in the order inserted.
+
+    SQLite gives each new row max(id) + 1 (checked, not assumed): inside this write
+    transaction no id at or above first_id existed before, so `new` rows ending at
+    first_id + new - 1 fill that range exactly. MAX(id) is read off the end of the table."""
+    return new == 0 or _next_id(connection) - 1 == first_id + new - 1
 
 
 def _quote(text: str) -> str:
