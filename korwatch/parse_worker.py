@@ -3,7 +3,8 @@
 Parsing and storing are both CPU work, and a machine has two cores at least: for a big file
 the reader runs in a forked child that sends the ledger rows (ledger_rows.chunks) through a
 pipe, chunk by chunk, while this process writes them to SQLite. For a format that is slow to
-read (CAMT XML) the child sends the records instead and this process makes the rows. What is
+read (CAMT XML) the child sends each record's field values instead (the reader's
+`transaction_values`) and this process makes the records and rows. What is
 read and stored is exactly what the in-process path gives (tested on every fixture); an error
 in the child comes back as the same error, with its message and line.
 
@@ -24,23 +25,17 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import fields
-from itertools import starmap
-from operator import attrgetter
+from itertools import chain, starmap
 from pathlib import Path
 from typing import IO, cast
 
 from korwatch import errors
 from korwatch.errors import ParseError
 from korwatch.ledger_rows import CHUNK, Chunk, chunks
-from korwatch.models import Invoice, Record, Sample, Transaction
+from korwatch.models import Sample, Transaction
 from korwatch.parsers import Parser
 
 MIN_BYTES = 8 << 20  # below this the fork and the pipe cost about what they save
-# Formats whose reading costs far more than storing (benchmarks/import_stages.py): their child
-# sends the records and this process makes the rows (dedup keys), so both sides stay busy. For
-# the others the child makes the rows too.
-_READING_BOUND = frozenset({"camt"})
 PIPE_BYTES = 16 << 20  # the child's head start, if the system allows a pipe that wide
 
 
@@ -61,15 +56,17 @@ def _worth_a_child(sample: Sample, min_bytes: int) -> bool:
 
 
 def _from_child(parser: Parser, sample: Sample) -> Iterator[Chunk]:
-    if parser.name in _READING_BOUND:
-        return chunks(_records(_received(parser, sample, _record_batches)))
-    return cast(Iterator[Chunk], _received(parser, sample, chunks))
+    # A reader that is slow next to storing (CAMT) offers its records as field values: the
+    # child sends those, and this process makes the rows, so that both sides stay busy.
+    values = getattr(parser, "transaction_values", None)
+    if values is not None:
+        batches = _received(lambda: _batches(values(sample)))
+        return chunks(starmap(Transaction, chain.from_iterable(batches)))  # type: ignore[arg-type]
+    return cast(Iterator[Chunk], _received(lambda: chunks(parser.parse(sample))))
 
 
-def _received(
-    parser: Parser, sample: Sample, produce: Callable[[Iterator[Record]], Iterator[object]]
-) -> Iterator[object]:
-    """What `produce` makes of the records, made in a child process."""
+def _received(produce: Callable[[], Iterator[object]]) -> Iterator[object]:
+    """What `produce` makes, made in a child process."""
     read_end, write_end = os.pipe()
     _widen(write_end)
     try:
@@ -77,11 +74,11 @@ def _received(
     except OSError:  # no process to spare (EAGAIN, ENOMEM): read it here instead
         os.close(read_end)
         os.close(write_end)
-        yield from produce(parser.parse(sample))
+        yield from produce()
         return
     if child == 0:  # pragma: no cover  (runs in the child; its output is checked by the tests)
         os.close(read_end)
-        _child(produce(parser.parse(sample)), write_end)
+        _child(produce, write_end)
     os.close(write_end)
     finished = False
     try:
@@ -99,32 +96,15 @@ def _received(
         os.waitpid(child, 0)
 
 
-def _record_batches(records: Iterator[Record]) -> Iterator[tuple[str, list[tuple[object, ...]]]]:
-    """Records as (class name, their field values) in batches: pickled ~2x cheaper than the
-    objects themselves."""
+def _batches(items: Iterator[tuple[object, ...]]) -> Iterator[list[tuple[object, ...]]]:
     batch: list[tuple[object, ...]] = []
-    kind = "Transaction"
-    for record in records:
-        name = type(record).__name__
-        if (name != kind and batch) or len(batch) >= CHUNK:
-            yield kind, batch
+    for item in items:
+        batch.append(item)
+        if len(batch) >= CHUNK:
+            yield batch
             batch = []
-        kind = name
-        batch.append(_VALUES[name](record))
     if batch:
-        yield kind, batch
-
-
-def _records(batches: Iterator[object]) -> Iterator[Record]:
-    for kind, values in cast(Iterator[tuple[str, list[tuple[object, ...]]]], batches):
-        yield from starmap(_CLASSES[kind], values)
-
-
-_CLASSES: dict[str, Callable[..., Record]] = {"Transaction": Transaction, "Invoice": Invoice}
-_VALUES = {
-    name: attrgetter(*(field.name for field in fields(cls)))  # type: ignore[arg-type]
-    for name, cls in _CLASSES.items()
-}
+        yield batch
 
 
 def _widen(pipe: int) -> None:
@@ -148,13 +128,13 @@ def _messages(source: IO[bytes], child: int) -> Iterator[tuple[str, object]]:
             ) from None
 
 
-def _child(items: Iterator[object], write_end: int) -> None:  # pragma: no cover
+def _child(produce: Callable[[], Iterator[object]], write_end: int) -> None:  # pragma: no cover
     """Send every item and then "done" (or the error), and leave at once."""
     code = 0
     try:
         with os.fdopen(write_end, "wb") as sink:
             try:
-                for item in items:
+                for item in produce():
                     pickle.dump(("item", item), sink, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(("done", None), sink)
             except Exception as error:  # sent back and raised there, as the same error

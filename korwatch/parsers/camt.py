@@ -20,14 +20,15 @@ only ever compare an element's namespace with that of its entry or account.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from korwatch.errors import ParseError
-from korwatch.models import Record, Sample
+from korwatch.models import Record, Sample, Transaction
 from korwatch.parsers.base import Mismatch, Parser
 from korwatch.parsers.camt_details import Names, names_for
-from korwatch.parsers.camt_entry import Account, read_account, to_transaction
+from korwatch.parsers.camt_entry import Account, read_account, to_transaction, values
 from korwatch.parsers.safexml import Element, iterparse, local_name, namespace_of, release
 
 _MESSAGES = ("BkToCstmrStmt", "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn")
@@ -37,6 +38,7 @@ _NAMESPACE = re.compile(r"urn:iso:std:iso:2002[23]:tech:xsd:camt\.05[234]\.\d{3}
 _MESSAGE = re.compile(rf"<(?:[\w.-]+:)?(?:{'|'.join(_MESSAGES)})(?:V\d\d)?[\s/>]")
 _OTHER_ISO = re.compile(r"urn:iso:std:iso:2002[23]:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})")
 _TAGS = ("{*}Ntry", "{*}Acct", "{*}Stmt", "{*}Rpt", "{*}Ntfctn")
+_Made = TypeVar("_Made")
 
 
 class CamtParser:
@@ -61,15 +63,24 @@ class CamtParser:
         return None
 
     def parse(self, sample: Sample) -> Iterator[Record]:
+        self._check(sample)
+        yield from _stream(sample.path, Transaction)
+
+    def transaction_values(self, sample: Sample) -> Iterator[tuple[object, ...]]:
+        """What parse() yields, as each Transaction's field values in order, without building
+        the records: the reader child of a big document sends these (parse_worker.py)."""
+        self._check(sample)
+        yield from _stream(sample.path, values)
+
+    def _check(self, sample: Sample) -> None:
         if not self.identify(sample):
             raise ParseError(
                 "not a CAMT.052/.053/.054 document: no camt namespace and no BkToCstmrStmt, "
                 "BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn element"
             )
-        yield from _stream(sample.path)
 
 
-def _stream(path: Path) -> Iterator[Record]:
+def _stream(path: Path, make: Callable[..., _Made]) -> Iterator[_Made]:
     account = Account()
     number = 0
     entries: dict[str, Names] = {}  # the Ntry tag (one per namespace) -> its child names
@@ -80,7 +91,7 @@ def _stream(path: Path) -> Iterator[Record]:
             names = entries[tag] = names_for(tag)
         if names is not None:
             number += 1
-            record = to_transaction(element, names, account, number)
+            record = to_transaction(element, names, account, number, make)
             if record is not None:
                 yield record
             release(element)

@@ -31,8 +31,10 @@ Decisions (see also formats.md section 2):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from korwatch.errors import ParseError
 from korwatch.models import Transaction
@@ -63,11 +65,24 @@ def read_account(account: Element, statement: Element, namespace: str) -> Accoun
     return Account(number=number, currency=text_at(account, namespace, "Ccy"), created=created)
 
 
+_Made = TypeVar("_Made")
+
+
+def values(*fields: object) -> tuple[object, ...]:
+    """A Transaction's field values as they are given (a `make` for to_transaction)."""
+    return fields
+
+
 def to_transaction(
-    element: Element, names: Names, account: Account, number: int
-) -> Transaction | None:
+    element: Element,
+    names: Names,
+    account: Account,
+    number: int,
+    make: Callable[..., _Made] = Transaction,  # type: ignore[assignment]
+) -> _Made | None:
     """The `number`th entry of the document as a Transaction; None when it is not booked.
-    `names` is `names_for` the entry's tag."""
+    `names` is `names_for` the entry's tag. `make` gets the Transaction's field values in
+    order (parse_worker passes `values` to send them without building the record)."""
     entry = read_entry(element, names)
     if entry.status and entry.status.upper() != "BOOK":
         return None
@@ -89,7 +104,7 @@ def to_transaction(
     if entry.info:
         found = (name, iban, unstructured, additional, reference)
         name, iban, description, reference = _with_info(" ".join(entry.info), *found)
-    return Transaction(
+    return make(
         _booking_date(entry, account, element),
         amount if incoming else -amount,
         _currency(entry.currency, account, element),
