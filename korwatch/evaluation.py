@@ -3,8 +3,8 @@ evaluate at all.
 
 `evaluate_year` reads the year's records (or takes the verdicts an import made while storing
 them, see ledger_insert.Inserted), classifies them and walks them past the threshold. After an
-import, `settled` and `out_of_reach` say when no alert can come from a year, so that a first
-import of many files does not evaluate the year again after each of them.
+import, `after_import` skips a year from which no alert can come (`settled`, `out_of_reach`),
+so that a first import of many files does not evaluate the year again after each of them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from korwatch import alerts, ledger
 from korwatch.config import BusinessConfig, Config
 from korwatch.ledger_insert import Inserted
-from korwatch.rules import classify, matched
+from korwatch.rules import Classified, classify, matched
 from korwatch.thresholds import CROSSED, YearState, evaluate, level_name, threshold_for, warn_levels
 
 
@@ -35,9 +35,48 @@ def evaluate_year(
     years = years_read(connection, business, year)
     judged = None
     if inserted is not None and counting_only:
-        counts = ledger.year_counts(connection, business.id, years)
-        copies = business.rules.basis == "invoices" or inserted.invoices > 0
-        judged = inserted.judged_for(counts, years, copies=copies)
+        judged = _judged(connection, business, years, inserted)
+    return _state(connection, config, business, year, years, judged, counting_only)
+
+
+def after_import(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    inserted: Inserted,
+    today: date,
+) -> YearState | None:
+    """The year's state for its alerts after `inserted` was stored, or None when no alert
+    can come from it: every alert it can raise is recorded (`settled`), or what could count
+    in it adds up to less than its lowest level (`out_of_reach`, asked only where the state
+    would be read back from the ledger: it keeps a first import of many small files linear)."""
+    if settled(connection, business, year, config, today):
+        return None
+    years = years_read(connection, business, year)
+    judged = _judged(connection, business, years, inserted)
+    if judged is None and out_of_reach(connection, config, business, year, years):
+        return None
+    return _state(connection, config, business, year, years, judged, True)
+
+
+def _judged(
+    connection: sqlite3.Connection, business: BusinessConfig, years: list[int], inserted: Inserted
+) -> list[Classified] | None:
+    counts = ledger.year_counts(connection, business.id, years)
+    copies = business.rules.basis == "invoices" or inserted.invoices > 0
+    return inserted.judged_for(counts, years, copies=copies)
+
+
+def _state(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    years: list[int],
+    judged: list[Classified] | None,
+    counting_only: bool,
+) -> YearState:
     if judged is None:
         records = ledger.records_for_years(
             connection, business.id, years, without_debits=counting_only
@@ -63,17 +102,13 @@ def out_of_reach(
     config: Config,
     business: BusinessConfig,
     year: int,
-    inserted: Inserted,
+    years: list[int],
 ) -> bool:
-    """Whether no alert can come from the year yet: everything that could count in it adds up
-    to less than its lowest level. No rule counts more than a record's own amount, except a
-    platform payout grossed up for fees, which turns this check off. Asked only where the
-    evaluation would read the year back: it keeps a first import of many small files linear."""
-    years = years_read(connection, business, year)
+    """Whether no alert can come from `year` yet: everything in `years` (years_read) that
+    could count adds up to less than its lowest level. No rule counts more than a record's own
+    amount, except a platform payout grossed up for fees, which turns this check off."""
     if any(rule.fee_percent for rule in business.rules.user_rules):
         return False
-    if inserted.covers(ledger.year_counts(connection, business.id, years), years):
-        return False  # evaluated from memory: cheaper than the check
     threshold = threshold_for(year, config.thresholds).amount_cents
     lowest = min((*warn_levels(threshold, business.warn_at), threshold + 1))
     return ledger.credits_cents(connection, business.id, years) < lowest

@@ -25,7 +25,7 @@ from korwatch import health, ledger
 from korwatch.alerts import BusinessFacts, record_eligibility, record_transitions
 from korwatch.config import BusinessConfig, Config
 from korwatch.errors import KorwatchError, ParseError, SourceError
-from korwatch.evaluation import evaluate_year, out_of_reach, settled
+from korwatch.evaluation import after_import, evaluate_year
 from korwatch.ledger_insert import insert_records
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.parse_worker import document_chunks
@@ -211,16 +211,11 @@ def _store(
             if ledger.has_invoices(connection, business.id):
                 # A January payment or supply date can decide December's turnover (T12).
                 years |= {year - 1 for year in years}
+            today = local_today(now)
             for year in sorted(years):
-                today = local_today(now)
-                if settled(connection, business, year, config, today) or out_of_reach(
-                    connection, config, business, year, inserted
-                ):
-                    continue
-                state = evaluate_year(
-                    connection, config, business, year, counting_only=True, inserted=inserted
-                )
-                record_transitions(connection, facts(business), state, now, local_today(now))
+                state = after_import(connection, config, business, year, inserted, today)
+                if state is not None:
+                    record_transitions(connection, facts(business), state, now, today)
     result.status, result.new, result.duplicates = "imported", new, duplicates
 
 

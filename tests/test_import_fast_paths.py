@@ -201,7 +201,7 @@ def test_years_out_of_reach_are_not_evaluated_yet_no_alert_is_missed(tmp_path: P
         name = f"export-{number:02d}.csv"
         document = DocumentInput(_payments(tmp_path, name, payments), name)
         before = ledger.credits_cents(connection, "studio", [2026])
-        reach = evaluation.out_of_reach(connection, config, business, 2026, Inserted(judged=None))
+        reach = evaluation.out_of_reach(connection, config, business, 2026, [2026])
         assert reach == (before < 1_500_000)  # the lowest level: 75 % of EUR 20,000
         assert scan.import_document(connection, config, business, document, NOW).new == 4
         recorded.append(alerts.recorded_levels(connection, "studio", 2026))
@@ -221,4 +221,4 @@ def test_a_fee_gross_up_rule_turns_the_reach_check_off(tmp_path: Path) -> None:
     )
     config = load_config(config_path)
     connection = scan.open_ledger(config)
-    assert not evaluation.out_of_reach(connection, config, config.businesses[0], 2026, Inserted())
+    assert not evaluation.out_of_reach(connection, config, config.businesses[0], 2026, [2026])
