@@ -16,22 +16,17 @@ from datetime import date
 from korwatch.models import Invoice, Record, Transaction
 
 _SEPARATOR = "\x1f"
-
-
 _blake2b = hashlib.blake2b
 
 
 def _digest(*parts: str) -> str:
     # 128 bits of BLAKE2b: collision-safe for any ledger, and cheaper than SHA-256 per record.
-    return hashlib.blake2b(_SEPARATOR.join(parts).encode("utf-8"), digest_size=16).hexdigest()
+    return _blake2b(_SEPARATOR.join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def content_key(record: Record) -> str:
-    """The occurrence-free part of the key: what makes two records 'the same line'."""
-    if isinstance(record, Invoice):
-        kind = "credit" if record.credit_note else "invoice"
-        return _digest("inv", kind, record.number.strip().upper())
-    return Keys().content(record)
+def _invoice_content(invoice: Invoice) -> str:
+    kind = "credit" if invoice.credit_note else "invoice"
+    return _digest("inv", kind, invoice.number.strip().upper())
 
 
 class Keys:
@@ -49,11 +44,11 @@ class Keys:
 
     def key(self, record: Record) -> str:
         """The next record's key."""
-        if type(record) is Transaction:
+        if isinstance(record, Transaction):
             base = self.content(record)
             plain = not record.bank_id
         else:
-            base, plain = content_key(record), False
+            base, plain = _invoice_content(record), False
         occurrence = self.seen.get(base, 0) + 1
         self.seen[base] = occurrence
         # A bank id or invoice number repeated inside one document (seen with empty or reused
@@ -61,6 +56,7 @@ class Keys:
         return f"{base}.{occurrence}" if plain or occurrence > 1 else base
 
     def content(self, record: Transaction) -> str:
+        """The occurrence-free part of the key: what makes two records 'the same line'."""
         account = self._accounts.get(record.account)
         if account is None:
             account = self._accounts[record.account] = record.account.replace(" ", "").upper()

@@ -88,9 +88,6 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (business, source)
     );
     """,
-)
-
-MIGRATIONS += (
     # 3: "any invoice stored?" is asked at every evaluation; without an index it read the
     # whole records table.
     "CREATE INDEX records_invoices ON records (business) WHERE kind = 'invoice'",
