@@ -199,19 +199,18 @@ def records_for_years(
     `without_debits` leaves out money going out, which never counts (rules: "debit"); the
     evaluation after each import uses it, roughly halving its time and memory.
     """
-    wanted = sorted(set(years))
-    if not wanted:
+    where, params = _of_years(business, years)
+    if len(params) == 1:  # no year asked for: only the business
         return []
-    marks = ", ".join("?" for _ in wanted)
     names = dict(
         connection.execute("SELECT sha256, name FROM documents WHERE business = ?", (business,))
     )
     rows = connection.execute(
         _SELECT
-        + f"WHERE business = ? AND year IN ({marks}) "
-        + ("AND (kind = 'invoice' OR amount_cents > 0) " if without_debits else "")
-        + "ORDER BY date, id",
-        (business, *wanted),
+        + where
+        + (" AND (kind = 'invoice' OR amount_cents > 0)" if without_debits else "")
+        + " ORDER BY date, id",
+        params,
     )
     # Built positionally: this runs over every record of a year at each evaluation.
     to_date = date.fromisoformat
@@ -251,26 +250,25 @@ def year_counts(
     connection: sqlite3.Connection, business: str, years: Iterable[int]
 ) -> dict[int, int]:
     """How many records (of any kind) the ledger holds in each of these years."""
-    wanted = sorted(set(years))
-    marks = ", ".join("?" for _ in wanted)
-    rows = connection.execute(
-        f"SELECT year, COUNT(*) FROM records WHERE business = ? AND year IN ({marks}) "
-        "GROUP BY year",
-        (business, *wanted),
-    )
+    where, params = _of_years(business, years)
+    rows = connection.execute(f"SELECT year, COUNT(*) FROM records {where} GROUP BY year", params)
     return {int(year): int(count) for year, count in rows}
 
 
 def credits_cents(connection: sqlite3.Connection, business: str, years: Iterable[int]) -> int:
     """The sum of every positive amount (credits, invoices) stored in these years."""
-    wanted = sorted(set(years))
-    marks = ", ".join("?" for _ in wanted)
+    where, params = _of_years(business, years)
     row = connection.execute(
-        "SELECT COALESCE(SUM(amount_cents), 0) FROM records "
-        f"WHERE business = ? AND year IN ({marks}) AND amount_cents > 0",
-        (business, *wanted),
+        f"SELECT COALESCE(SUM(amount_cents), 0) FROM records {where} AND amount_cents > 0", params
     ).fetchone()
     return int(row[0])
+
+
+def _of_years(business: str, years: Iterable[int]) -> tuple[str, tuple[object, ...]]:
+    """The WHERE clause selecting a business's records of these years, and its parameters."""
+    wanted = sorted(set(years))
+    marks = ", ".join("?" for _ in wanted)
+    return f"WHERE business = ? AND year IN ({marks})", (business, *wanted)
 
 
 def has_invoices(connection: sqlite3.Connection, business: str) -> bool:
