@@ -54,6 +54,7 @@ class ScanReport:
     documents: list[DocumentResult] = field(default_factory=list)
     source_errors: list[str] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
+    settling: list[str] = field(default_factory=list)  # files left for a later scan
 
     @property
     def failed(self) -> bool:
@@ -288,6 +289,7 @@ def _scan_source(
                 acknowledge(document, result.status)  # e.g. move to processed/, save an ETag
             if stop():
                 return  # not a full read: neither a success nor a failure
+        report.settling += getattr(source, "settling", [])
     except Exception as error:
         if stop():
             return  # interrupted by the stop itself (e.g. a retry wait cut short)

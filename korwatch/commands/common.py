@@ -35,6 +35,7 @@ def report_json(report: ScanReport, *, dry_run: bool = False) -> dict[str, Any]:
         "source_errors": report.source_errors,
         "emails": {"sent": report.delivery.sent, "failed": report.delivery.failed},
         "failed": report.failed,
+        "waiting": report.settling,
     }
 
 
@@ -60,6 +61,8 @@ def print_report(
             print(f"{err.paint('FAILED', 'red', 'bold')}    {document.error}", file=sys.stderr)
     for error in report.source_errors:
         print(f"{err.paint('FAILED', 'red', 'bold')}    {error}", file=sys.stderr)
+    for name in report.settling if not quiet else []:
+        print(f"waiting   {name}: changed less than settle_seconds ago, read at the next scan")
     for line in report.delivery.sent if not quiet else []:
         print(f"{out.paint(verb, 'green')}      {line}")
     for line in report.delivery.failed:

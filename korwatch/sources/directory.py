@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from korwatch.configtable import Table
@@ -30,6 +30,9 @@ class DirectorySource:
     settle_seconds: float
     format: str | None
     move_files: bool = False
+    # The files the last documents() left for a later scan because they were still changing
+    # (a list the frozen source fills: the scan reports them, so "0 imported" is not a puzzle).
+    settling: list[str] = field(default_factory=list, compare=False)
 
     @property
     def label(self) -> str:
@@ -40,6 +43,7 @@ class DirectorySource:
             raise SourceError(f"{self.path}: the folder does not exist or is not a folder")
         # Settling is about the real file system, so it uses the wall clock, not `context.now`.
         now = time.time()
+        self.settling.clear()
         for file in self._matching():
             if _looks_partial(file):
                 continue
@@ -48,7 +52,8 @@ class DirectorySource:
             except OSError:
                 continue  # removed between listing and reading
             if now - modified < self.settle_seconds:
-                continue  # probably still being written; picked up by a later scan
+                self.settling.append(str(file))  # probably still being written
+                continue
             yield DocumentInput(path=file, name=str(file), format=self.format)
 
     def acknowledge(self, document: DocumentInput, status: str) -> None:
