@@ -15,13 +15,15 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from korwatch.eukor import UnionCounter, union_counter
 from korwatch.forecast import project
 from korwatch.models import money
 from korwatch.reporting.series import chart_facts
-from korwatch.rules import Classified
+from korwatch.rules import Classified, EuKorSettings
 from korwatch.thresholds import CROSSED, Passage, YearState
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the calendar the KOR year is counted in
+EUKOR_CROSSED = "eukor-crossed"  # the level and kind of the EU-KOR's Union crossing (R5.4)
 
 
 @dataclass(frozen=True)
@@ -169,5 +171,73 @@ def record_eligibility(
         "status, next_attempt_at) VALUES (?, ?, 'eligibility', 'eligibility', ?, ?, "
         "'pending', ?)",
         (business.id, year, stamp, facts, stamp),
+    )
+    return cursor.rowcount == 1
+
+
+def eukor_payload(
+    business: BusinessFacts,
+    state: YearState,
+    counter: UnionCounter,
+    settings: EuKorSettings,
+    now: datetime,
+) -> dict[str, Any]:
+    """The EU-KOR crossing: Union turnover went over its limit (R5.4, T11)."""
+    crossing, notify_by = counter.crossing, counter.notify_by
+    if crossing is None or notify_by is None:
+        raise ValueError(f"no EU-KOR crossing in {counter.year}")
+    quarter = (crossing.effective_date.month - 1) // 3
+    return {
+        "kind": EUKOR_CROSSED,
+        "business": {"id": business.id, "name": business.name},
+        "basis": business.basis,
+        "provisional": business.provisional,
+        "year": counter.year,
+        "limit": money(counter.limit_cents),
+        "turnover": money(counter.turnover_cents),
+        "over": money(max(0, counter.turnover_cents - counter.limit_cents)),
+        "before": money(counter.before_cents),
+        "after": money(counter.after_cents),
+        "item": {
+            **item_facts(crossing),
+            "amount": money(counter.after_cents - counter.before_cents),
+            "country": counter.crossing_country,
+        },
+        "per_state": [
+            {"country": country, "turnover": money(amount)}
+            for country, amount in sorted(counter.per_state_cents.items())
+        ],
+        "notify_by": notify_by.isoformat(),
+        "notice_working_days": settings.notice_working_days,
+        "quarter": quarter + 1,
+        "quarter_due": counter.quarters[quarter].due.isoformat(),
+        "next_year": counter.year + 1,
+        "nl_threshold": money(state.threshold_cents),
+        "nl_kor_ended": state.crossing is not None,
+        "detected_at": now.isoformat(timespec="seconds"),
+    }
+
+
+def record_eukor_crossing(
+    connection: sqlite3.Connection,
+    business: BusinessFacts,
+    state: YearState,
+    settings: EuKorSettings,
+    now: datetime,
+) -> bool:
+    """Queue the EU-KOR crossing email once per (business, year), for a business that takes
+    part in the EU-KOR, when the year's Union turnover is over its limit; True when queued now.
+    Like the national crossing it is raised for any year: its consequences still apply."""
+    counter = union_counter(state, settings, None)
+    if counter.crossing is None:
+        return False
+    stamp = now.isoformat(timespec="seconds")
+    facts = json.dumps(
+        eukor_payload(business, state, counter, settings, now), ensure_ascii=False, sort_keys=True
+    )
+    cursor = connection.execute(
+        "INSERT OR IGNORE INTO alert_events (business, year, level, kind, created_at, payload, "
+        "status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+        (business.id, state.year, EUKOR_CROSSED, EUKOR_CROSSED, stamp, facts, stamp),
     )
     return cursor.rowcount == 1

@@ -64,6 +64,8 @@ class UnionCounter:
     per_state_cents: dict[str, int]
     crossing: Classified | None
     before_cents: int
+    after_cents: int  # Union turnover right after the crossing item (0 without a crossing)
+    crossing_country: str  # the member state the crossing item counts for ("" without one)
     notify_by: date | None
     quarters: tuple[QuarterReport, ...]
     available_this_year: bool | None  # None: last year's Union turnover is not known
@@ -105,6 +107,7 @@ def union_counter(
     per_state: dict[str, int] = {}
     quarters = [0, 0, 0, 0]
     crossing: Classified | None = None
+    after, crossing_country = 0, ""
     for item in state.items:
         found = _union_amount(item, year)
         if found is None or (found[0] not in EU_STATES and found[0] != "EU?"):
@@ -114,7 +117,7 @@ def union_counter(
         quarters[(item.effective_date.month - 1) // 3] += amount
         previous, total = total, total + amount
         if crossing is None and total > settings.limit_cents:
-            crossing, before = item, previous
+            crossing, before, after, crossing_country = item, previous, total, country
     notify = (
         add_working_days(crossing.effective_date, settings.notice_working_days)
         if crossing
@@ -128,6 +131,8 @@ def union_counter(
         per_state,
         crossing,
         before,
+        after,
+        crossing_country,
         notify,
         tuple(QuarterReport(q + 1, quarters[q], quarter_due(year, q + 1)) for q in range(4)),
         this_year,

@@ -111,6 +111,9 @@ def out_of_reach(
         return False
     threshold = threshold_for(year, config.thresholds).amount_cents
     lowest = min((*warn_levels(threshold, business.warn_at), threshold + 1))
+    eu_kor = business.rules.eu_kor
+    if eu_kor is not None:  # the Union counter adds only credits and invoices too
+        lowest = min(lowest, eu_kor.limit_cents + 1)
     return ledger.credits_cents(connection, business.id, years) < lowest
 
 
@@ -124,6 +127,8 @@ def settled(
     """Whether every alert this year can raise is already recorded: then no import can add
     one (record_transitions would find nothing new), and the year need not be evaluated."""
     possible = {CROSSED}
+    if business.rules.eu_kor is not None:
+        possible.add(alerts.EUKOR_CROSSED)
     if year == today.year:
         threshold = threshold_for(year, config.thresholds).amount_cents
         possible |= {level_name(level) for level in warn_levels(threshold, business.warn_at)}

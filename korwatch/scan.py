@@ -22,7 +22,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from korwatch import health, ledger
-from korwatch.alerts import BusinessFacts, record_eligibility, record_transitions
+from korwatch.alerts import (
+    BusinessFacts,
+    record_eligibility,
+    record_eukor_crossing,
+    record_transitions,
+)
 from korwatch.config import BusinessConfig, Config
 from korwatch.errors import KorwatchError, ParseError, SourceError
 from korwatch.evaluation import after_import, evaluate_year
@@ -217,6 +222,9 @@ def _store(
                 state = after_import(connection, config, business, year, inserted, today)
                 if state is not None:
                     record_transitions(connection, facts(business), state, now, today)
+                    if business.rules.eu_kor is not None:
+                        eu_kor = business.rules.eu_kor
+                        record_eukor_crossing(connection, facts(business), state, eu_kor, now)
     result.status, result.new, result.duplicates = "imported", new, duplicates
 
 

@@ -13,6 +13,10 @@ templates test them with `is defined`):
   `forecast` (from the rules engine; shown as `forecast.year_end`, `forecast.crossing_date`).
 - eligibility: business, year, previous_year, previous_turnover, threshold, eligible,
   provisional. Optional: `reason`.
+- eukor-crossed (alerts.eukor_payload): business, year, limit, turnover, over, before, after,
+  item{... as above, plus country}, per_state [{country, turnover}], notify_by,
+  notice_working_days, quarter, quarter_due, next_year, nl_threshold, nl_kor_ended,
+  provisional, detected_at.
 - source-stale: business, source, since, days. source-failing: business, source, since,
   failures, error. delivery-failed: business, subject, error, failed_kind.
 - digest: business, year, threshold, turnover, headroom, level, provisional, detected_at (the

@@ -12,8 +12,9 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from korwatch.alerts import eligibility_payload, item_facts, payload
+from korwatch.alerts import EUKOR_CROSSED, eligibility_payload, eukor_payload, item_facts, payload
 from korwatch.config import BusinessConfig, Config
+from korwatch.eukor import union_counter
 from korwatch.evaluation import evaluate_year
 from korwatch.models import money
 from korwatch.reporting.samples import sample_payload
@@ -65,10 +66,27 @@ def _from_ledger(
         return _digest(connection, config, business, year, now)
     if kind == "eligibility":
         previous = evaluate_year(connection, config, business, year - 1)
-        if not previous.items:
-            return None
-        return eligibility_payload(facts(business), year, previous, now)
+        return eligibility_payload(facts(business), year, previous, now) if previous.items else None
+    if kind == EUKOR_CROSSED:
+        return _eukor(connection, config, business, year, now)
     return None
+
+
+def _eukor(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    now: datetime,
+) -> dict[str, Any] | None:
+    settings = business.rules.eu_kor
+    if settings is None:
+        return None
+    state = evaluate_year(connection, config, business, year)
+    counter = union_counter(state, settings, None)
+    if counter.crossing is None:
+        return None
+    return eukor_payload(facts(business), state, counter, settings, now)
 
 
 def _digest(

@@ -321,3 +321,111 @@ def test_status_carries_the_eu_kor_counter_when_the_business_takes_part(
     assert eu["crossed"] is True and eu["crossing"]["date"] == "2026-11-10"
     assert eu["notify_by"] == "2026-12-01"
     assert eu["available_this_year"] is True and eu["available_next_year"] is False
+
+
+_FRANCE = '[[business.rule]]\ncounterparty = "France"\ncategory = "foreign-taxed"\ncountry = "FR"\n'
+_EU_KOR = _FRANCE + "[business.eu_kor]\nprevious_year_turnover = 80000\n"
+
+
+def _eu_kor_subjects(smtp_server: SmtpServer) -> list[str]:
+    return [str(m["Subject"]) for m in smtp_server.messages if "EU-KOR" in str(m["Subject"])]
+
+
+def test_an_eu_kor_crossing_is_emailed_once_with_the_supply_and_the_deadline(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    """T11: the French order of 10 November takes Union turnover over EUR 100,000; the NL KOR
+    (EUR 18,000 counted) does not end, so no KOR crossing email, only the EU-KOR one."""
+    _configure(workspace, smtp_server, _EU_KOR)
+    workspace.drop(
+        "ing-1.csv",
+        ing_csv(
+            [
+                Payment(date(2026, 3, 1), D("18000.00"), "Klant NL", description="Factuur 1"),
+                Payment(date(2026, 7, 1), D("81000.00"), "Client France", description="Facture"),
+                Payment(date(2026, 11, 10), D("1500.00"), "Client France", description="F-118"),
+            ]
+        ),
+    )
+    assert workspace.run("scan")[0] == 0
+    assert _eu_kor_subjects(smtp_server) == [
+        "EU-KOR 2026: omzet in de EU boven € 100.000,00 op 10 november 2026: meld het uiterlijk "
+        "1 december 2026 (Fotostudio Wout)"
+    ]
+    assert not any("overschreden" in str(m["Subject"]) for m in smtp_server.messages)
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
+    assert body is not None
+    text = str(body.get_content())
+    assert "Lidstaat:       FR" in text and "Bedrag:         € 1.500,00" in text
+    assert "€ 99.000,00, erna: € 100.500,00" in text
+    assert "Je Nederlandse KOR eindigt hierdoor niet" in text
+    # A later supply adds to the Union turnover but raises no second email.
+    later = [Payment(date(2026, 11, 20), D("700.00"), "Client France", description="F-119")]
+    workspace.drop("ing-2.csv", ing_csv(later))
+    assert workspace.run("scan")[0] == 0
+    assert len(_eu_kor_subjects(smtp_server)) == 1
+    assert workspace.status()["eu_kor"]["turnover"] == "101200.00"
+
+
+def test_an_eu_kor_crossing_after_the_kor_crossing_still_gets_its_email(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    """Once every national alert of the year is recorded the year is 'settled' for them; for a
+    business in the EU-KOR the Union crossing can still come, so the year is still evaluated."""
+    _configure(workspace, smtp_server, _EU_KOR)
+    spring = [Payment(date(2026, 3, 1), D("25000.00"), "Klant NL", description="Factuur 1")]
+    workspace.drop("ing-1.csv", ing_csv(spring))
+    assert workspace.run("scan")[0] == 0
+    assert any("overschreden" in str(m["Subject"]) for m in smtp_server.messages)
+    assert _eu_kor_subjects(smtp_server) == []
+    autumn = [Payment(date(2026, 10, 5), D("80000.00"), "Client France", description="Facture")]
+    workspace.drop("ing-2.csv", ing_csv(autumn))
+    assert workspace.run("scan")[0] == 0
+    (subject,) = _eu_kor_subjects(smtp_server)
+    assert "5 oktober 2026" in subject
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
+    assert body is not None and "Je Nederlandse KOR is ook voorbij" in str(body.get_content())
+
+
+def test_no_eu_kor_email_for_a_business_that_does_not_take_part(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    _configure(workspace, smtp_server, _FRANCE)
+    export = [Payment(date(2026, 7, 1), D("120000.00"), "Client France", description="Facture")]
+    workspace.drop("ing.csv", ing_csv(export))
+    assert workspace.run("scan")[0] == 0
+    assert "eu_kor" not in workspace.status()
+    assert _eu_kor_subjects(smtp_server) == []
+
+
+def test_an_eu_kor_limit_below_the_kor_warning_levels_is_still_watched(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    """A year whose credits stay under the lowest KOR warning is not evaluated after an import
+    (out of reach); a configured Union limit below that level keeps it in reach."""
+    _configure(workspace, smtp_server, _EU_KOR + "limit = 10000\n")
+    first = [Payment(date(2026, 2, 1), D("100.00"), "Klant NL", description="Factuur 1")]
+    workspace.drop("ing-1.csv", ing_csv(first))
+    assert workspace.run("scan")[0] == 0
+    # The second file's year holds records of the first: the state is read back from the
+    # ledger, and only there does the reach check apply.
+    export = [Payment(date(2026, 7, 1), D("12000.00"), "Client France", description="Facture")]
+    workspace.drop("ing-2.csv", ing_csv(export))
+    assert workspace.run("scan")[0] == 0
+    (subject,) = _eu_kor_subjects(smtp_server)
+    assert "boven € 10.000,00 op 1 juli 2026" in subject
+
+
+def test_preview_shows_an_eu_kor_crossing_from_the_ledger_before_any_event(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    _configure(workspace, smtp_server, _FRANCE)  # not in the EU-KOR yet: no event is stored
+    export = [Payment(date(2026, 7, 1), D("100500.00"), "Client France", description="F-7")]
+    workspace.drop("ing.csv", ing_csv(export))
+    assert workspace.run("scan")[0] == 0
+    _configure(workspace, smtp_server, _EU_KOR)
+    code, out, err = workspace.run("preview", "eukor-crossed", "--lang", "en")
+    assert code == 0, err
+    assert "ledger figures" in err
+    assert "Subject: EU-KOR 2026: Union turnover over €100,000.00 on 1 July 2026" in out
+    assert "Member state:     FR" in out
