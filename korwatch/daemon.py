@@ -4,7 +4,10 @@ optional digest jobs on the `[schedule]` of the config, one job at a time.
 All jobs share one worker thread, so a scan and a delivery never touch the outbox at once; each
 job has at most one run in flight and missed runs are coalesced into one. The main thread only
 waits for signals and pets systemd's watchdog:
-- SIGTERM / SIGINT: the scan stops after the document in hand, the scheduler shuts down, exit 0;
+- SIGTERM / SIGINT: the scan stops after the document in hand, the scheduler shuts down, exit 0
+  within 10 s: a job still busy after STOP_GRACE_SECONDS (an SMTP server that hangs, a huge
+  document) is abandoned, which is safe (its SQLite transaction rolls back; an email not
+  confirmed as sent stays pending), and `korwatch run` then exits at once (`abandoned`);
 - SIGHUP: the config is read again; an invalid one is logged and the old one kept.
 """
 
@@ -27,6 +30,7 @@ from korwatch.systemd_notify import Notifier
 
 log = logging.getLogger("korwatch.daemon")
 WAKE_SECONDS = 1.0  # how often the main thread looks at its flags (and at most the watchdog)
+STOP_GRACE_SECONDS = 8.0  # how long a stop waits for the job in hand (the contract: exit in 10 s)
 
 
 class Daemon:
@@ -45,6 +49,7 @@ class Daemon:
         self.reload_wanted = threading.Event()
         self.watcher = InboxWatcher()
         self.scheduler = _scheduler()
+        self.abandoned = False  # a stop left a job running (the caller must exit at once)
 
     # Signal handlers only set flags: the main loop acts on them outside the handler.
     def _on_stop(self, number: int, frame: FrameType | None) -> None:
@@ -75,7 +80,14 @@ class Daemon:
             self.notifier.watchdog()
         log.info("stopping: finishing the document in hand")
         self.notifier.stopping()
-        self.scheduler.shutdown(wait=True)
+        if not _shut_down(self.scheduler, STOP_GRACE_SECONDS):
+            self.abandoned = True
+            log.warning(
+                "stopping without waiting longer than %.0f s for the job in hand: an import it "
+                "had not finished is done again at the next start, and an email not confirmed "
+                "as sent is sent then",
+                STOP_GRACE_SECONDS,
+            )
         log.info("korwatch daemon stopped")
         return 0
 
@@ -118,6 +130,17 @@ class Daemon:
             self.scheduler.add_job(
                 function, daemon_schedule.trigger(when), id=job_id, name=job_id, **options
             )
+
+
+def _shut_down(scheduler: Any, seconds: float) -> bool:
+    """Shut the scheduler down, waiting at most `seconds` for the job in hand; whether it
+    finished in that time."""
+    closer = threading.Thread(
+        target=scheduler.shutdown, kwargs={"wait": True}, name="shutdown", daemon=True
+    )
+    closer.start()
+    closer.join(seconds)
+    return not closer.is_alive()
 
 
 def _now() -> Any:

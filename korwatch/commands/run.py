@@ -45,4 +45,11 @@ def run(config: Config, args: argparse.Namespace) -> int:
     setup_logging(args.log_level)
     if config.path is None:
         raise ValueError("the daemon needs a config file to reload")
-    return Daemon(config, config.path).run()
+    daemon = Daemon(config, config.path)
+    code = daemon.run()
+    if daemon.abandoned:
+        # The job left running holds a worker thread that Python would wait for at exit.
+        logging.shutdown()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -62,9 +62,12 @@ def daemon_config(
     mail_dir: Path | None = None,
     schedule: str = 'scan = "1s"\ndeliver = "1s"\nwatch = "off"\nretry = ["1s"]',
     extra: str = "",
+    smtp_timeout: float = 5,
 ) -> Path:
     if smtp_port is not None:
-        email = f'backend = "smtp"\nhost = "127.0.0.1"\nport = {smtp_port}\ntimeout = 5'
+        email = (
+            f'backend = "smtp"\nhost = "127.0.0.1"\nport = {smtp_port}\ntimeout = {smtp_timeout}'
+        )
     else:
         email = f'backend = "file"\ndir = "{mail_dir}"'
     config = root / "korwatch.toml"
