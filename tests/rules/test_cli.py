@@ -294,25 +294,22 @@ def test_a_january_payment_imported_after_its_invoice_raises_decembers_crossing(
     assert any("X-1" in str(message["Subject"]) for message in smtp_server.messages)
 
 
+_FRANCE = '[[business.rule]]\ncounterparty = "France"\ncategory = "foreign-taxed"\ncountry = "FR"\n'
+_EU_KOR = _FRANCE + "[business.eu_kor]\nprevious_year_turnover = 80000\n"
+# T11: NL turnover of EUR 18,000, and a French order on 10 November that takes Union turnover
+# (EUR 80,000 last year) over EUR 100,000.
+_T11 = [
+    Payment(date(2026, 3, 1), D("18000.00"), "Klant NL", description="Factuur 1"),
+    Payment(date(2026, 7, 1), D("81000.00"), "Client France", description="Facture"),
+    Payment(date(2026, 11, 10), D("1500.00"), "Client France", description="Facture F-118"),
+]
+
+
 def test_status_carries_the_eu_kor_counter_when_the_business_takes_part(
     workspace: Workspace, smtp_server: SmtpServer
 ) -> None:
-    _configure(
-        workspace,
-        smtp_server,
-        '[[business.rule]]\ncounterparty = "France"\ncategory = "foreign-taxed"\ncountry = "FR"\n'
-        "[business.eu_kor]\nprevious_year_turnover = 80000\n",
-    )
-    workspace.drop(
-        "ing.csv",
-        ing_csv(
-            [
-                Payment(date(2026, 3, 1), D("18000.00"), "Klant NL", description="Factuur 1"),
-                Payment(date(2026, 7, 1), D("81000.00"), "Client France", description="Facture"),
-                Payment(date(2026, 11, 10), D("1500.00"), "Client France", description="Facture"),
-            ]
-        ),
-    )
+    _configure(workspace, smtp_server, _EU_KOR)
+    workspace.drop("ing.csv", ing_csv(_T11))
     assert workspace.run("scan")[0] == 0
     item = workspace.status()
     assert item["crossed"] is False and item["turnover"] == "18000.00"
@@ -321,10 +318,6 @@ def test_status_carries_the_eu_kor_counter_when_the_business_takes_part(
     assert eu["crossed"] is True and eu["crossing"]["date"] == "2026-11-10"
     assert eu["notify_by"] == "2026-12-01"
     assert eu["available_this_year"] is True and eu["available_next_year"] is False
-
-
-_FRANCE = '[[business.rule]]\ncounterparty = "France"\ncategory = "foreign-taxed"\ncountry = "FR"\n'
-_EU_KOR = _FRANCE + "[business.eu_kor]\nprevious_year_turnover = 80000\n"
 
 
 def _eu_kor_subjects(smtp_server: SmtpServer) -> list[str]:
@@ -337,16 +330,7 @@ def test_an_eu_kor_crossing_is_emailed_once_with_the_supply_and_the_deadline(
     """T11: the French order of 10 November takes Union turnover over EUR 100,000; the NL KOR
     (EUR 18,000 counted) does not end, so no KOR crossing email, only the EU-KOR one."""
     _configure(workspace, smtp_server, _EU_KOR)
-    workspace.drop(
-        "ing-1.csv",
-        ing_csv(
-            [
-                Payment(date(2026, 3, 1), D("18000.00"), "Klant NL", description="Factuur 1"),
-                Payment(date(2026, 7, 1), D("81000.00"), "Client France", description="Facture"),
-                Payment(date(2026, 11, 10), D("1500.00"), "Client France", description="F-118"),
-            ]
-        ),
-    )
+    workspace.drop("ing-1.csv", ing_csv(_T11))
     assert workspace.run("scan")[0] == 0
     assert _eu_kor_subjects(smtp_server) == [
         "EU-KOR 2026: omzet in de EU boven € 100.000,00 op 10 november 2026: meld het uiterlijk "
