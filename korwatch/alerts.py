@@ -15,11 +15,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from korwatch.eukor import UnionCounter, union_counter
+from korwatch.eukor import EU_KOR_START, UnionCounter, union_counter
 from korwatch.forecast import project
 from korwatch.models import money
 from korwatch.reporting.series import chart_facts
-from korwatch.rules import Classified, EuKorSettings
+from korwatch.rules import Classified, RuleSettings
 from korwatch.thresholds import CROSSED, Passage, YearState
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the calendar the KOR year is counted in
@@ -179,14 +179,16 @@ def eukor_payload(
     business: BusinessFacts,
     state: YearState,
     counter: UnionCounter,
-    settings: EuKorSettings,
+    rules: RuleSettings,
     now: datetime,
 ) -> dict[str, Any]:
-    """The EU-KOR crossing: Union turnover went over its limit (R5.4, T11)."""
-    crossing, notify_by = counter.crossing, counter.notify_by
-    if crossing is None or notify_by is None:
+    """The EU-KOR crossing: Union turnover went over its limit (R5.4, T11). Dates already
+    past when it is found (a crossing found late, or in an earlier year) are marked overdue."""
+    crossing, notify_by, settings = counter.crossing, counter.notify_by, rules.eu_kor
+    if crossing is None or notify_by is None or settings is None:
         raise ValueError(f"no EU-KOR crossing in {counter.year}")
-    quarter = (crossing.effective_date.month - 1) // 3
+    today = now.astimezone(AMSTERDAM).date()
+    quarter = counter.quarters[(crossing.effective_date.month - 1) // 3]
     return {
         "kind": EUKOR_CROSSED,
         "business": {"id": business.id, "name": business.name},
@@ -208,10 +210,13 @@ def eukor_payload(
             for country, amount in sorted(counter.per_state_cents.items())
         ],
         "notify_by": notify_by.isoformat(),
+        "notify_overdue": notify_by < today,
         "notice_working_days": settings.notice_working_days,
-        "quarter": quarter + 1,
-        "quarter_due": counter.quarters[quarter].due.isoformat(),
+        "quarter": quarter.quarter,
+        "quarter_due": quarter.due.isoformat(),
+        "quarter_overdue": quarter.due < today,
         "next_year": counter.year + 1,
+        "in_kor": rules.in_kor,
         "nl_threshold": money(state.threshold_cents),
         "nl_kor_ended": state.crossing is not None,
         "detected_at": now.isoformat(timespec="seconds"),
@@ -222,18 +227,22 @@ def record_eukor_crossing(
     connection: sqlite3.Connection,
     business: BusinessFacts,
     state: YearState,
-    settings: EuKorSettings,
+    rules: RuleSettings,
     now: datetime,
 ) -> bool:
     """Queue the EU-KOR crossing email once per (business, year), for a business that takes
-    part in the EU-KOR, when the year's Union turnover is over its limit; True when queued now.
-    Like the national crossing it is raised for any year: its consequences still apply."""
-    counter = union_counter(state, settings, None)
+    part in the EU-KOR (`rules.eu_kor`), when the year's Union turnover is over its limit; True
+    when queued now. Like the national crossing it is raised for any year from 2025 (the
+    scheme's start): its consequences still apply."""
+    settings = rules.eu_kor
+    if settings is None or state.year < EU_KOR_START:
+        return False
+    counter = union_counter(state, settings, None, rules.basis)
     if counter.crossing is None:
         return False
     stamp = now.isoformat(timespec="seconds")
     facts = json.dumps(
-        eukor_payload(business, state, counter, settings, now), ensure_ascii=False, sort_keys=True
+        eukor_payload(business, state, counter, rules, now), ensure_ascii=False, sort_keys=True
     )
     cursor = connection.execute(
         "INSERT OR IGNORE INTO alert_events (business, year, level, kind, created_at, payload, "

@@ -10,12 +10,15 @@ configurable); a quarterly report of Union turnover is due a month after each qu
 from __future__ import annotations
 
 import calendar
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from korwatch.rules import Classified, EuKorSettings
 from korwatch.thresholds import YearState
 
+EU_KOR_START = 2025  # the EU-KOR exists from 1 January 2025 (R5)
 EU_STATES = frozenset(
     {
         "AT",
@@ -89,27 +92,59 @@ def quarter_due(year: int, quarter: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _union_amount(item: Classified, year: int) -> tuple[str, int] | None:
+def _union_amount(
+    item: Classified, year: int, invoiced: Counter[int] | None
+) -> tuple[str, int] | None:
+    """(member state, amount) that `item` adds to the year's Union turnover, or None.
+
+    What counts in NL counts as NL. A supply taxed in another member state counts as its
+    record says, VAT charged there included (nothing tells that rate: an overestimate, to be
+    safe), on the business's basis: on the bank basis its payment counts and not its invoice;
+    on the invoice basis its invoice counts, and a payment only when no invoice of that amount
+    is left for it (`invoiced`: the amounts of the foreign invoices, taken as matched)."""
     if item.effective_date.year != year:
         return None
     if item.counts:
         return "NL", item.amount_cents
-    if item.category == "foreign-taxed" and item.record.amount_cents > 0:
-        country = item.country or "EU?"  # unknown country: counted, to be safe
-        return (country, item.record.amount_cents) if country != "NON-EU" else None
-    return None
+    record = item.record
+    if item.category != "foreign-taxed" or record.amount_cents <= 0:
+        return None
+    if record.kind == "invoice":
+        if invoiced is None:
+            return None  # the bank basis: its payment counts
+    elif invoiced is not None and invoiced[record.amount_cents] > 0:
+        invoiced[record.amount_cents] -= 1  # the payment of a foreign invoice counted already
+        return None
+    country = item.country or "EU?"  # unknown country: counted, to be safe
+    return (country, record.amount_cents) if country != "NON-EU" else None
+
+
+def _foreign_invoices(items: Sequence[Classified]) -> Counter[int]:
+    """The amounts of the foreign-taxed invoices among `items` (any year: a payment in January
+    can be that of a December invoice)."""
+    return Counter(
+        item.record.amount_cents
+        for item in items
+        if item.record.kind == "invoice" and item.category == "foreign-taxed"
+    )
 
 
 def union_counter(
-    state: YearState, settings: EuKorSettings, previous_year_cents: int | None
+    state: YearState,
+    settings: EuKorSettings,
+    previous_year_cents: int | None,
+    basis: str = "bank",
 ) -> UnionCounter:
+    """The Union counter of the year of `state` on the business's `basis` ("bank" or
+    "invoices", as RuleSettings.basis)."""
     year, total, before = state.year, 0, 0
     per_state: dict[str, int] = {}
     quarters = [0, 0, 0, 0]
     crossing: Classified | None = None
     after, crossing_country = 0, ""
+    invoiced = _foreign_invoices(state.items) if basis == "invoices" else None
     for item in state.items:
-        found = _union_amount(item, year)
+        found = _union_amount(item, year, invoiced)
         if found is None or (found[0] not in EU_STATES and found[0] != "EU?"):
             continue
         country, amount = found

@@ -14,6 +14,7 @@ from datetime import date
 
 from korwatch import alerts, ledger
 from korwatch.config import BusinessConfig, Config
+from korwatch.eukor import EU_KOR_START
 from korwatch.ledger_insert import Inserted
 from korwatch.rules import Classified, classify, matched
 from korwatch.thresholds import CROSSED, YearState, evaluate, level_name, threshold_for, warn_levels
@@ -127,9 +128,22 @@ def settled(
     """Whether every alert this year can raise is already recorded: then no import can add
     one (record_transitions would find nothing new), and the year need not be evaluated."""
     possible = {CROSSED}
-    if business.rules.eu_kor is not None:
+    if eukor_possible(connection, business, year):
         possible.add(alerts.EUKOR_CROSSED)
     if year == today.year:
         threshold = threshold_for(year, config.thresholds).amount_cents
         possible |= {level_name(level) for level in warn_levels(threshold, business.warn_at)}
     return possible <= alerts.recorded_levels(connection, business.id, year)
+
+
+def eukor_possible(connection: sqlite3.Connection, business: BusinessConfig, year: int) -> bool:
+    """Whether the year's Union turnover can be over the EU-KOR limit: the business takes part,
+    the scheme existed, and what could count (credits and invoices of the years read) is over
+    the limit. Cheap, so that a business under the limit is not evaluated after every import."""
+    settings = business.rules.eu_kor
+    if settings is None or year < EU_KOR_START:
+        return False
+    if any(rule.fee_percent for rule in business.rules.user_rules):
+        return True  # a payout grossed up for fees counts more than was paid
+    years = years_read(connection, business, year)
+    return ledger.credits_cents(connection, business.id, years) > settings.limit_cents

@@ -23,14 +23,16 @@ from zoneinfo import ZoneInfo
 
 from korwatch import health, ledger
 from korwatch.alerts import (
+    EUKOR_CROSSED,
     BusinessFacts,
     record_eligibility,
     record_eukor_crossing,
     record_transitions,
+    recorded_levels,
 )
 from korwatch.config import BusinessConfig, Config
 from korwatch.errors import KorwatchError, ParseError, SourceError
-from korwatch.evaluation import after_import, evaluate_year
+from korwatch.evaluation import after_import, eukor_possible, evaluate_year
 from korwatch.ledger_insert import insert_records
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.parse_worker import document_chunks
@@ -222,9 +224,7 @@ def _store(
                 state = after_import(connection, config, business, year, inserted, today)
                 if state is not None:
                     record_transitions(connection, facts(business), state, now, today)
-                    if business.rules.eu_kor is not None:
-                        eu_kor = business.rules.eu_kor
-                        record_eukor_crossing(connection, facts(business), state, eu_kor, now)
+                    record_eukor_crossing(connection, facts(business), state, business.rules, now)
     result.status, result.new, result.duplicates = "imported", new, duplicates
 
 
@@ -258,6 +258,7 @@ def scan(
                 config.health_for(business), now,
             )  # fmt: skip
             _start_of_year_notice(connection, config, business, now)
+            _eukor_catch_up(connection, config, business, now)
     report.delivery = deliver_due(connection, config, now, send, businesses)
     return report
 
@@ -275,6 +276,20 @@ def _start_of_year_notice(
         return
     previous = evaluate_year(connection, config, business, today.year - 1, counting_only=True)
     record_eligibility(connection, facts(business), today.year, previous, now)
+
+
+def _eukor_catch_up(
+    connection: sqlite3.Connection, config: Config, business: BusinessConfig, now: datetime
+) -> None:
+    """A Union crossing of this year already in the ledger but not yet alerted (the business
+    joined the EU-KOR in the config after the records came in) is raised by the next scan, not
+    by the next import. Two cheap queries when there is nothing to raise."""
+    year = local_today(now).year
+    if EUKOR_CROSSED in recorded_levels(connection, business.id, year):
+        return
+    if eukor_possible(connection, business, year):
+        state = evaluate_year(connection, config, business, year, counting_only=True)
+        record_eukor_crossing(connection, facts(business), state, business.rules, now)
 
 
 def _scan_source(

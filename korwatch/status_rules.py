@@ -95,7 +95,7 @@ def rule_facts(
             "included": money(vat_included(item.amount_cents, "general", item.effective_date)),
         }
     if business.rules.eu_kor is not None:
-        facts["eu_kor"] = _eu_kor(state, last, business.rules.eu_kor)
+        facts["eu_kor"] = _eu_kor(state, last, business.rules.eu_kor, business.rules.basis)
     return facts
 
 
@@ -177,12 +177,14 @@ def _uncertain(state: YearState, items: list[Any], rules: RuleSettings) -> list[
     ]
 
 
-def _eu_kor(state: YearState, last: YearState | None, settings: EuKorSettings) -> dict[str, Any]:
+def _eu_kor(
+    state: YearState, last: YearState | None, settings: EuKorSettings, basis: str
+) -> dict[str, Any]:
     """The Union counter; last year's Union turnover from the config, else from the ledger."""
     previous = settings.previous_year_cents
     if previous is None and last is not None:
-        previous = union_counter(last, settings, None).turnover_cents
-    counter = union_counter(state, settings, previous)
+        previous = union_counter(last, settings, None, basis).turnover_cents
+    counter = union_counter(state, settings, previous, basis)
     crossing = counter.crossing
     return {
         "limit": money(counter.limit_cents),

@@ -41,12 +41,12 @@ DOCUMENTS = sorted(
 
 
 def _setup(
-    tmp_path: Path, basis: str = "bank"
+    tmp_path: Path, basis: str = "bank", extra: str = ""
 ) -> tuple[Config, BusinessConfig, sqlite3.Connection]:
     config_path = tmp_path / "korwatch.toml"
     config_path.write_text(
         f'state_dir = "state"\n[email]\nbackend = "file"\ndir = "mail"\n'
-        f'[[business]]\nid = "studio"\nrecipients = ["a@example.nl"]\nbasis = "{basis}"\n',
+        f'[[business]]\nid = "studio"\nrecipients = ["a@example.nl"]\nbasis = "{basis}"\n' + extra,
         encoding="utf-8",
     )
     config = load_config(config_path)
@@ -222,3 +222,25 @@ def test_a_fee_gross_up_rule_turns_the_reach_check_off(tmp_path: Path) -> None:
     config = load_config(config_path)
     connection = scan.open_ledger(config)
     assert not evaluation.out_of_reach(connection, config, config.businesses[0], 2026, [2026])
+
+
+def test_an_eu_kor_year_is_settled_while_its_credits_stay_under_the_union_limit(
+    tmp_path: Path,
+) -> None:
+    """A business in the EU-KOR can still get the Union crossing after its KOR alerts: the year
+    is evaluated after an import only while what could count is over the Union limit."""
+    config, business, connection = _setup(tmp_path, extra="[business.eu_kor]\n")
+    spring = [Payment(date(2025, 3, 1), Decimal("25000.00"), description="Factuur 2025-001")]
+    document = DocumentInput(_payments(tmp_path, "spring.csv", spring), "spring.csv")
+    assert scan.import_document(connection, config, business, document, NOW).new == 1
+    assert alerts.recorded_levels(connection, "studio", 2025) == {"crossed"}
+    assert not evaluation.eukor_possible(connection, business, 2025)  # EUR 25,000 < 100,000
+    assert evaluation.settled(connection, business, 2025, config, TODAY)
+    # Counted net of VAT after the KOR crossing (R2.10): EUR 82,644.63 of the 100,000.
+    autumn = [Payment(date(2025, 10, 1), Decimal("100000.00"), description="Factuur 2025-002")]
+    document = DocumentInput(_payments(tmp_path, "autumn.csv", autumn), "autumn.csv")
+    assert scan.import_document(connection, config, business, document, NOW).new == 1
+    assert alerts.recorded_levels(connection, "studio", 2025) == {"crossed", "eukor-crossed"}
+    assert evaluation.settled(connection, business, 2025, config, TODAY)
+    # No EU-KOR before 2025: a year before it never waits for a Union crossing.
+    assert not evaluation.eukor_possible(connection, business, 2024)

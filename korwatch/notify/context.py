@@ -14,9 +14,9 @@ templates test them with `is defined`):
 - eligibility: business, year, previous_year, previous_turnover, threshold, eligible,
   provisional. Optional: `reason`.
 - eukor-crossed (alerts.eukor_payload): business, year, limit, turnover, over, before, after,
-  item{... as above, plus country}, per_state [{country, turnover}], notify_by,
-  notice_working_days, quarter, quarter_due, next_year, nl_threshold, nl_kor_ended,
-  provisional, detected_at.
+  item{... as above, plus country: a code, or "EU?" when no rule named it}, per_state
+  [{country, turnover}], notify_by, notify_overdue, notice_working_days, quarter, quarter_due,
+  quarter_overdue, next_year, in_kor, nl_threshold, nl_kor_ended, provisional, detected_at.
 - source-stale: business, source, since, days. source-failing: business, source, since,
   failures, error. delivery-failed: business, subject, error, failed_kind.
 - digest: business, year, threshold, turnover, headroom, level, provisional, detected_at (the

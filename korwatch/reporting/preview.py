@@ -83,10 +83,10 @@ def _eukor(
     if settings is None:
         return None
     state = evaluate_year(connection, config, business, year)
-    counter = union_counter(state, settings, None)
+    counter = union_counter(state, settings, None, business.rules.basis)
     if counter.crossing is None:
         return None
-    return eukor_payload(facts(business), state, counter, settings, now)
+    return eukor_payload(facts(business), state, counter, business.rules, now)
 
 
 def _digest(

@@ -413,3 +413,66 @@ def test_preview_shows_an_eu_kor_crossing_from_the_ledger_before_any_event(
     assert "ledger figures" in err
     assert "Subject: EU-KOR 2026: Union turnover over €100,000.00 on 1 July 2026" in out
     assert "Member state:     FR" in out
+
+
+def test_a_foreign_invoice_and_its_payment_count_once_in_the_union_turnover(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    """On the invoice basis the foreign invoice counts and its payment is not counted again; on
+    the bank basis the payment counts and the invoice does not."""
+    invoices = _invoices("F-1,2026-06-10,Client France,60000.00,0.00,60000.00,invoice")
+    payment = [Payment(date(2026, 6, 20), D("60000.00"), "Client France", description="F-1")]
+    for basis in ("invoices", "bank"):
+        _configure(workspace, smtp_server, f'basis = "{basis}"\n{_EU_KOR}')
+        workspace.drop(f"invoices-{basis}.csv", invoices)
+        workspace.drop(f"ing-{basis}.csv", ing_csv(payment))
+        assert workspace.run("scan")[0] == 0
+        assert workspace.status()["eu_kor"]["per_state"] == {"FR": "60000.00"}, basis
+    assert _eu_kor_subjects(smtp_server) == []
+
+
+def test_no_eu_kor_email_for_a_year_before_the_scheme_existed(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    _configure(workspace, smtp_server, _EU_KOR)
+    export = [Payment(date(2024, 10, 1), D("100500.00"), "Client France", description="F-1")]
+    workspace.drop("ing.csv", ing_csv(export))
+    assert workspace.run("scan")[0] == 0
+    assert _eu_kor_subjects(smtp_server) == []
+
+
+def test_an_eu_kor_crossing_found_after_its_deadline_says_to_act_now(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    _configure(workspace, smtp_server, _EU_KOR)
+    export = [Payment(date(2026, 9, 1), D("100500.00"), "Client France", description="F-1")]
+    workspace.drop("ing.csv", ing_csv(export))
+    assert workspace.run("scan")[0] == 0  # 26 November: 15 working days after 1 September passed
+    (subject,) = _eu_kor_subjects(smtp_server)
+    assert subject.endswith("meld het nu, de termijn liep tot 22 september 2026 (Fotostudio Wout)")
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
+    assert body is not None
+    text = str(body.get_content())
+    assert "Meld het uiterlijk:   22 september 2026 (verstreken: doe het nu)" in text
+    assert "kwartaal 3 moest uiterlijk 31 oktober 2026" in text
+
+
+def test_a_crossing_already_in_the_ledger_is_emailed_at_the_next_scan_after_joining(
+    workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    """The business adds [business.eu_kor] after its records came in: the next scan raises the
+    Union crossing, without waiting for a new record of the year."""
+    outside_the_kor = "\n[business.vat]\nin_kor = false\n"  # NL turnover counts net of VAT
+    _configure(workspace, smtp_server, _FRANCE + outside_the_kor)
+    larger = [*_T11[:2], Payment(date(2026, 11, 10), D("5000.00"), "Client France")]
+    workspace.drop("ing.csv", ing_csv(larger))
+    assert workspace.run("scan")[0] == 0
+    _configure(workspace, smtp_server, _EU_KOR + outside_the_kor)
+    assert workspace.run("scan")[0] == 0
+    (subject,) = _eu_kor_subjects(smtp_server)
+    assert "10 november 2026" in subject
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
+    assert body is not None
+    assert "Nederlandse KOR" not in str(body.get_content())  # not in the KOR: nothing to say
+    assert workspace.run("scan")[0] == 0
+    assert len(_eu_kor_subjects(smtp_server)) == 1
