@@ -115,7 +115,7 @@ class Daemon:
         schedule = self.config.schedule
         jobs: dict[str, tuple[str | None, Callable[[], Any]]] = {
             "scan": (schedule.scan, lambda: scan_job(self.config, self.stopping.is_set)),
-            "deliver": (schedule.deliver, lambda: deliver_job(self.config)),
+            "deliver": (schedule.deliver, lambda: deliver_job(self.config, self.stopping.is_set)),
             "watch": (schedule.watch, lambda: self.watcher.run(self.config, self.stopping.is_set)),
             "digest": (schedule.digest, lambda: digest_job(self.config)),
         }

@@ -59,11 +59,11 @@ def scan_job(config: Config, stop: Stop, businesses: set[str] | None = None) -> 
     return report
 
 
-def deliver_job(config: Config) -> None:
+def deliver_job(config: Config, stop: Callable[[], bool] = lambda: False) -> None:
     try:
         with _ledger(config) as connection:
             if connection is not None:
-                log_delivery(deliver_due(connection, config, clock.now()))
+                log_delivery(deliver_due(connection, config, clock.now(), stop=stop))
     except Exception:
         log.exception("delivery failed; trying again at the next run")
 

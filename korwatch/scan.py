@@ -259,7 +259,7 @@ def scan(
             )  # fmt: skip
             _start_of_year_notice(connection, config, business, now)
             _eukor_catch_up(connection, config, business, now)
-    report.delivery = deliver_due(connection, config, now, send, businesses)
+    report.delivery = deliver_due(connection, config, now, send, businesses, stop)
     return report
 
 

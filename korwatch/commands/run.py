@@ -48,7 +48,11 @@ def run(config: Config, args: argparse.Namespace) -> int:
     daemon = Daemon(config, config.path)
     code = daemon.run()
     if daemon.abandoned:
-        # The job left running holds a worker thread that Python would wait for at exit.
+        # The job left running holds a worker thread that Python would wait for at exit, and
+        # maybe a chart process that would outlive this one.
+        from korwatch.notify.chart import stop_drawing  # noqa: PLC0415  (matplotlib-free)
+
+        stop_drawing()
         logging.shutdown()
         sys.stderr.flush()
         os._exit(code)

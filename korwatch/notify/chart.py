@@ -9,6 +9,7 @@ version metadata, so the same data gives the same bytes on one installation.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -71,20 +72,35 @@ def render_chart_isolated(data: ChartData, timeout: float = 120.0) -> bytes:
     matplotlib costs about 60 MB that Python never gives back; drawn in a child, a daemon that
     has sent an alert stays as small as one that has not. Raises ChartError on any failure.
     """
+    command = [sys.executable, "-m", "korwatch.notify.chart"]
+    pipe = subprocess.PIPE
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "korwatch.notify.chart"],
-            input=json.dumps(to_json(data)).encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
+        with subprocess.Popen(command, stdin=pipe, stdout=pipe, stderr=pipe) as child:  # noqa: S603  (our module)
+            DRAWING.add(child)
+            try:
+                out, err = child.communicate(json.dumps(to_json(data)).encode("utf-8"), timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                raise
+            finally:
+                DRAWING.discard(child)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ChartError(f"the chart process failed: {error}") from error
-    if done.returncode != 0 or not done.stdout.startswith(PNG_SIGNATURE):
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+    if child.returncode != 0 or not out.startswith(PNG_SIGNATURE):
+        reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
         raise ChartError(f"the chart process failed: {reason[0]}")
-    return done.stdout
+    return out
+
+
+DRAWING: set[subprocess.Popen[bytes]] = set()  # chart processes running now
+
+
+def stop_drawing() -> None:
+    """Kill the chart processes still running: for a daemon that exits without waiting for
+    the job that started them (they would outlive it)."""
+    for child in list(DRAWING):
+        with contextlib.suppress(OSError):
+            child.kill()
 
 
 class ChartError(Exception):

@@ -86,7 +86,10 @@ def deliver_due(
     now: datetime,
     send: Sender | None = None,
     businesses: set[str] | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> DeliveryReport:
+    """Send the due events, oldest first. `stop` is asked before each email (the daemon's
+    SIGTERM): what is left stays pending for the next run."""
     report = DeliveryReport()
     with transaction(connection):
         supersede(connection)
@@ -103,6 +106,8 @@ def deliver_due(
     send = send or sender_for(config)
     env = environment(config.templates_dir)
     for event_id, business_id, year, level, kind, payload, attempts in rows:
+        if stop():
+            break
         if businesses is not None and business_id not in businesses:
             continue
         business = _business(config, business_id)

@@ -6,6 +6,7 @@ sender or recipient) so the outbox and the user can tell a typo from a network f
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -17,12 +18,15 @@ from korwatch.errors import DeliveryError
 def send_smtp(message: EmailMessage, config: EmailConfig) -> None:
     where = f"{config.host}:{config.port}"
     try:
-        with _connect(config) as client:
+        client = _connect(config)
+        try:
             if config.security == "starttls":
                 client.starttls(context=ssl.create_default_context())
             if config.username and config.password is not None:
                 client.login(config.username, config.password.reveal())
             refused = client.send_message(message)
+        finally:
+            _hang_up(client)
     except smtplib.SMTPAuthenticationError as error:
         raise DeliveryError(
             f"the SMTP server {where} refused the login ({error.smtp_code})", permanent=True
@@ -44,6 +48,15 @@ def send_smtp(message: EmailMessage, config: EmailConfig) -> None:
         raise DeliveryError(
             f"the SMTP server {where} refused {', '.join(sorted(refused))}", permanent=True
         )
+
+
+def _hang_up(client: smtplib.SMTP) -> None:
+    """Say QUIT without waiting for the answer, and close. Once the server has accepted the
+    message it is sent: a server that then hangs or fails must not make it count as unsent
+    (the outbox would send it again)."""
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        client.putcmd("quit")
+    client.close()
 
 
 def _connect(config: EmailConfig) -> smtplib.SMTP:

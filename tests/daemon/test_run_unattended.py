@@ -106,7 +106,11 @@ class _SilentSmtp:
                 self.held.append(connection)
 
     def close(self) -> None:
+        # shutdown() wakes the accept() blocked in the other thread; close() alone does not.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
+        self.thread.join(timeout=5)
         for connection in self.held:
             connection.close()
 
@@ -115,7 +119,8 @@ def test_sigterm_ends_the_daemon_while_smtp_hangs_and_the_alert_comes_after_a_re
     tmp_path: Path, export: Export, smtp_server: SmtpServer
 ) -> None:
     """Issue 5: SIGTERM ends the daemon with exit 0 within 10 s, even while an SMTP server
-    hangs (here for up to 60 s); the email that was in hand is neither lost nor sent twice."""
+    hangs (here for up to 60 s); the email that was in hand is not lost: it stays pending and
+    goes out after the restart (at least once; this server never accepted it)."""
     silent = _SilentSmtp()
     export.body = export_of("16000.00")
     source = http_source(export.url)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import threading
+import time
 from datetime import date
 from decimal import Decimal
 
+from korwatch.notify import chart
 from korwatch.notify.chart import (
     PNG_SIGNATURE,
     ChartData,
+    ChartError,
     from_json,
     render_chart,
     render_chart_isolated,
@@ -63,3 +68,27 @@ def test_sending_a_chart_email_leaves_matplotlib_out_of_the_sending_process() ->
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_a_chart_process_still_drawing_can_be_stopped() -> None:
+    """A daemon that exits without waiting for its job kills the chart process that job
+    started (korwatch run, on an abandoned stop), instead of leaving it behind."""
+    failures: list[Exception] = []
+
+    def draw() -> None:
+        try:
+            render_chart_isolated(DATA)
+        except ChartError as error:
+            failures.append(error)
+
+    drawer = threading.Thread(target=draw)
+    drawer.start()
+    deadline = time.monotonic() + 30
+    while not chart.DRAWING and drawer.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    running = list(chart.DRAWING)
+    chart.stop_drawing()
+    drawer.join(timeout=30)
+    assert running, "the chart process was not seen running"
+    assert running[0].returncode == -signal.SIGKILL
+    assert len(failures) == 1 and not chart.DRAWING
