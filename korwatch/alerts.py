@@ -64,7 +64,15 @@ def forecast_facts(state: YearState, now: datetime) -> dict[str, Any]:
     }
 
 
-def payload(business: BusinessFacts, state: YearState, passage: Passage, now: datetime) -> str:
+def payload(
+    business: BusinessFacts,
+    state: YearState,
+    passage: Passage,
+    now: datetime,
+    chart: dict[str, Any] | None = None,
+) -> str:
+    """The event's facts as stored. `chart`: chart_facts(state), when the caller has it (one
+    evaluation can pass several levels; the series is the same for each)."""
     facts: dict[str, Any] = {
         "business": {"id": business.id, "name": business.name},
         "basis": business.basis,
@@ -80,7 +88,7 @@ def payload(business: BusinessFacts, state: YearState, passage: Passage, now: da
         "after": money(passage.after_cents),
         "item": item_facts(passage.item),
         "detected_at": now.isoformat(timespec="seconds"),
-        **chart_facts(state),  # the series behind the email's chart, frozen with the event
+        **(chart or chart_facts(state)),  # the series behind the email's chart, frozen with it
         **(forecast_facts(state, now) if passage.level != CROSSED else {}),
     }
     return json.dumps(facts, ensure_ascii=False, sort_keys=True)
@@ -116,6 +124,7 @@ def record_transitions(
         return []
     highest = fresh[-1]
     stamp = now.isoformat(timespec="seconds")
+    chart = chart_facts(state)
     for passage in fresh:
         status = "pending" if passage is highest else "superseded"
         connection.execute(
@@ -127,7 +136,7 @@ def record_transitions(
                 passage.level,
                 "crossed" if passage.level == CROSSED else "warning",
                 stamp,
-                payload(business, state, passage, now),
+                payload(business, state, passage, now, chart),
                 status,
                 stamp,
             ),
