@@ -7,12 +7,16 @@ bug on purpose); everything else is real: the CLI, the ledger file, the SMTP ser
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from korwatch import ledger
 from korwatch.models import Record, Sample
 from korwatch.parsers import PARSERS
 from tests.conftest import Workspace
@@ -40,3 +44,17 @@ def test_an_internal_error_in_a_reader_fails_only_that_file(
     assert "good.csv" in out
     assert "statement.xml: korwatch could not read this file (internal error IndexError" in err
     assert workspace.status()["turnover"] == "100.00"
+
+
+def test_a_new_ledger_has_16_kib_pages_and_an_older_one_keeps_its_own(tmp_path: Path) -> None:
+    older = tmp_path / "older.sqlite3"
+    with closing(sqlite3.connect(older)) as connection:  # a ledger made with 4 KiB pages
+        connection.execute("PRAGMA page_size=4096")
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("CREATE TABLE t (x)")
+    for path, size in ((tmp_path / "new.sqlite3", 16384), (older, 4096)):
+        with closing(ledger.connect(path)) as connection:
+            assert connection.execute("PRAGMA page_size").fetchone()[0] == size
+            assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            assert version == ledger.SCHEMA_VERSION
