@@ -324,6 +324,13 @@ def _eu_kor_subjects(smtp_server: SmtpServer) -> list[str]:
     return [str(m["Subject"]) for m in smtp_server.messages if "EU-KOR" in str(m["Subject"])]
 
 
+def _last_text(smtp_server: SmtpServer) -> str:
+    """The plain-text part of the last email the server received."""
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
 def test_an_eu_kor_crossing_is_emailed_once_with_the_supply_and_the_deadline(
     workspace: Workspace, smtp_server: SmtpServer
 ) -> None:
@@ -337,9 +344,7 @@ def test_an_eu_kor_crossing_is_emailed_once_with_the_supply_and_the_deadline(
         "1 december 2026 (Fotostudio Wout)"
     ]
     assert not any("overschreden" in str(m["Subject"]) for m in smtp_server.messages)
-    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
-    assert body is not None
-    text = str(body.get_content())
+    text = _last_text(smtp_server)
     assert "Lidstaat:       FR" in text and "Bedrag:         € 1.500,00" in text
     assert "€ 99.000,00, erna: € 100.500,00" in text
     assert "Je Nederlandse KOR eindigt hierdoor niet" in text
@@ -367,8 +372,7 @@ def test_an_eu_kor_crossing_after_the_kor_crossing_still_gets_its_email(
     assert workspace.run("scan")[0] == 0
     (subject,) = _eu_kor_subjects(smtp_server)
     assert "5 oktober 2026" in subject
-    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
-    assert body is not None and "Je Nederlandse KOR is ook voorbij" in str(body.get_content())
+    assert "Je Nederlandse KOR is ook voorbij" in _last_text(smtp_server)
 
 
 def test_no_eu_kor_email_for_a_business_that_does_not_take_part(
@@ -450,9 +454,7 @@ def test_an_eu_kor_crossing_found_after_its_deadline_says_to_act_now(
     assert workspace.run("scan")[0] == 0  # 26 November: 15 working days after 1 September passed
     (subject,) = _eu_kor_subjects(smtp_server)
     assert subject.endswith("meld het nu, de termijn liep tot 22 september 2026 (Fotostudio Wout)")
-    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
-    assert body is not None
-    text = str(body.get_content())
+    text = _last_text(smtp_server)
     assert "Meld het uiterlijk:   22 september 2026 (verstreken: doe het nu)" in text
     assert "kwartaal 3 moest uiterlijk 31 oktober 2026" in text
 
@@ -471,8 +473,6 @@ def test_a_crossing_already_in_the_ledger_is_emailed_at_the_next_scan_after_join
     assert workspace.run("scan")[0] == 0
     (subject,) = _eu_kor_subjects(smtp_server)
     assert "10 november 2026" in subject
-    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
-    assert body is not None
-    assert "Nederlandse KOR" not in str(body.get_content())  # not in the KOR: nothing to say
+    assert "Nederlandse KOR" not in _last_text(smtp_server)  # not in the KOR: nothing to say
     assert workspace.run("scan")[0] == 0
     assert len(_eu_kor_subjects(smtp_server)) == 1
