@@ -324,6 +324,15 @@ def _eu_kor_subjects(smtp_server: SmtpServer) -> list[str]:
     return [str(m["Subject"]) for m in smtp_server.messages if "EU-KOR" in str(m["Subject"])]
 
 
+def _scan_one_french_sale(
+    workspace: Workspace, smtp_server: SmtpServer, day: date, amount: str, extra: str = _EU_KOR
+) -> None:
+    _configure(workspace, smtp_server, extra)
+    sale = [Payment(day, D(amount), "Client France", description="Facture F-1")]
+    workspace.drop("ing.csv", ing_csv(sale))
+    assert workspace.run("scan")[0] == 0
+
+
 def _last_text(smtp_server: SmtpServer) -> str:
     """The plain-text part of the last email the server received."""
     body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
@@ -378,10 +387,7 @@ def test_an_eu_kor_crossing_after_the_kor_crossing_still_gets_its_email(
 def test_no_eu_kor_email_for_a_business_that_does_not_take_part(
     workspace: Workspace, smtp_server: SmtpServer
 ) -> None:
-    _configure(workspace, smtp_server, _FRANCE)
-    export = [Payment(date(2026, 7, 1), D("120000.00"), "Client France", description="Facture")]
-    workspace.drop("ing.csv", ing_csv(export))
-    assert workspace.run("scan")[0] == 0
+    _scan_one_french_sale(workspace, smtp_server, date(2026, 7, 1), "120000.00", _FRANCE)
     assert "eu_kor" not in workspace.status()
     assert _eu_kor_subjects(smtp_server) == []
 
@@ -407,10 +413,8 @@ def test_an_eu_kor_limit_below_the_kor_warning_levels_is_still_watched(
 def test_preview_shows_an_eu_kor_crossing_from_the_ledger_before_any_event(
     workspace: Workspace, smtp_server: SmtpServer
 ) -> None:
-    _configure(workspace, smtp_server, _FRANCE)  # not in the EU-KOR yet: no event is stored
-    export = [Payment(date(2026, 7, 1), D("100500.00"), "Client France", description="F-7")]
-    workspace.drop("ing.csv", ing_csv(export))
-    assert workspace.run("scan")[0] == 0
+    # Not in the EU-KOR yet: no event is stored.
+    _scan_one_french_sale(workspace, smtp_server, date(2026, 7, 1), "100500.00", _FRANCE)
     _configure(workspace, smtp_server, _EU_KOR)
     code, out, err = workspace.run("preview", "eukor-crossed", "--lang", "en")
     assert code == 0, err
@@ -438,20 +442,15 @@ def test_a_foreign_invoice_and_its_payment_count_once_in_the_union_turnover(
 def test_no_eu_kor_email_for_a_year_before_the_scheme_existed(
     workspace: Workspace, smtp_server: SmtpServer
 ) -> None:
-    _configure(workspace, smtp_server, _EU_KOR)
-    export = [Payment(date(2024, 10, 1), D("100500.00"), "Client France", description="F-1")]
-    workspace.drop("ing.csv", ing_csv(export))
-    assert workspace.run("scan")[0] == 0
+    _scan_one_french_sale(workspace, smtp_server, date(2024, 10, 1), "100500.00")
     assert _eu_kor_subjects(smtp_server) == []
 
 
 def test_an_eu_kor_crossing_found_after_its_deadline_says_to_act_now(
     workspace: Workspace, smtp_server: SmtpServer
 ) -> None:
-    _configure(workspace, smtp_server, _EU_KOR)
-    export = [Payment(date(2026, 9, 1), D("100500.00"), "Client France", description="F-1")]
-    workspace.drop("ing.csv", ing_csv(export))
-    assert workspace.run("scan")[0] == 0  # 26 November: 15 working days after 1 September passed
+    # 26 November: 15 working days after 1 September have passed.
+    _scan_one_french_sale(workspace, smtp_server, date(2026, 9, 1), "100500.00")
     (subject,) = _eu_kor_subjects(smtp_server)
     assert subject.endswith("meld het nu, de termijn liep tot 22 september 2026 (Fotostudio Wout)")
     text = _last_text(smtp_server)
