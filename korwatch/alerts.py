@@ -36,7 +36,20 @@ class BusinessFacts:
     provisional: bool
 
 
+def record_facts(item: Classified) -> dict[str, str]:
+    """The item's record as written (its own date and amount), for listings."""
+    record = item.record
+    return {
+        "date": record.date.isoformat(),
+        "amount": money(record.amount_cents),
+        "counterparty": record.counterparty_name,
+        "description": record.description,
+        "source": record.document_name,
+    }
+
+
 def item_facts(item: Classified) -> dict[str, str]:
+    """The item as it counts (counting date and amount, invoice), for alerts."""
     record = item.record
     return {
         "date": item.effective_date.isoformat(),
@@ -232,6 +245,21 @@ def eukor_payload(
     }
 
 
+def eukor_crossing(
+    business: BusinessFacts, state: YearState, rules: RuleSettings, now: datetime
+) -> dict[str, Any] | None:
+    """The EU-KOR crossing payload of the year of `state`, or None: the business does not take
+    part (`rules.eu_kor`), the year is before the scheme (2025), or Union turnover stayed
+    within the limit."""
+    settings = rules.eu_kor
+    if settings is None or state.year < EU_KOR_START:
+        return None
+    counter = union_counter(state, settings, None, rules.basis)
+    if counter.crossing is None:
+        return None
+    return eukor_payload(business, state, counter, rules, now)
+
+
 def record_eukor_crossing(
     connection: sqlite3.Connection,
     business: BusinessFacts,
@@ -239,20 +267,14 @@ def record_eukor_crossing(
     rules: RuleSettings,
     now: datetime,
 ) -> bool:
-    """Queue the EU-KOR crossing email once per (business, year), for a business that takes
-    part in the EU-KOR (`rules.eu_kor`), when the year's Union turnover is over its limit; True
-    when queued now. Like the national crossing it is raised for any year from 2025 (the
-    scheme's start): its consequences still apply."""
-    settings = rules.eu_kor
-    if settings is None or state.year < EU_KOR_START:
-        return False
-    counter = union_counter(state, settings, None, rules.basis)
-    if counter.crossing is None:
+    """Queue the EU-KOR crossing email (`eukor_crossing`) once per (business, year); True when
+    queued now. Like the national crossing it is raised for any year: its consequences still
+    apply."""
+    found = eukor_crossing(business, state, rules, now)
+    if found is None:
         return False
     stamp = now.isoformat(timespec="seconds")
-    facts = json.dumps(
-        eukor_payload(business, state, counter, rules, now), ensure_ascii=False, sort_keys=True
-    )
+    facts = json.dumps(found, ensure_ascii=False, sort_keys=True)
     cursor = connection.execute(
         "INSERT OR IGNORE INTO alert_events (business, year, level, kind, created_at, payload, "
         "status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from korwatch import ledger
+from korwatch.alerts import record_facts
 from korwatch.config import BusinessConfig, Config
 from korwatch.eligibility import evaluate_eligibility
 from korwatch.eukor import union_counter
@@ -82,7 +83,7 @@ def rule_facts(
         "review_items": sum(1 for i in items if REVIEW in i.flags),
         "unpaid_invoices": _unpaid(items),
         "unmatched_payments": [
-            _line(i)
+            record_facts(i)
             for i in items
             if i.rule == "unmatched-payment" and i.effective_date.year == year
         ],
@@ -133,20 +134,9 @@ def _flags(state: YearState, items: list[Any], provisional: bool) -> list[str]:
     return sorted(flags)
 
 
-def _line(item: Any) -> dict[str, Any]:
-    record = item.record
-    return {
-        "date": record.date.isoformat(),
-        "amount": money(record.amount_cents),
-        "counterparty": record.counterparty_name,
-        "description": record.description,
-        "source": record.document_name,
-    }
-
-
 def _unpaid(items: list[Any]) -> list[dict[str, Any]]:
     return [
-        {**_line(i), "invoice": i.record.reference}
+        {**record_facts(i), "invoice": i.record.reference}
         for i in items
         if i.record.kind == "invoice" and UNPAID in i.flags
     ]

@@ -12,9 +12,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from korwatch.alerts import EUKOR_CROSSED, eligibility_payload, eukor_payload, item_facts, payload
+from korwatch.alerts import EUKOR_CROSSED, eligibility_payload, eukor_crossing, item_facts, payload
 from korwatch.config import BusinessConfig, Config
-from korwatch.eukor import union_counter
 from korwatch.evaluation import evaluate_year
 from korwatch.models import money
 from korwatch.reporting.samples import sample_payload
@@ -67,26 +66,10 @@ def _from_ledger(
     if kind == "eligibility":
         previous = evaluate_year(connection, config, business, year - 1)
         return eligibility_payload(facts(business), year, previous, now) if previous.items else None
-    if kind == EUKOR_CROSSED:
-        return _eukor(connection, config, business, year, now)
+    if kind == EUKOR_CROSSED and business.rules.eu_kor is not None:
+        state = evaluate_year(connection, config, business, year)
+        return eukor_crossing(facts(business), state, business.rules, now)
     return None
-
-
-def _eukor(
-    connection: sqlite3.Connection,
-    config: Config,
-    business: BusinessConfig,
-    year: int,
-    now: datetime,
-) -> dict[str, Any] | None:
-    settings = business.rules.eu_kor
-    if settings is None:
-        return None
-    state = evaluate_year(connection, config, business, year)
-    counter = union_counter(state, settings, None, business.rules.basis)
-    if counter.crossing is None:
-        return None
-    return eukor_payload(facts(business), state, counter, business.rules, now)
 
 
 def _digest(

@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from korwatch.alerts import item_facts
+from korwatch.alerts import item_facts, record_facts
 from korwatch.config import BusinessConfig, Config
 from korwatch.evaluation import evaluate_year
 from korwatch.models import from_cents, money
@@ -117,16 +117,7 @@ def _excluded(items: Sequence[Classified]) -> dict[str, Any]:
 
 
 def _excluded_row(item: Classified) -> dict[str, str]:
-    record = item.record
-    return {
-        "date": record.date.isoformat(),
-        "amount": money(record.amount_cents),
-        "rule": item.rule,
-        "reason": item.reason,
-        "counterparty": record.counterparty_name,
-        "description": record.description,
-        "source": record.document_name,
-    }
+    return {**record_facts(item), "rule": item.rule, "reason": item.reason}
 
 
 def _chart_uri(state: YearState, cumulative: list[list[str]], through: date, language: str) -> str:
