@@ -4,9 +4,7 @@ fixtures copied into tests/fixtures/ofx."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from korwatch.models import Transaction
 from korwatch.parsers import detect
 from korwatch.parsers.base import read_sample
 from tests.conftest import FIXTURES, SAMPLES
+from tests.goldens import as_json
 from tests.parsers.invariants import assert_valid_transactions
 
 OFX_FIXTURES = FIXTURES / "ofx"
@@ -120,21 +119,10 @@ FIXTURE_FILES = sorted(
 @pytest.mark.parametrize("name", FIXTURE_FILES)
 def test_every_ofx_fixture_matches_its_golden_output(name: str) -> None:
     golden = json.loads((OFX_FIXTURES / f"{name}.golden.json").read_text("utf-8"))
-    records = [_as_json(record) for record in parse(OFX_FIXTURES / name)]
+    records = [as_json(record) for record in parse(OFX_FIXTURES / name)]
     assert records == golden
 
 
 def test_the_fixtures_are_byte_copies_of_the_shared_samples() -> None:
     for name in FIXTURE_FILES:
         assert (OFX_FIXTURES / name).read_bytes() == (SAMPLES / "ofx" / name).read_bytes()
-
-
-def _as_json(record: Transaction) -> dict[str, object]:
-    def plain(value: object) -> object:
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        return value
-
-    return {key: plain(value) for key, value in dataclasses.asdict(record).items()}
