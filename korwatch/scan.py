@@ -283,10 +283,12 @@ def _eukor_catch_up(
 ) -> None:
     """A Union crossing of this year already in the ledger but not yet alerted (the business
     joined the EU-KOR in the config after the records came in) is raised by the next scan, not
-    by the next import. Two cheap queries when there is nothing to raise."""
+    by the next import. At most two cheap queries when there is nothing to raise."""
     year = local_today(now).year
-    if EUKOR_CROSSED in recorded_levels(connection, business.id, year):
-        return
+    if business.rules.eu_kor is None or EUKOR_CROSSED in recorded_levels(
+        connection, business.id, year
+    ):
+        return  # most businesses: no query at all
     if eukor_possible(connection, business, year):
         state = evaluate_year(connection, config, business, year, counting_only=True)
         record_eukor_crossing(connection, facts(business), state, business.rules, now)
