@@ -14,11 +14,12 @@ import time
 import tomllib
 from datetime import date, timedelta
 
+from korwatch.config.rules import read_rules
 from korwatch.configtable import Table
 from korwatch.models import StoredRecord
-from korwatch.rules import RuleSettings, classify
-from korwatch.rules_config import read_rules
-from korwatch.thresholds import evaluate, warn_levels
+from korwatch.tax.classify import classify
+from korwatch.tax.thresholds import evaluate, warn_levels
+from korwatch.tax.verdict import RuleSettings
 
 RULES = "\n".join(
     f'[[rule]]\ncounterparty = "klant {n} gmbh"\ncategory = "foreign-taxed"\n'

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from korwatch.commands import FAILED, MODULES, USAGE
-from korwatch.config import find_config, load_config
+from korwatch.config.load import find_config, load_config
 from korwatch.errors import ConfigError, KorwatchError
 
 

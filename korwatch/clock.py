@@ -7,7 +7,10 @@ and demonstrations use it to run "as of" a date, the way a frozen clock is used 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the calendar the KOR year is counted in
 
 
 def now() -> datetime:
@@ -16,3 +19,8 @@ def now() -> datetime:
         moment = datetime.fromisoformat(fixed)
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return datetime.now(UTC)
+
+
+def local_today(moment: datetime) -> date:
+    """The date `moment` falls on in the Netherlands (the KOR's calendar)."""
+    return moment.astimezone(AMSTERDAM).date()

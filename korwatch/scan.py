@@ -17,30 +17,31 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from korwatch import health, ledger
-from korwatch.alerts import (
+from korwatch.alerts import health
+from korwatch.alerts.evaluation import after_import, eukor_possible, evaluate_year
+from korwatch.alerts.events import (
     EUKOR_CROSSED,
-    BusinessFacts,
+    facts,
     record_eligibility,
     record_eukor_crossing,
     record_transitions,
     recorded_levels,
 )
-from korwatch.config import BusinessConfig, Config
+from korwatch.clock import local_today
+from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import KorwatchError, ParseError, SourceError
-from korwatch.evaluation import after_import, eukor_possible, evaluate_year
-from korwatch.ledger_insert import insert_records
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
+from korwatch.ledger import store as ledger
+from korwatch.ledger.insert import insert_records
+from korwatch.ledger.reader import document_chunks
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
-from korwatch.parse_worker import document_chunks
-from korwatch.parsers import detect, read_sample
-from korwatch.rules import classify_one
 from korwatch.sources import DocumentInput, Source, SourceContext
+from korwatch.tax.classify import classify_one
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LEDGER_NAME = "ledger.sqlite3"
 log = logging.getLogger("korwatch.scan")
 
@@ -109,14 +110,6 @@ def scan_lock(config: Config, wait_seconds: float = 120.0) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(AMSTERDAM).date()
-
-
-def facts(business: BusinessConfig) -> BusinessFacts:
-    return BusinessFacts(business.id, business.name, business.rules.basis, business.provisional)
 
 
 def sha256_of(path: Path) -> str:

@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from korwatch.errors import NotTransactionFile
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
 from korwatch.models import Record
-from korwatch.parsers import detect
-from korwatch.parsers.base import read_sample
 
 
 def as_json(record: Record) -> dict[str, object]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from korwatch.cli import main
-from korwatch.config import load_config
+from korwatch.config.load import load_config
 from korwatch.errors import ConfigError
 
 GOOD = """

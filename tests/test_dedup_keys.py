@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from korwatch.dedup import keyed
+from korwatch.ledger.dedup import keyed
 from korwatch.models import Invoice, Transaction
 
 PAYMENT = Transaction(

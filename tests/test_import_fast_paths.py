@@ -18,14 +18,19 @@ from pathlib import Path
 
 import pytest
 
-from korwatch import alerts, evaluation, ledger, scan
-from korwatch.config import BusinessConfig, Config, load_config
-from korwatch.ledger_insert import Inserted, insert_records
-from korwatch.ledger_rows import chunks
-from korwatch.parsers import detect, read_sample
-from korwatch.rules import classify_one
+from korwatch import scan
+from korwatch.alerts import evaluation
+from korwatch.alerts import events as alerts
+from korwatch.config.load import load_config
+from korwatch.config.model import BusinessConfig, Config
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
+from korwatch.ledger import store as ledger
+from korwatch.ledger.insert import Inserted, insert_records
+from korwatch.ledger.rows import chunks
 from korwatch.sources import DocumentInput
-from korwatch.thresholds import YearState
+from korwatch.tax.classify import classify_one
+from korwatch.tax.thresholds import YearState
 from tests.conftest import FIXTURES
 from tests.helpers import Payment, ing_csv
 

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import ParseError
-from korwatch.ledger_rows import chunks
+from korwatch.formats.base import Parser, read_sample
+from korwatch.formats.detect import detect
+from korwatch.ledger.reader import _from_child, _worth_a_child, document_chunks
+from korwatch.ledger.rows import chunks
 from korwatch.models import Record, Sample
-from korwatch.parse_worker import _from_child, _worth_a_child, document_chunks
-from korwatch.parsers import Parser, detect, read_sample
 from tests.conftest import FIXTURES, Workspace
 from tests.helpers import Payment, config_text, ing_csv
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from korwatch import ledger
+from korwatch.formats.detect import PARSERS
+from korwatch.ledger import store as ledger
 from korwatch.models import Record, Sample
-from korwatch.parsers import PARSERS
 from tests.conftest import Workspace
 from tests.helpers import Payment, ing_csv
 

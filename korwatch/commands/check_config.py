@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from korwatch.commands.common import OK
-from korwatch.config import Config
+from korwatch.config.model import Config
 from korwatch.scan import state_dir
 
 NAME = "check-config"

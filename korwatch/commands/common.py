@@ -8,9 +8,9 @@ import json
 import sys
 from typing import Any
 
-from korwatch.config import BusinessConfig, Config
+from korwatch.config.model import BusinessConfig, Config
+from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.scan import ScanReport
-from korwatch.terminal import Style, colour_enabled
 
 OK, FAILED, USAGE = 0, 1, 2
 

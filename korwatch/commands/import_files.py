@@ -8,18 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from korwatch import clock
-from korwatch.commands.common import (
-    FAILED,
-    OK,
-    USAGE,
-    add_output_options,
-    print_report,
-    selected,
-)
-from korwatch.config import Config
+from korwatch.commands.common import FAILED, OK, USAGE, add_output_options, print_report, selected
+from korwatch.config.model import Config
 from korwatch.errors import ConfigError
+from korwatch.reporting.terminal import Progress, estimate_records, is_terminal
 from korwatch.scan import import_paths, open_ledger, scan_lock
-from korwatch.terminal import Progress, estimate_records, is_terminal
 
 NAME = "import"
 HELP = "import files given by hand"

@@ -13,13 +13,14 @@ import sys
 from collections.abc import Iterator
 
 from korwatch import clock
+from korwatch.alerts.evaluation import evaluate_year
+from korwatch.clock import local_today
 from korwatch.commands.common import OK, selected
-from korwatch.config import BusinessConfig, Config
-from korwatch.evaluation import evaluate_year
+from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
-from korwatch.rules import UNPAID
-from korwatch.scan import local_today, open_ledger
-from korwatch.thresholds import YearState
+from korwatch.scan import open_ledger
+from korwatch.tax.thresholds import YearState
+from korwatch.tax.verdict import UNPAID
 
 NAME = "ledger"
 HELP = "every counted and excluded item of a year, with the rule that decided it"

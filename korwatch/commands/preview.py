@@ -14,7 +14,7 @@ from pathlib import Path
 
 from korwatch import clock
 from korwatch.commands.common import OK, USAGE, selected
-from korwatch.config import Config
+from korwatch.config.model import Config
 from korwatch.errors import ConfigError
 from korwatch.notify.compose import compose, email_for
 from korwatch.notify.render import environment, message_id

@@ -11,12 +11,13 @@ import sys
 from pathlib import Path
 
 from korwatch import clock
+from korwatch.clock import local_today
 from korwatch.commands.common import OK, USAGE, selected
-from korwatch.config import Config
+from korwatch.config.model import Config
 from korwatch.errors import ConfigError
 from korwatch.notify.render import environment
 from korwatch.reporting.report import render_report, report_context
-from korwatch.scan import local_today, open_ledger
+from korwatch.scan import open_ledger
 
 NAME = "report"
 HELP = "write a year's turnover, chart, crossing and excluded items as an HTML page"

@@ -11,8 +11,8 @@ import logging
 import os
 import sys
 
-from korwatch.config import Config
-from korwatch.daemon import Daemon
+from korwatch.config.model import Config
+from korwatch.daemon.service import Daemon
 
 NAME = "run"
 HELP = "the daemon: scan and deliver on the configured schedule until stopped"

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from korwatch import clock
 from korwatch.commands.common import FAILED, OK, add_output_options, print_report, selected
-from korwatch.config import Config
-from korwatch.ledger import in_memory_copy
+from korwatch.config.model import Config
+from korwatch.ledger.store import in_memory_copy
 from korwatch.scan import LEDGER_NAME, ScanReport, open_ledger, scan, scan_lock, state_dir
 
 NAME = "scan"

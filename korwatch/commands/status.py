@@ -8,14 +8,15 @@ import sys
 from typing import Any
 
 from korwatch import clock
+from korwatch.clock import local_today
 from korwatch.commands.common import OK, selected
-from korwatch.config import Config
+from korwatch.config.model import Config
 from korwatch.notify.render import format_amount
+from korwatch.reporting.status import business_status
+from korwatch.reporting.status_rules import rule_lines
+from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.reporting.terminal_status import status_table
-from korwatch.scan import local_today, open_ledger
-from korwatch.status import business_status
-from korwatch.status_rules import rule_lines
-from korwatch.terminal import Style, colour_enabled
+from korwatch.scan import open_ledger
 
 NAME = "status"
 HELP = "where each business stands"

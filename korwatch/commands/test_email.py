@@ -7,7 +7,7 @@ import sys
 
 from korwatch import clock
 from korwatch.commands.common import FAILED, OK, USAGE, selected
-from korwatch.config import Config
+from korwatch.config.model import Config
 from korwatch.errors import DeliveryError
 from korwatch.notify.outbox import sender_for
 from korwatch.notify.render import build_message, environment, message_id, render

@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from korwatch import clock
+from korwatch.alerts.evaluation import evaluate_year
+from korwatch.clock import local_today
 from korwatch.commands.common import OK, USAGE, selected
-from korwatch.config import BusinessConfig, Config
-from korwatch.evaluation import evaluate_year
-from korwatch.forecast import WhatIf, what_if
+from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import cents, money
-from korwatch.scan import local_today, open_ledger
-from korwatch.vat import vat_included, vat_on_top
+from korwatch.scan import open_ledger
+from korwatch.tax.forecast import WhatIf, what_if
+from korwatch.tax.vat import vat_included, vat_on_top
 
 NAME = "whatif"
 HELP = "would one more invoice of AMOUNT cross the threshold, and by how much"

@@ -19,10 +19,10 @@ from typing import Any
 
 import jinja2
 
+from korwatch.alerts.series import as_points
 from korwatch.notify.chart import ChartData, render_chart, render_chart_isolated
 from korwatch.notify.context import alert_context, shown_through
 from korwatch.notify.render import Rendered, build_message, content_id, render
-from korwatch.reporting.series import as_points
 
 CHART_KINDS = frozenset({"warning", "crossed", "digest"})
 

@@ -33,10 +33,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from korwatch.alerts.series import monthly_rows
 from korwatch.models import cents, money
 from korwatch.notify.render import inert
-from korwatch.reporting.series import monthly_rows
-from korwatch.vat import vat_included, vat_on_top
+from korwatch.tax.vat import vat_included, vat_on_top
 
 APPLY_LEAD_DAYS = 29  # kor-rules.md R4.2: at least 4 weeks; the Belastingdienst says 3 December
 

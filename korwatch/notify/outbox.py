@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from korwatch.config import BusinessConfig, Config
+from korwatch.alerts.health import record_delivery_failure
+from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import ConfigError, DeliveryError
-from korwatch.health import record_delivery_failure
-from korwatch.ledger import transaction
+from korwatch.ledger.store import transaction
 
 if TYPE_CHECKING:
     from email.message import EmailMessage

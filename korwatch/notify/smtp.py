@@ -11,7 +11,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from korwatch.config import EmailConfig
+from korwatch.config.model import EmailConfig
 from korwatch.errors import DeliveryError
 
 

@@ -12,14 +12,21 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from korwatch.alerts import EUKOR_CROSSED, eligibility_payload, eukor_crossing, item_facts, payload
-from korwatch.config import BusinessConfig, Config
-from korwatch.evaluation import evaluate_year
+from korwatch.alerts.evaluation import evaluate_year
+from korwatch.alerts.events import (
+    EUKOR_CROSSED,
+    eligibility_payload,
+    eukor_crossing,
+    facts,
+    item_facts,
+    payload,
+)
+from korwatch.alerts.series import chart_facts
+from korwatch.clock import local_today
+from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
 from korwatch.reporting.samples import sample_payload
-from korwatch.reporting.series import chart_facts
-from korwatch.scan import facts, local_today
-from korwatch.thresholds import CROSSED
+from korwatch.tax.thresholds import CROSSED
 
 
 def preview_payload(

@@ -17,17 +17,17 @@ from typing import Any
 
 import jinja2
 
-from korwatch.alerts import item_facts, record_facts
-from korwatch.config import BusinessConfig, Config
-from korwatch.evaluation import evaluate_year
+from korwatch.alerts.evaluation import evaluate_year
+from korwatch.alerts.events import item_facts, record_facts
+from korwatch.alerts.series import as_points, daily_cumulative, monthly_rows
+from korwatch.clock import local_today
+from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import from_cents, money
 from korwatch.notify.chart import ChartData, render_chart
 from korwatch.notify.context import crossing_todo, percent_of
 from korwatch.notify.render import inert
-from korwatch.reporting.series import as_points, daily_cumulative, monthly_rows
-from korwatch.rules import Classified
-from korwatch.scan import local_today
-from korwatch.thresholds import YearState, threshold_for
+from korwatch.tax.thresholds import YearState, threshold_for
+from korwatch.tax.verdict import Classified
 
 MAX_EXCLUDED_LISTED = 1000  # beyond this the page says how many more there are
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from korwatch.notify.context import percent_of
 from korwatch.notify.render import format_amount, format_percent
-from korwatch.terminal import Style, table
+from korwatch.reporting.terminal import Style, table
 
 HEADERS = ("BUSINESS", "YEAR", "TURNOVER", "THRESHOLD", "HEADROOM", "USED", "LEVEL")
 RIGHT = {1, 2, 3, 4, 5}

@@ -26,14 +26,7 @@ from typing import TYPE_CHECKING, Any
 from korwatch.configtable import Secret, Table
 from korwatch.errors import SourceError
 from korwatch.sources.base import DocumentInput, SourceContext
-from korwatch.sources.http import (
-    Fetcher,
-    pause,
-    read_common,
-    read_json,
-    safe_url,
-    write_json,
-)
+from korwatch.sources.http import Fetcher, pause, read_common, read_json, safe_url, write_json
 
 if TYPE_CHECKING:
     import requests

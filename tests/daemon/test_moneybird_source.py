@@ -16,8 +16,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from korwatch.configtable import Table
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
 from korwatch.models import Invoice
-from korwatch.parsers import detect, read_sample
 from korwatch.sources import SourceContext
 from korwatch.sources.moneybird import MoneybirdKind, MoneybirdSource, RateLimiter
 from tests.conftest import Workspace

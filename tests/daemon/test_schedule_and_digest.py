@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from korwatch import daemon_schedule
-from korwatch.config import load_config
-from korwatch.daemon_jobs import digest_job
+from korwatch.config import schedule as daemon_schedule
+from korwatch.config.load import load_config
+from korwatch.daemon.jobs import digest_job
+from korwatch.daemon.systemd import Notifier
 from korwatch.errors import ConfigError
-from korwatch.systemd_notify import Notifier
 from tests.conftest import Workspace
 from tests.daemon.support import query
 from tests.helpers import SmtpServer

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from korwatch import scan
-from korwatch.config import load_config
+from korwatch.config.load import load_config
 from korwatch.notify.outbox import deliver_due
 from korwatch.sources import DocumentInput
 from tests.helpers import Payment, ing_csv

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from korwatch.config import EmailConfig
+from korwatch.config.model import EmailConfig
 from korwatch.errors import DeliveryError
 from korwatch.notify.smtp import send_smtp
 

@@ -54,7 +54,7 @@ def _parts(message: EmailMessage) -> tuple[str, str]:
 
 
 def test_the_packaged_templates_are_exactly_the_known_kinds_in_both_languages() -> None:
-    root = Path(__file__).resolve().parents[2] / "korwatch" / "templates"
+    root = Path(__file__).resolve().parents[2] / "templates"
     for language in LANGUAGES:
         names = {p.name for p in (root / language).iterdir() if not p.name.startswith("_")}
         expected = {

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from korwatch.dedup import keyed
+from korwatch.ledger.dedup import keyed
 from korwatch.models import Record, Transaction
 
 

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from korwatch.errors import ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.camt.reader import CamtParser
+from korwatch.formats.detect import detect
 from korwatch.models import Transaction
-from korwatch.parsers import detect
-from korwatch.parsers.base import read_sample
-from korwatch.parsers.camt import CamtParser
 from tests.conftest import SAMPLES
 from tests.parsers.invariants import assert_valid_transactions
 

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from korwatch.errors import ParseError
-from korwatch.parsers import detect, read_sample
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
 from tests.conftest import FIXTURES
 
 SEEDS = [

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import ParseError, UnknownFormat
+from korwatch.formats.base import read_sample
+from korwatch.formats.csv.ing import split_remittance
+from korwatch.formats.detect import detect
 from korwatch.models import Transaction
-from korwatch.parsers import detect, read_sample
-from korwatch.parsers.csvbanks_ing import split_remittance
 
 
 def _parse(path: Path) -> list[Transaction]:

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import NotTransactionFile, UnknownFormat
-from korwatch.parsers import PARSERS, detect, read_sample
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import PARSERS, detect
 from tests.conftest import SAMPLES
 from tests.parsers.invariants import assert_valid_transactions
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.csv.user import profile_from_config
+from korwatch.formats.detect import PARSERS
 from korwatch.models import Transaction
-from korwatch.parsers import PARSERS, read_sample
-from korwatch.parsers.csvbanks_user import profile_from_config
 
 TABLE: dict[str, object] = {
     "delimiter": ";",

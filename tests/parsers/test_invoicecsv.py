@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import ParseError, UnknownFormat
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
 from korwatch.models import Invoice
-from korwatch.parsers import detect, read_sample
 from tests.conftest import FIXTURES
 
 ENGLISH = "invoice_number,invoice_date,customer,net,vat,gross,type\n"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from korwatch.parsers import mt940_tokens
-from korwatch.parsers.mt940_details import split_code_words
-from korwatch.parsers.mt940_line import _signed_amount, normalise, parse_amount
-from korwatch.parsers.mt940_tokens import read_batches
+from korwatch.formats.mt940 import tokens as mt940_tokens
+from korwatch.formats.mt940.details import split_code_words
+from korwatch.formats.mt940.line import _signed_amount, normalise, parse_amount
+from korwatch.formats.mt940.tokens import read_batches
 
 _CONTROL = "\x01\x02\x03\x1a\ufeff"
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from korwatch.errors import ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.mt940.reader import Mt940Parser
 from korwatch.models import Transaction
-from korwatch.parsers.base import read_sample
-from korwatch.parsers.mt940 import Mt940Parser
 from tests.conftest import FIXTURES
 
 SEEDS = sorted(

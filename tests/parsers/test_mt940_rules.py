@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import NotTransactionFile, ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.mt940.line import entry_date
+from korwatch.formats.mt940.reader import Mt940Parser
 from korwatch.models import Transaction
-from korwatch.parsers.base import read_sample
-from korwatch.parsers.mt940 import Mt940Parser
-from korwatch.parsers.mt940_line import entry_date
 
 ING_ENVELOPE = "{1:F01INGBNL2ABXXX0000000000}{2:I940INGBNL2AXXXN}{3:{108:X}}{4:\n"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import NotTransactionFile, ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
+from korwatch.formats.mt940.reader import Mt940Parser
 from korwatch.models import Transaction
-from korwatch.parsers import detect
-from korwatch.parsers.base import read_sample
-from korwatch.parsers.mt940 import Mt940Parser
 from tests.conftest import FIXTURES, SAMPLES
 from tests.fixtures.mt940.make_goldens import fixtures, records
 from tests.parsers.invariants import assert_valid_transactions

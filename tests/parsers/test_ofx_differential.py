@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.formats import ofx as benchmark
+from korwatch.formats.base import read_sample
+from korwatch.formats.ofx.parser import OfxParser
+from korwatch.formats.ofx.values import AMSTERDAM
 from korwatch.models import Transaction
-from korwatch.parsers.base import read_sample
-from korwatch.parsers.ofx import OfxParser
-from korwatch.parsers.ofx_values import AMSTERDAM
 from tests.conftest import SAMPLES
 
 # ofxparse accepts these but korwatch reads them differently, on purpose:

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from korwatch.errors import ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.ofx import reader as ofx_reader
+from korwatch.formats.ofx.parser import OfxParser
 from korwatch.models import Transaction
-from korwatch.parsers import ofx_reader
-from korwatch.parsers.base import read_sample
-from korwatch.parsers.ofx import OfxParser
 from tests.conftest import FIXTURES, SAMPLES
 
 SEEDS = [

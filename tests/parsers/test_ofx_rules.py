@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from benchmarks.formats import ofx as benchmark
-from korwatch.dedup import keyed
 from korwatch.errors import NotTransactionFile, ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
+from korwatch.formats.ofx import encoding as ofx_encoding
+from korwatch.formats.ofx import reader as ofx_reader
+from korwatch.formats.ofx.parser import OfxParser
+from korwatch.ledger.dedup import keyed
 from korwatch.models import Transaction
-from korwatch.parsers import detect, ofx_encoding, ofx_reader
-from korwatch.parsers.base import read_sample
-from korwatch.parsers.ofx import OfxParser
 from tests.conftest import FIXTURES, SAMPLES
 
 SGML_HEADER = (

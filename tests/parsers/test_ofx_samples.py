@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import NotTransactionFile, ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
 from korwatch.models import Transaction
-from korwatch.parsers import detect
-from korwatch.parsers.base import read_sample
 from tests.conftest import FIXTURES, SAMPLES
 from tests.goldens import as_json
 from tests.parsers.invariants import assert_valid_transactions

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from korwatch.errors import ParseError
-from korwatch.parsers.safexml import DTD_REFUSED, check_no_dtd, iterparse
+from korwatch.formats.safexml import DTD_REFUSED, check_no_dtd, iterparse
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from korwatch.dedup import keyed
 from korwatch.errors import NotTransactionFile, ParseError
+from korwatch.formats.base import read_sample
+from korwatch.formats.detect import detect
+from korwatch.formats.invoices.xaf import XafParser
+from korwatch.ledger.dedup import keyed
 from korwatch.models import Invoice
-from korwatch.parsers import detect
-from korwatch.parsers.base import read_sample
-from korwatch.parsers.xaf import XafParser
 from tests.conftest import SAMPLES
 
 ACCOUNTING = SAMPLES / "accounting"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from korwatch.terminal import Progress, Style, colour_enabled, estimate_records, table
+from korwatch.reporting.terminal import Progress, Style, colour_enabled, estimate_records, table
 
 
 class FakeTerminal(io.StringIO):

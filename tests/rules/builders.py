@@ -7,11 +7,12 @@ import tomllib
 from datetime import date
 from decimal import Decimal
 
+from korwatch.config.rules import read_rules
 from korwatch.configtable import Table
 from korwatch.models import StoredRecord, cents
-from korwatch.rules import RuleSettings, classify
-from korwatch.rules_config import read_rules
-from korwatch.thresholds import YearState, evaluate, warn_levels
+from korwatch.tax.classify import classify
+from korwatch.tax.thresholds import YearState, evaluate, warn_levels
+from korwatch.tax.verdict import RuleSettings
 
 _ids = itertools.count(1)
 CUSTOMER_IBAN = "NL91ABNA0417164300"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 
+from korwatch.config.rules import read_rules
 from korwatch.configtable import Table
-from korwatch.rules import NET_OF_FEES, REVIEW, UNPAID, classify
-from korwatch.rules_config import read_rules
+from korwatch.tax.classify import classify
+from korwatch.tax.verdict import NET_OF_FEES, REVIEW, UNPAID
 from tests.rules.builders import bank, invoice, money, settings, state
 
 BANK = settings(basis="bank")

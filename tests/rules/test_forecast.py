@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from korwatch.eukor import add_working_days, union_counter
-from korwatch.forecast import project, what_if
-from korwatch.rules import EuKorSettings
+from korwatch.tax.eukor import add_working_days, union_counter
+from korwatch.tax.forecast import project, what_if
+from korwatch.tax.verdict import EuKorSettings
 from tests.rules.builders import bank, invoice, money, settings, state
 
 INVOICES = settings(basis="invoices")

@@ -7,7 +7,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from korwatch.rules_bank import _KEYWORDS, keyword_category
+from korwatch.tax.bank_facts import _KEYWORDS, keyword_category
 
 WORDS = (
     "storno", "Gestorneerd", "TERUGBOEKING", "chargeback", "reversal", "prive storting",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from korwatch import vat
-from korwatch.eligibility import evaluate_eligibility, exclusion_end, first_period_start
-from korwatch.eukor import union_counter
-from korwatch.rules import ADVISER_REVIEW, NET_OF_FEES, REVIEW
+from korwatch.tax import vat
+from korwatch.tax.eligibility import evaluate_eligibility, exclusion_end, first_period_start
+from korwatch.tax.eukor import union_counter
+from korwatch.tax.verdict import ADVISER_REVIEW, NET_OF_FEES, REVIEW
 from tests.rules.builders import bank, invoice, money, settings, state
 
 INVOICES = settings(basis="invoices")

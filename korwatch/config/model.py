@@ -1,0 +1,105 @@
+"""The configuration as frozen dataclasses: what every other part of korwatch reads.
+
+Built by load.py from the TOML file; nothing here reads files or the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from korwatch.config import schedule as daemon_schedule
+from korwatch.configtable import Secret
+from korwatch.errors import ConfigError
+from korwatch.formats.base import Parser
+from korwatch.sources import Source
+from korwatch.tax.verdict import RuleSettings
+
+LANGUAGES = ("nl", "en")
+
+
+BASES = ("bank", "invoices")
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    backend: str = "file"  # "smtp" or "file"
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: str = "none"  # "none" | "starttls" | "tls"
+    sender: str = "korwatch@localhost"
+    username: str | None = None
+    password: Secret | None = None
+    dir: Path | None = None  # for the file backend
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class HealthSettings:
+    stale_days: int = 35  # 0: never alert about a quiet source
+    failing_after: int = 3  # 0: never alert about a failing source
+
+
+RETRY = ("1m", "5m", "30m", "2h", "6h")
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    scan: str = "15m"
+    deliver: str = "1m"
+    digest: str | None = None  # weekly digest (cron), off by default
+    watch: str | None = "5s"  # how often the daemon looks for newly dropped files; None: off
+    retry: tuple[timedelta, ...] = tuple(
+        daemon_schedule.parse_interval(text) or timedelta(hours=6) for text in RETRY
+    )
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """Watching the inputs: when a quiet or failing source is reported, and the heartbeat."""
+
+    health: HealthSettings = field(default_factory=HealthSettings)
+    heartbeat_url: Secret | None = None  # pinged after each good scan (healthchecks.io style)
+
+
+@dataclass(frozen=True)
+class BusinessConfig:
+    id: str
+    name: str
+    recipients: tuple[str, ...]
+    sources: tuple[Source, ...] = ()
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    warn_at: tuple[Decimal, ...] | None = None  # euro amounts; None = 75 % and 90 %
+    language: str = "nl"
+    health: HealthSettings | None = None  # per-business override of [watch]
+
+    @property
+    def provisional(self) -> bool:
+        """Bank-basis results are provisional: unpaid invoices are invisible (R7.3, T12)."""
+        return self.rules.basis == "bank"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    email: EmailConfig
+    businesses: tuple[BusinessConfig, ...]
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    state_dir: Path | None = None
+    thresholds: Mapping[int, Decimal] = field(default_factory=dict)
+    templates_dir: Path | None = None
+    csv_profiles: Mapping[str, Parser] = field(default_factory=dict)  # [csv_profile.NAME]
+    watch: WatchConfig = field(default_factory=WatchConfig)
+
+    def health_for(self, business: BusinessConfig) -> HealthSettings:
+        return business.health or self.watch.health
+
+    def business(self, business_id: str) -> BusinessConfig:
+        for business in self.businesses:
+            if business.id == business_id:
+                return business
+        known = ", ".join(b.id for b in self.businesses)
+        raise ConfigError(str(self.path), [f'no business with id "{business_id}" ({known})'])

@@ -1,0 +1,204 @@
+"""The daemon's jobs: scan, deliver, watch the inboxes, the weekly digest, the heartbeat.
+
+Each job opens its own ledger connection, takes the scan lock without waiting (a `korwatch scan`
+from cron or the timer may hold it; the job then simply runs next time), logs one line per event
+and never raises: a fault is logged and the next run tries again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from korwatch import clock
+from korwatch.alerts import health
+from korwatch.alerts.evaluation import evaluate_year
+from korwatch.alerts.series import chart_facts
+from korwatch.clock import local_today
+from korwatch.config.model import Config
+from korwatch.errors import KorwatchError
+from korwatch.ledger import store as ledger
+from korwatch.notify.outbox import DeliveryReport, deliver_due
+from korwatch.reporting.status import business_status
+from korwatch.scan import ScanReport, open_ledger, scan, scan_lock
+from korwatch.sources import SourceContext
+from korwatch.sources.directory import DirectorySource
+
+log = logging.getLogger("korwatch.daemon")
+Stop = Callable[[], bool]
+
+
+@contextmanager
+def _ledger(config: Config) -> Iterator[sqlite3.Connection | None]:
+    """The ledger under the scan lock, or None when another scan holds the lock right now."""
+    try:
+        with scan_lock(config, wait_seconds=0.0), closing(open_ledger(config)) as connection:
+            yield connection
+    except KorwatchError as error:
+        if "holds" not in str(error):
+            raise
+        log.info("skipped: %s", error)
+        yield None
+
+
+def scan_job(config: Config, stop: Stop, businesses: set[str] | None = None) -> ScanReport | None:
+    try:
+        with _ledger(config) as connection:
+            if connection is None:
+                return None
+            report = scan(connection, config, clock.now(), businesses=businesses, stop=stop)
+    except Exception:
+        log.exception("scan failed; trying again at the next run")
+        return None
+    log_scan(report)
+    if businesses is None:
+        heartbeat(config, report)
+    return report
+
+
+def deliver_job(config: Config, stop: Callable[[], bool] = lambda: False) -> None:
+    try:
+        with _ledger(config) as connection:
+            if connection is not None:
+                log_delivery(deliver_due(connection, config, clock.now(), stop=stop))
+    except Exception:
+        log.exception("delivery failed; trying again at the next run")
+
+
+def log_scan(report: ScanReport) -> None:
+    for document in report.documents:
+        if document.status == "imported":
+            log.info(
+                "imported business=%s %s (%s: %d new, %d already known)",
+                document.business, document.name, document.format,
+                document.new, document.duplicates,
+            )  # fmt: skip
+        elif document.status == "failed":
+            log.warning("document failed business=%s %s", document.business, document.error)
+    for error in report.source_errors:
+        log.warning("source failed %s", error)
+    log_delivery(report.delivery)
+
+
+def log_delivery(report: DeliveryReport) -> None:
+    for line in report.sent:
+        log.info("sent %s", line)
+    for line in report.failed:
+        if line not in report.permanent:
+            log.warning("not sent, will retry: %s", line)
+    for line in report.permanent:
+        log.error("DELIVERY FAILED PERMANENTLY (fix [email] or the recipients): %s", line)
+
+
+def heartbeat(config: Config, report: ScanReport) -> None:
+    """Ping the heartbeat URL after a good scan; `<url>/fail` after a failing one, so that a
+    broken mail path is still noticed from outside (healthchecks.io convention)."""
+    secret = config.watch.heartbeat_url
+    if secret is None:
+        return
+    good = not report.source_errors and not report.delivery.permanent
+    url = secret.reveal().rstrip("/") + ("" if good else "/fail")
+    import requests  # noqa: PLC0415 - only when a heartbeat is configured
+
+    try:
+        requests.get(url, timeout=10).raise_for_status()
+    except requests.RequestException as error:
+        # Only the host: a heartbeat URL's path is its secret (healthchecks.io's uuid).
+        host = urlsplit(url).hostname or "?"
+        log.warning("heartbeat to %s failed (%s)", host, type(error).__name__)
+
+
+class InboxWatcher:
+    """Starts a scan of a business as soon as a settled file lands in one of its folders.
+
+    It compares the folders' ready files (name, mtime, size) with what they were at the last
+    scan it started; the first look scans whatever is there. A skipped scan (another scan held
+    the lock) is tried again at the next look.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, object] = {}
+
+    def look(self, config: Config, now: datetime) -> dict[str, object]:
+        """The businesses whose folders changed, with the folders' new signatures."""
+        found: dict[str, object] = {}
+        for business in config.businesses:
+            folders = [s for s in business.sources if isinstance(s, DirectorySource)]
+            context = SourceContext(business.id, Path(), now)  # a folder needs no state
+            signature = [_signature(source, context) for source in folders]
+            if signature != self.seen.get(business.id, [[] for _ in folders]):
+                found[business.id] = signature
+        return found
+
+    def run(self, config: Config, stop: Stop) -> None:
+        try:
+            changed = self.look(config, clock.now())
+        except Exception:
+            log.exception("watching the inboxes failed")
+            return
+        if changed:
+            log.info("new files for %s; scanning now", ", ".join(sorted(changed)))
+            if scan_job(config, stop, set(changed)) is not None:
+                self.seen.update(changed)
+
+
+def _signature(source: DirectorySource, context: SourceContext) -> object:
+    try:
+        return [
+            (str(d.path), d.path.stat().st_mtime_ns, d.path.stat().st_size)
+            for d in source.documents(context)
+        ]
+    except (KorwatchError, OSError) as error:
+        return str(error)
+
+
+def digest_job(config: Config) -> None:
+    """Record this week's digest event for every business (once per ISO week), then deliver."""
+    now = clock.now()
+    today = local_today(now)
+    iso = today.isocalendar()
+    week = f"{iso.year}-W{iso.week:02d}"
+    try:
+        with _ledger(config) as connection:
+            if connection is None:
+                return
+            for business in config.businesses:
+                facts = business_status(connection, config, business, today.year)
+                # The chart's series, so the digest shows the year like the warnings do.
+                facts.update(chart_facts(evaluate_year(connection, config, business, today.year)))
+                facts["sources"] = [
+                    {"source": h.source, "last_success_at": h.last_success_at,
+                     "last_error": h.last_error}
+                    for h in health.source_health(connection, business.id)
+                ]  # fmt: skip
+                _record_digest(connection, business.id, business.name, week, facts, now)
+            log_delivery(deliver_due(connection, config, now))
+    except Exception:
+        log.exception("the weekly digest failed")
+
+
+def _record_digest(
+    connection: sqlite3.Connection,
+    business_id: str,
+    name: str,
+    week: str,
+    facts: dict[str, object],
+    now: datetime,
+) -> None:
+    payload = {**facts, "business": {"id": business_id, "name": name}, "kind": health.DIGEST}
+    payload["week"] = week
+    payload["detected_at"] = now.isoformat(timespec="seconds")
+    stamp = now.isoformat(timespec="seconds")
+    with ledger.transaction(connection):
+        connection.execute(
+            "INSERT OR IGNORE INTO alert_events (business, year, level, kind, created_at, "
+            "payload, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+            (business_id, int(week[:4]), f"digest:{week}", health.DIGEST, stamp,
+             json.dumps(payload, ensure_ascii=False, sort_keys=True), stamp),
+        )  # fmt: skip

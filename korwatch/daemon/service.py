@@ -1,0 +1,162 @@
+"""`korwatch run`: the daemon. APScheduler (3.x) runs the scan, delivery, inbox-watch and
+optional digest jobs on the `[schedule]` of the config, one job at a time.
+
+All jobs share one worker thread, so a scan and a delivery never touch the outbox at once; each
+job has at most one run in flight and missed runs are coalesced into one. The main thread only
+waits for signals and pets systemd's watchdog:
+- SIGTERM / SIGINT: the scan stops after the document in hand, the scheduler shuts down, exit 0
+  within 10 s: a job still busy after STOP_GRACE_SECONDS (an SMTP server that hangs, a huge
+  document) is abandoned, which is safe (its SQLite transaction rolls back; an email not
+  confirmed as sent stays pending), and `korwatch run` then exits at once (`abandoned`);
+- SIGHUP: the config is read again; an invalid one is logged and the old one kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from korwatch.config import schedule as daemon_schedule
+from korwatch.config.load import load_config
+from korwatch.config.model import Config
+from korwatch.daemon.jobs import InboxWatcher, deliver_job, digest_job, scan_job
+from korwatch.daemon.systemd import Notifier
+from korwatch.errors import ConfigError
+from korwatch.sources import http
+
+log = logging.getLogger("korwatch.daemon")
+WAKE_SECONDS = 1.0  # how often the main thread looks at its flags (and at most the watchdog)
+STOP_GRACE_SECONDS = 8.0  # how long a stop waits for the job in hand (the contract: exit in 10 s)
+
+
+class Daemon:
+    def __init__(
+        self,
+        config: Config,
+        config_path: Path,
+        notifier: Notifier | None = None,
+        load: Callable[[Path], Config] = load_config,
+    ) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.notifier = notifier or Notifier()
+        self.load = load
+        self.stopping = threading.Event()
+        self.reload_wanted = threading.Event()
+        self.watcher = InboxWatcher()
+        self.scheduler = _scheduler()
+        self.abandoned = False  # a stop left a job running (the caller must exit at once)
+
+    # Signal handlers only set flags: the main loop acts on them outside the handler.
+    def _on_stop(self, number: int, frame: FrameType | None) -> None:
+        self.stopping.set()
+        http.STOPPING.set()  # cut short a source waiting to retry
+
+    def _on_reload(self, number: int, frame: FrameType | None) -> None:
+        self.reload_wanted.set()
+
+    def install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
+        signal.signal(signal.SIGHUP, self._on_reload)
+
+    def run(self) -> int:
+        """Schedule the jobs, then wait for a stop; return the exit code (0)."""
+        self.install_signals()
+        self._schedule_jobs(first=True)
+        self.scheduler.start()
+        businesses = len(self.config.businesses)
+        log.info("korwatch daemon started: %d business(es), scan %s", businesses, self._scan)
+        self.notifier.ready(f"watching {businesses} business(es)")
+        pet = self.notifier.watchdog_seconds
+        while not self.stopping.wait(min(WAKE_SECONDS, pet or WAKE_SECONDS)):
+            if self.reload_wanted.is_set():
+                self.reload_wanted.clear()
+                self.reload()
+            self.notifier.watchdog()
+        log.info("stopping: finishing the document in hand")
+        self.notifier.stopping()
+        if not _shut_down(self.scheduler, STOP_GRACE_SECONDS):
+            self.abandoned = True
+            log.warning(
+                "stopping without waiting longer than %.0f s for the job in hand: an import it "
+                "had not finished is done again at the next start, and an email not confirmed "
+                "as sent is sent then",
+                STOP_GRACE_SECONDS,
+            )
+        log.info("korwatch daemon stopped")
+        return 0
+
+    @property
+    def _scan(self) -> str:
+        return self.config.schedule.scan
+
+    def reload(self) -> None:
+        self.notifier.reloading()
+        try:
+            config = self.load(self.config_path)
+        except ConfigError as error:
+            for problem in error.problems:
+                log.error("reload refused, keeping the old config: %s: %s", error.path, problem)
+            self.notifier.ready("reload refused: the config is invalid")
+            return
+        self.config = config
+        self._schedule_jobs(first=False)
+        log.info("config reloaded from %s", self.config_path)
+        self.notifier.ready(f"watching {len(config.businesses)} business(es)")
+
+    def _schedule_jobs(self, *, first: bool) -> None:
+        """(Re)create every job from the current config; jobs read `self.config` when they run,
+        so a reload takes effect at their next run."""
+        schedule = self.config.schedule
+        jobs: dict[str, tuple[str | None, Callable[[], Any]]] = {
+            "scan": (schedule.scan, lambda: scan_job(self.config, self.stopping.is_set)),
+            "deliver": (schedule.deliver, lambda: deliver_job(self.config, self.stopping.is_set)),
+            "watch": (schedule.watch, lambda: self.watcher.run(self.config, self.stopping.is_set)),
+            "digest": (schedule.digest, lambda: digest_job(self.config)),
+        }
+        for job_id, (when, function) in jobs.items():
+            if self.scheduler.get_job(job_id) is not None:
+                self.scheduler.remove_job(job_id)
+            if when is None:
+                continue
+            options: dict[str, Any] = {}
+            if first and job_id == "scan":
+                options["next_run_time"] = _now()  # the first scan right away
+            self.scheduler.add_job(
+                function, daemon_schedule.trigger(when), id=job_id, name=job_id, **options
+            )
+
+
+def _shut_down(scheduler: Any, seconds: float) -> bool:
+    """Shut the scheduler down, waiting at most `seconds` for the job in hand; whether it
+    finished in that time."""
+    closer = threading.Thread(
+        target=scheduler.shutdown, kwargs={"wait": True}, name="shutdown", daemon=True
+    )
+    closer.start()
+    closer.join(seconds)
+    return not closer.is_alive()
+
+
+def _now() -> Any:
+    from datetime import datetime  # noqa: PLC0415
+
+    return datetime.now(daemon_schedule.AMSTERDAM)
+
+
+def _scheduler() -> Any:
+    from apscheduler.executors.pool import ThreadPoolExecutor  # noqa: PLC0415
+    from apscheduler.schedulers.background import BackgroundScheduler  # noqa: PLC0415
+
+    return BackgroundScheduler(
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        # One run of a job at a time; runs missed while busy or asleep become one late run.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=daemon_schedule.AMSTERDAM,
+    )

@@ -1,0 +1,92 @@
+"""Where each business stands, as the plain data behind `status` and `status --json`.
+
+The shape is the contract of DESIGN.md: money as strings with two decimals, dates ISO 8601,
+`level` one of ok / warning / crossed, `provisional` true on the bank basis.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+from korwatch import clock
+from korwatch.alerts import health
+from korwatch.alerts.evaluation import evaluate_year
+from korwatch.alerts.events import item_facts
+from korwatch.clock import local_today
+from korwatch.config.model import BusinessConfig, Config
+from korwatch.ledger import store as ledger
+from korwatch.models import money
+from korwatch.reporting.status_rules import rule_facts
+from korwatch.tax.thresholds import threshold_for
+
+
+def business_status(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    today: date | None = None,
+) -> dict[str, Any]:
+    state = evaluate_year(connection, config, business, year)
+    today = today or local_today(clock.now())
+    warning_at = state.warning_at
+    crossing = state.crossing
+    notes: list[str] = []
+    if business.provisional:
+        notes.append(
+            "bank basis: provisional; unpaid invoices are not seen and not every "
+            'credit is turnover (import invoices or set basis = "invoices")'
+        )
+    if threshold_for(year, config.thresholds).assumed:
+        notes.append(f"no known threshold for {year}: assumed EUR 20,000 (set [thresholds])")
+    return {
+        "id": business.id,
+        "name": business.name,
+        "year": year,
+        "basis": business.rules.basis,
+        "turnover": money(state.turnover_cents),
+        "threshold": money(state.threshold_cents),
+        "headroom": money(state.headroom_cents),
+        "level": state.level,
+        "warning_at": money(warning_at) if warning_at is not None else None,
+        "crossed": state.crossed,
+        "provisional": business.provisional,
+        "crossing": None
+        if crossing is None
+        else {
+            **item_facts(crossing.item),
+            "before": money(crossing.before_cents),
+            "after": money(crossing.after_cents),
+        },
+        "counted_items": sum(1 for item in state.items if item.counts),
+        "failed_documents": [
+            {"name": name, "error": error}
+            for name, error in ledger.failed_documents(connection, business.id)
+        ],
+        "notes": notes,
+        # The rules engine (issue 4): projection, eligibility, flags, open points, EU-KOR.
+        **rule_facts(
+            connection,
+            config,
+            business,
+            state,
+            today,
+            lambda other: evaluate_year(connection, config, business, other),
+        ),
+        # Watching the inputs (health.py): each source's last success and last error, and
+        # emails that have failed at least once and still wait for delivery.
+        "sources": [
+            {
+                "source": h.source,
+                "last_success": h.last_success_at,
+                "last_new": h.last_new_at,
+                "last_error": h.last_error,
+                "last_error_at": h.last_error_at,
+                "failures_in_a_row": h.failures,
+            }
+            for h in health.source_health(connection, business.id)
+        ],
+        "undelivered": health.undelivered(connection, business.id),
+    }

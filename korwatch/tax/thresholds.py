@@ -1,0 +1,203 @@
+"""Where a business stands against the KOR threshold in one calendar year (pure).
+
+The state of a year is derived from its classified items, in the order they count (effective
+date, then booking order): the running turnover, each warning level passed and the item that
+passed it, and the crossing item: the first item after which cumulative turnover is strictly
+above the threshold (kor-rules.md R1.2, R9.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from operator import attrgetter
+
+from korwatch.models import cents
+from korwatch.tax.verdict import ADVISER_REVIEW, NEXT_YEAR, Classified, amend, strip_vat
+
+# kor-rules.md R1.1: EUR 20,000 from 2020 through at least 2026.
+BUILTIN_THRESHOLDS: dict[int, Decimal] = {year: Decimal("20000.00") for year in range(2020, 2027)}
+DEFAULT_WARN_FRACTIONS = (Decimal("0.75"), Decimal("0.90"))
+CROSSED = "crossed"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    amount_cents: int
+    assumed: bool  # True when the year is beyond the built-in table and no override is set
+
+
+def threshold_for(year: int, overrides: Mapping[int, Decimal]) -> Threshold:
+    if year in overrides:
+        return Threshold(cents(overrides[year]), False)
+    if year in BUILTIN_THRESHOLDS:
+        return Threshold(cents(BUILTIN_THRESHOLDS[year]), False)
+    nearest = max(BUILTIN_THRESHOLDS) if year > max(BUILTIN_THRESHOLDS) else min(BUILTIN_THRESHOLDS)
+    return Threshold(cents(BUILTIN_THRESHOLDS[nearest]), True)
+
+
+def warn_levels(threshold_cents: int, warn_at: Sequence[Decimal] | None) -> tuple[int, ...]:
+    """Warning levels in cents, ascending, below the threshold (default 75 % and 90 %)."""
+    if warn_at is None:
+        levels = [int(threshold_cents * fraction) for fraction in DEFAULT_WARN_FRACTIONS]
+    else:
+        levels = [cents(amount) for amount in warn_at]
+    return tuple(sorted({level for level in levels if 0 < level <= threshold_cents}))
+
+
+def level_name(warning_cents: int) -> str:
+    return f"warning-{warning_cents // 100}.{warning_cents % 100:02d}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The item at which turnover reached a warning level or crossed the threshold."""
+
+    level: str  # "warning-15000.00" or "crossed"
+    at_cents: int  # the level's amount
+    item: Classified
+    before_cents: int
+    after_cents: int
+
+
+@dataclass(frozen=True)
+class YearState:
+    year: int
+    threshold_cents: int
+    warn_levels: tuple[int, ...]
+    turnover_cents: int
+    passages: tuple[Passage, ...]
+    items: tuple[Classified, ...]  # every item of the year, counted or not, in counting order
+    flags: tuple[str, ...] = ()  # year-level flags, e.g. ADVISER_REVIEW (T14)
+    excluded_cents: int = 0  # credits of the year that do not count
+    peak_cents: int = 0  # the highest cumulative turnover of the year
+
+    @property
+    def crossing(self) -> Passage | None:
+        return next((p for p in self.passages if p.level == CROSSED), None)
+
+    @property
+    def crossed(self) -> bool:
+        """Once cumulative turnover went above the threshold the crossing stands (T14, U3)."""
+        return self.crossing is not None
+
+    @property
+    def warning_at(self) -> int | None:
+        warnings = [p.at_cents for p in self.passages if p.level != CROSSED]
+        return max(warnings) if warnings else None
+
+    @property
+    def level(self) -> str:
+        if self.crossed:
+            return CROSSED
+        return "warning" if self.warning_at is not None else "ok"
+
+    @property
+    def headroom_cents(self) -> int:
+        return self.threshold_cents - self.turnover_cents
+
+
+_EFFECTIVE_DATE = attrgetter("effective_date")
+
+
+def evaluate(
+    year: int,
+    items: Sequence[Classified],
+    threshold_cents: int,
+    levels: tuple[int, ...],
+    *,
+    crossing_stands: bool = True,
+) -> YearState:
+    """Run the year's items through the threshold and warning levels.
+
+    Items whose record date and counting date both fall outside `year` are left out (callers
+    pass adjacent years so that payments and invoices can be matched across New Year). Once the
+    threshold is crossed the KOR has ended, so later amounts that include VAT count net of it
+    (R2.10, T13). A credit note after the crossing does not undo it (crossing_stands, U3): the
+    year is flagged for an adviser. With crossing_stands False the crossing is the item after
+    which turnover stays above the threshold to the end of the year.
+    """
+    # A stable sort on the date alone: ties keep the given order, which is the ledger's booking
+    # order (date, then import order); much cheaper than a tuple key on a 100k-record year.
+    ordered = sorted(
+        (i for i in items if year in (i.effective_date.year, i.record.date.year)),
+        key=_EFFECTIVE_DATE,
+    )
+    cross_at = None if crossing_stands else _lasting_crossing(ordered, year, threshold_cents)
+    walk = _Walk(year, threshold_cents, levels, crossing_stands, cross_at)
+    final = [walk.step(item) for item in ordered]
+    return YearState(
+        year,
+        threshold_cents,
+        levels,
+        walk.total,
+        tuple(walk.passages),
+        tuple(final),
+        tuple(sorted(walk.flags)),
+        walk.excluded,
+        walk.peak,
+    )
+
+
+class _Walk:
+    """The running state of one pass over a year's items in counting order."""
+
+    def __init__(
+        self,
+        year: int,
+        threshold_cents: int,
+        levels: tuple[int, ...],
+        crossing_stands: bool,
+        cross_at: int | None,
+    ) -> None:
+        self.year, self.threshold = year, threshold_cents
+        self.pending = list(levels)
+        self.crossing_stands, self.cross_at = crossing_stands, cross_at
+        self.passages: list[Passage] = []
+        self.flags: set[str] = set()
+        self.crossed = False
+        self.total = self.excluded = self.peak = 0
+
+    def step(self, item: Classified) -> Classified:
+        if item.effective_date.year != self.year:
+            return amend(item, flags=(*item.flags, NEXT_YEAR)) if item.counts else item
+        if not item.counts:
+            if item.record.kind == "transaction" and item.record.amount_cents > 0:
+                self.excluded += item.record.amount_cents
+            return item
+        if self.crossed and item.vat_class:
+            item = strip_vat(item)  # the KOR has ended: VAT is charged from here on
+        if self.crossed and item.amount_cents < 0:
+            item = amend(
+                item, flags=(*item.flags, ADVISER_REVIEW), uncertain=(*item.uncertain, "U3")
+            )
+            self.flags.add(ADVISER_REVIEW)
+        before, self.total = self.total, self.total + item.amount_cents
+        self.peak = max(self.peak, self.total)
+        while self.pending and self.total >= self.pending[0]:
+            level = self.pending.pop(0)
+            self.passages.append(Passage(level_name(level), level, item, before, self.total))
+        if not self.crossed and self._crosses(item):
+            self.crossed = True
+            self.passages.append(Passage(CROSSED, self.threshold, item, before, self.total))
+        return item
+
+    def _crosses(self, item: Classified) -> bool:
+        if self.crossing_stands:
+            return self.total > self.threshold
+        return item.record.id == self.cross_at
+
+
+def _lasting_crossing(ordered: list[Classified], year: int, threshold_cents: int) -> int | None:
+    """The id of the item after which turnover stays above the threshold (U3 "recompute")."""
+    total, found = 0, None
+    for item in ordered:
+        if not item.counts or item.effective_date.year != year:
+            continue
+        total += item.amount_cents
+        if total > threshold_cents and found is None:
+            found = item.record.id
+        elif total <= threshold_cents:
+            found = None
+    return found
