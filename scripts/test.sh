@@ -10,4 +10,5 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 .venv/bin/python -m pip install --quiet -e '.[test]'
 .venv/bin/ruff check korwatch tests benchmarks
 .venv/bin/mypy
+.venv/bin/lint-imports
 .venv/bin/pytest -q "$@"

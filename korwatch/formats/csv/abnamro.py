@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-from korwatch.formats.csv.profile import Profile, ProfileParser, Row
+from korwatch.formats.csv.layout import Profile, Row
+from korwatch.formats.csv.profile import ProfileParser
 
 _TAGS = re.compile(r"/(TRTP|IBAN|BIC|NAME|REMI|EREF|CSID|MARF|ORDP|BENM|SVCL|ISDT)/")
 _LABELS = re.compile(r"\b(IBAN|BIC|Naam|Omschrijving|Kenmerk|Machtiging|Incassant|Voor): ")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from korwatch.formats.csv.profile import Profile, ProfileParser
+from korwatch.formats.csv.layout import Profile
+from korwatch.formats.csv.profile import ProfileParser
 
 _BUNQ_COLUMNS: dict[str, tuple[str, ...] | int] = {
     "date": ("Datum", "Date"),

@@ -19,7 +19,8 @@ than misread.
 from __future__ import annotations
 
 from korwatch.formats.csv.ing_rows import IngRows, split_remittance
-from korwatch.formats.csv.profile import Profile, ProfileParser
+from korwatch.formats.csv.layout import Profile
+from korwatch.formats.csv.profile import ProfileParser
 
 __all__ = ["PARSERS", "split_remittance"]
 

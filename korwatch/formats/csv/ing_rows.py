@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from korwatch.errors import ParseError
+from korwatch.formats.csv.layout import Readers
 from korwatch.formats.csv.rows import WIDTH
 from korwatch.formats.csv.values import MAX_CACHE, parse_amount, parse_date
 from korwatch.models import Transaction
@@ -25,7 +26,6 @@ from korwatch.models import Transaction
 if TYPE_CHECKING:
     from _csv import Reader
 
-    from korwatch.formats.csv.profile import ProfileParser
 
 # Keywords of the Mededelingen text, Dutch and English UI; each starts a segment.
 _KEYWORDS = (
@@ -137,8 +137,8 @@ class IngRows:
     """ING's row converter, written out by hand and running its own loop: the generic
     converter's per-row dict and call cost more than half the parse time of an ING file."""
 
-    def __init__(self, parser: ProfileParser, indexes: dict[str, int]) -> None:
-        self.parser = parser
+    def __init__(self, readers: Readers, indexes: dict[str, int]) -> None:
+        self.readers = readers
         self.width = indexes[WIDTH]
         # One C-level itemgetter call picks every column a row needs.
         self.pick = itemgetter(
@@ -209,20 +209,20 @@ class IngRows:
 
     def _amount(self, amount_text: str, sign_text: str, line: int) -> Decimal:
         """An amount off the fast path, read and checked by the profile's strict reader."""
-        amount = parse_amount(self.parser._amounts, amount_text, line)
+        amount = parse_amount(self.readers.amounts, amount_text, line)
         sign = self.signs.get(sign_text.strip())
         if sign is None or amount_text.lstrip()[:1] in "+-":
             raise ParseError(f"sign {sign_text!r} / amount {amount_text!r} is not ING's", line=line)
         return -amount if sign < 0 and amount else amount
 
     def _date(self, text: str, line: int) -> date:
-        found = parse_date(self.parser._dates, text, line)
+        found = parse_date(self.readers.dates, text, line)
         if len(self.days) < MAX_CACHE:
             self.days[text] = found
         return found
 
     def _value_date(self, text: str, line: int) -> date:
-        found = parse_date(self.parser._value_dates, text, line, "value date")
+        found = parse_date(self.readers.value_dates, text, line, "value date")
         if len(self.value_days) < MAX_CACHE:
             self.value_days[text] = found
         return found

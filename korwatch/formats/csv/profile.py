@@ -15,81 +15,18 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from korwatch.errors import ParseError
 from korwatch.formats.base import Mismatch
+from korwatch.formats.csv.layout import Converter, Profile, Readers, Row
 from korwatch.formats.csv.rows import WIDTH, RowConverter
-from korwatch.formats.csv.values import AmountReader, DateReader, sign_words
 from korwatch.models import Record, Sample, Transaction
 
 if TYPE_CHECKING:
     from _csv import Reader
-
-Row = list[str]
-Converter = Callable[[Row, int], Transaction | None]
-# A per-format hook that adjusts the extracted fields of one row (split remittance text ...).
-Refine = Callable[[dict[str, str]], None]
-
-
-class RowLoop(Protocol):
-    """A hand-written converter that reads the data rows in its own loop (a hot format's)."""
-
-    def records(self, reader: Reader) -> Iterator[Transaction]: ...
-
-
-FIELDS = (
-    "date",
-    "amount",
-    "sign",
-    "currency",
-    "account",
-    "counterparty_name",
-    "counterparty_iban",
-    "description",
-    "reference",
-    "bank_id",
-    "value_date",
-    "code",
-    "state",
-)
-
-
-@dataclass(frozen=True)
-class Profile:
-    """The declarative description of one CSV layout."""
-
-    name: str
-    label: str
-    delimiter: str
-    # field -> header name(s) (first found wins; several for Dutch/English UIs) or a 0-based index.
-    columns: Mapping[str, tuple[str, ...] | int]
-    headers: tuple[tuple[str, ...], ...] = ()  # accepted header rows; () = headerless
-    column_count: int = 0  # headerless files: the exact number of columns
-    decimal_mark: str = ","
-    thousands_mark: str = ""
-    date_format: str = "%Y%m%d"
-    value_date_format: str = ""  # defaults to date_format
-    encoding: str = "cp1252"  # fallback when the file is not UTF-8
-    preamble: tuple[str, ...] = ()  # lines starting with these (casefolded) come before the header
-    comment_prefix: str = ""
-    sign_rule: str = "signed"  # "signed" or "sign_column"
-    credit_words: tuple[str, ...] = ()
-    debit_words: tuple[str, ...] = ()
-    default_currency: str = "EUR"
-    keep_states: tuple[str, ...] = ()  # when a state column exists, only these rows are booked
-    quoted: bool = True  # False: '"' is an ordinary character (ABN AMRO's tab files)
-    unwrap: bool = False  # rows may be wrapped whole in one pair of quotes (bunq)
-    trailing_empty: bool = False  # every line ends with the delimiter (Knab)
-    refine: Refine | None = None
-    first_row_check: Callable[[Row], bool] | None = None  # headerless: does row 1 look right
-    claims: bool = True  # user profiles never claim a file by detection
-    # A hand-written converter for a hot format (ING) that reads every row after the header in
-    # its own loop, replacing the generic one (it skips blank rows; no unwrap, no trailing_empty).
-    converter: Callable[[ProfileParser, dict[str, int]], RowLoop] | None = None
 
 
 def normalise_header(names: Row) -> tuple[str, ...]:
@@ -104,10 +41,7 @@ class ProfileParser:
         self.name = profile.name
         self.label = profile.label
         self._headers = {normalise_header(list(h)) for h in profile.headers}
-        self._dates = DateReader(profile.date_format)
-        self._value_dates = DateReader(profile.value_date_format or profile.date_format)
-        self._amounts = AmountReader(profile.decimal_mark, profile.thousands_mark)
-        self._signs = sign_words(profile.credit_words, profile.debit_words)
+        self.readers = Readers.of(profile)
 
     # -- detection -------------------------------------------------------------------------
 
@@ -173,7 +107,7 @@ class ProfileParser:
         else:
             indexes = self._resolve_indexes(None, self.profile.column_count)
         if self.profile.converter is not None:
-            yield from self.profile.converter(self, indexes).records(reader)
+            yield from self.profile.converter(self.readers, indexes).records(reader)
             return
         convert = self._converter(indexes)
         cleaning = self.profile.unwrap or self.profile.trailing_empty
@@ -239,7 +173,7 @@ class ProfileParser:
         return indexes
 
     def _converter(self, indexes: dict[str, int]) -> Converter:
-        return RowConverter(self, indexes).convert
+        return RowConverter(self.readers, indexes).convert
 
 
 def _describe_difference(missing: list[str], unexpected: list[str], count: int) -> str:

@@ -8,7 +8,8 @@ and may need correcting when a real file shows up; a file whose header differs i
 
 from __future__ import annotations
 
-from korwatch.formats.csv.profile import Profile, ProfileParser
+from korwatch.formats.csv.layout import Profile
+from korwatch.formats.csv.profile import ProfileParser
 
 RABO_DUTCH = (
     "IBAN/BBAN",

@@ -12,7 +12,8 @@ without zone) gives the booking date; only COMPLETED / ABGESCHLOSSEN rows count.
 
 from __future__ import annotations
 
-from korwatch.formats.csv.profile import Profile, ProfileParser
+from korwatch.formats.csv.layout import Profile
+from korwatch.formats.csv.profile import ProfileParser
 
 _REVOLUT_2022 = (
     "Date started (UTC)",

@@ -7,22 +7,19 @@ date and amount lookup and the record itself.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from korwatch.errors import ParseError
+from korwatch.formats.csv.layout import Readers, Row
 from korwatch.formats.csv.values import parse_amount, parse_date
 from korwatch.models import Transaction
-
-if TYPE_CHECKING:
-    from korwatch.formats.csv.profile import ProfileParser, Row
 
 WIDTH = "_width"
 
 
 class RowConverter:
-    def __init__(self, parser: ProfileParser, indexes: dict[str, int]) -> None:
-        self.parser = parser
-        self.profile = parser.profile
+    def __init__(self, readers: Readers, indexes: dict[str, int]) -> None:
+        self.readers = readers
+        self.profile = readers.profile
         self.keep = {state.casefold() for state in self.profile.keep_states}
         self.width = indexes[WIDTH]
         self.pairs = tuple((name, index) for name, index in indexes.items() if name != WIDTH)
@@ -40,11 +37,11 @@ class RowConverter:
         return self._transaction(fields, line)
 
     def _transaction(self, fields: dict[str, str], line: int) -> Transaction:
-        parser = self.parser
-        booking_date = parse_date(parser._dates, fields["date"], line)
+        readers = self.readers
+        booking_date = parse_date(readers.dates, fields["date"], line)
         value_text = fields.get("value_date", "")
         value_date = (
-            parse_date(parser._value_dates, value_text, line, "value date") if value_text else None
+            parse_date(readers.value_dates, value_text, line, "value date") if value_text else None
         )
         return Transaction(
             booking_date=booking_date,
@@ -66,13 +63,13 @@ class RowConverter:
         text = fields.get("amount", "")
         if self.profile.sign_rule == "debit_negative_column":
             return self._credit_or_debit(text, fields.get("debit", ""), line)
-        amount = parse_amount(self.parser._amounts, text, line)
+        amount = parse_amount(self.readers.amounts, text, line)
         if self.profile.sign_rule != "sign_column":
             return amount
         word = fields.get("sign", "")
-        sign = self.parser._signs.get(word.casefold())
+        sign = self.readers.signs.get(word.casefold())
         if sign is None:
-            known = ", ".join(repr(w) for w in self.parser._signs)
+            known = ", ".join(repr(w) for w in self.readers.signs)
             raise ParseError(f"sign {word!r} is not one of {known}", line=line)
         if text.lstrip().startswith(("-", "+")):
             raise ParseError(f"amount {text!r} is signed although a sign column exists", line=line)
@@ -80,7 +77,7 @@ class RowConverter:
 
     def _credit_or_debit(self, credit: str, debit: str, line: int) -> Decimal:
         # Two columns, credit and debit, of which one is filled (a zero counts as empty).
-        readers = self.parser._amounts
+        readers = self.readers.amounts
         credit_value = parse_amount(readers, credit, line) if credit else Decimal(0)
         debit_value = parse_amount(readers, debit, line) if debit else Decimal(0)
         if credit_value and debit_value:

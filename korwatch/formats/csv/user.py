@@ -20,7 +20,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from korwatch.formats.base import Parser
-from korwatch.formats.csv.profile import Profile, ProfileParser
+from korwatch.formats.csv.layout import Profile
+from korwatch.formats.csv.profile import ProfileParser
 from korwatch.formats.csv.user_rows import UserProfileParser
 
 _TOP = {

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from korwatch.errors import ParseError
 from korwatch.formats.base import Mismatch
-from korwatch.formats.csv.profile import Profile, ProfileParser, Row
+from korwatch.formats.csv.layout import Profile, Row
+from korwatch.formats.csv.profile import ProfileParser
 from korwatch.formats.csv.rows import WIDTH
 from korwatch.models import Sample, Transaction
 

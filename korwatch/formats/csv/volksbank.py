@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from korwatch.formats.csv.profile import Profile, ProfileParser, Row
+from korwatch.formats.csv.layout import Profile, Row
+from korwatch.formats.csv.profile import ProfileParser
 
 _DMY = re.compile(r"\d\d-\d\d-\d{4}")
 

@@ -7,7 +7,8 @@ so that the two bookings keep distinct ids.
 
 from __future__ import annotations
 
-from korwatch.formats.csv.profile import Profile, ProfileParser
+from korwatch.formats.csv.layout import Profile
+from korwatch.formats.csv.profile import ProfileParser
 
 _WISE_2023 = (
     "TransferWise ID",

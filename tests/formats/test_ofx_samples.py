@@ -15,8 +15,8 @@ from korwatch.formats.base import read_sample
 from korwatch.formats.detect import detect
 from korwatch.models import Transaction
 from tests.conftest import FIXTURES, SAMPLES
+from tests.formats.invariants import assert_valid_transactions
 from tests.goldens import as_json
-from tests.parsers.invariants import assert_valid_transactions
 
 OFX_FIXTURES = FIXTURES / "ofx"
 

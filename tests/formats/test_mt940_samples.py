@@ -15,7 +15,7 @@ from korwatch.formats.mt940.reader import Mt940Parser
 from korwatch.models import Transaction
 from tests.conftest import FIXTURES, SAMPLES
 from tests.fixtures.mt940.make_goldens import fixtures, records
-from tests.parsers.invariants import assert_valid_transactions
+from tests.formats.invariants import assert_valid_transactions
 
 
 def _manifest() -> list[tuple[str, int]]:

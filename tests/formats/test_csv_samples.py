@@ -22,7 +22,7 @@ from korwatch.errors import NotTransactionFile, UnknownFormat
 from korwatch.formats.base import read_sample
 from korwatch.formats.detect import PARSERS, detect
 from tests.conftest import SAMPLES
-from tests.parsers.invariants import assert_valid_transactions
+from tests.formats.invariants import assert_valid_transactions
 
 # file -> (parser name or None, number of transactions; None = refused as NotTransactionFile)
 EXPECTED: dict[str, tuple[str | None, int | None]] = {

@@ -21,7 +21,7 @@ from korwatch.formats.camt.reader import CamtParser
 from korwatch.formats.detect import detect
 from korwatch.models import Transaction
 from tests.conftest import SAMPLES
-from tests.parsers.invariants import assert_valid_transactions
+from tests.formats.invariants import assert_valid_transactions
 
 
 def _manifest() -> list[tuple[str, int]]:
