@@ -13,9 +13,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from korwatch.alerts.series import chart_facts
+from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig
 from korwatch.models import money
 from korwatch.tax.eukor import EU_KOR_START, UnionCounter, union_counter
@@ -23,7 +23,6 @@ from korwatch.tax.forecast import project
 from korwatch.tax.thresholds import CROSSED, Passage, YearState
 from korwatch.tax.verdict import Classified, RuleSettings
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the calendar the KOR year is counted in
 EUKOR_CROSSED = "eukor-crossed"  # the level and kind of the EU-KOR's Union crossing (R5.4)
 
 
@@ -69,7 +68,7 @@ def item_facts(item: Classified) -> dict[str, str]:
 
 def forecast_facts(state: YearState, now: datetime) -> dict[str, Any]:
     """The run-rate projection of the year as the warning email shows it (an estimate)."""
-    projection = project(state, now.astimezone(AMSTERDAM).date(), None)
+    projection = project(state, local_today(now), None)
     if projection is None:
         return {}
     headline = projection.headline
@@ -215,7 +214,7 @@ def eukor_payload(
     crossing, notify_by, settings = counter.crossing, counter.notify_by, rules.eu_kor
     if crossing is None or notify_by is None or settings is None:
         raise ValueError(f"no EU-KOR crossing in {counter.year}")
-    today = now.astimezone(AMSTERDAM).date()
+    today = local_today(now)
     quarter = counter.quarters[(crossing.effective_date.month - 1) // 3]
     return {
         "kind": EUKOR_CROSSED,

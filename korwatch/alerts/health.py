@@ -14,11 +14,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from korwatch.clock import local_today
 from korwatch.config.model import HealthSettings
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SOURCE_STALE = "source-stale"
 SOURCE_FAILING = "source-failing"
 DELIVERY_FAILED = "delivery-failed"
@@ -139,7 +138,7 @@ def record_delivery_failure(
         return []
     facts = {"subject": event["subject"], "error": error, "failed_kind": event["kind"]}
     level = f"{DELIVERY_FAILED}:{event['id']}"
-    year = now.astimezone(AMSTERDAM).year
+    year = local_today(now).year
     return _raise(connection, event["business"], DELIVERY_FAILED, level, year, facts, now)
 
 

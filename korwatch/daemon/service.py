@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from korwatch.clock import AMSTERDAM
 from korwatch.config import schedule as daemon_schedule
 from korwatch.config.load import load_config
 from korwatch.config.model import Config
@@ -147,7 +148,7 @@ def _shut_down(scheduler: Any, seconds: float) -> bool:
 def _now() -> Any:
     from datetime import datetime  # noqa: PLC0415
 
-    return datetime.now(daemon_schedule.AMSTERDAM)
+    return datetime.now(AMSTERDAM)
 
 
 def _scheduler() -> Any:
@@ -158,5 +159,5 @@ def _scheduler() -> Any:
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         # One run of a job at a time; runs missed while busy or asleep become one late run.
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-        timezone=daemon_schedule.AMSTERDAM,
+        timezone=AMSTERDAM,
     )

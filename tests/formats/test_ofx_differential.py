@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.formats import ofx as benchmark
+from korwatch.clock import AMSTERDAM
 from korwatch.formats.base import read_sample
 from korwatch.formats.ofx.parser import OfxParser
-from korwatch.formats.ofx.values import AMSTERDAM
 from korwatch.models import Transaction
 from tests.conftest import SAMPLES
 

@@ -9,12 +9,10 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
+from korwatch.clock import local_today
 from korwatch.errors import ParseError
 from korwatch.models import CENT
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # xs:decimal without sign or exponent; banks zero-pad ("000000000000087.71"), drop decimals
 # ("80") or trailing zeros ("905.3"). A CAMT amount is never negative: the sign is CdtDbtInd.
@@ -92,7 +90,7 @@ def day_of(raw: str) -> date:
         )
     except ValueError as error:
         raise ValueError(f"the date {raw!r} does not exist") from error
-    return moment.astimezone(AMSTERDAM).date()
+    return local_today(moment)
 
 
 def _zone(text: str) -> timezone:

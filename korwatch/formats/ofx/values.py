@@ -25,12 +25,11 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
+from korwatch.clock import local_today
 from korwatch.errors import ParseError
 from korwatch.models import CENT, Transaction
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ZERO = Decimal("0.00")
 
 _AMOUNT = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
@@ -109,7 +108,7 @@ def _date_of(value: str) -> date:
         )
     except ValueError as error:
         raise ValueError(f"is not a real date or time ({error})") from None
-    return moment.astimezone(AMSTERDAM).date()
+    return local_today(moment)
 
 
 def parse_currency(raw: str | None, field: str) -> str:
