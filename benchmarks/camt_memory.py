@@ -35,7 +35,8 @@ _CHILD = textwrap.dedent(
     which, path = sys.argv[1], Path(sys.argv[2])
     started = time.perf_counter()
     if which == "korwatch":
-        from korwatch.parsers import detect, read_sample
+        from korwatch.formats.base import read_sample
+        from korwatch.formats.detect import detect
         sample = read_sample(path)
         count = sum(1 for _ in detect(sample, None, {{}}).parse(sample))
     else:

@@ -10,7 +10,7 @@ its own fresh subprocess (best of --repeat):
   - korwatch's full import of the document into a fresh ledger, as `korwatch import` does it
     (start-up, detect, parse, dedup keys, store in SQLite, classify, evaluate thresholds, record
     alert events in the same transaction), plus its peak RSS: that of the process plus that of
-    the child that reads a big document (korwatch/parse_worker.py), an upper bound since the two
+    the child that reads a big document (korwatch/ledger/reader.py), an upper bound since the two
     share their start-up pages. Rendering and sending the alert emails is delivery, not
     import, and is left out (a chart is drawn in a child process).
 It prints a Markdown table of ratios. These are measurements, not tests: nothing here asserts.
@@ -50,7 +50,7 @@ _CHILD = textwrap.dedent(
     if kind == "korwatch":
         from pathlib import Path
         from korwatch import clock
-        from korwatch.config import load_config
+        from korwatch.config.load import load_config
         from korwatch.scan import import_document, open_ledger
         from korwatch.sources import DocumentInput
         config = load_config(Path(sys.argv[4]))
@@ -62,7 +62,7 @@ _CHILD = textwrap.dedent(
         module = __import__("formats." + name, fromlist=[kind])
         count = getattr(module, kind)(__import__("pathlib").Path(path))
     elapsed = time.perf_counter() - started
-    # A big document is read by a forked child (korwatch/parse_worker.py): its peak counts too.
+    # A big document is read by a forked child (korwatch/ledger/reader.py): its peak counts too.
     peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     print(json.dumps({{"seconds": elapsed, "peak_mb": peak, "count": count}}))

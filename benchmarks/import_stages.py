@@ -7,7 +7,7 @@ subprocess, times with wall clock: importing korwatch, parsing the file into rec
 dedup keys and row values, SQLite storing those rows (the INSERTs and the commit, rows made
 beforehand), and evaluating the years touched (classify + thresholds). The stages run one
 after another here; `korwatch import` overlaps reading with storing for files of 8 MB and more
-(korwatch/parse_worker.py), which import_speed.py measures. It prints a Markdown
+(korwatch/ledger/reader.py), which import_speed.py measures. It prints a Markdown
 table of each stage as a multiple of the floor of issue 3, measured in the same run. This
 explains the import_speed.py ratios; it asserts nothing.
 """
@@ -37,12 +37,14 @@ _CHILD = textwrap.dedent(
     from pathlib import Path
     clock = time.perf_counter
     marks = [clock()]
-    from korwatch import evaluation, scan
-    from korwatch.config import load_config
-    from korwatch.ledger_insert import Inserted, _insert_sql, _Kept
-    from korwatch.ledger_rows import StoredMaker, chunks
-    from korwatch.parsers import detect, read_sample
-    from korwatch.rules import classify_one
+    from korwatch import scan
+    from korwatch.alerts import evaluation
+    from korwatch.config.load import load_config
+    from korwatch.formats.base import read_sample
+    from korwatch.formats.detect import detect
+    from korwatch.ledger.insert import Inserted, _insert_sql, _Kept
+    from korwatch.ledger.rows import StoredMaker, chunks
+    from korwatch.tax.classify import classify_one
     marks.append(clock())
     config = load_config(Path(sys.argv[2]))
     business = config.businesses[0]

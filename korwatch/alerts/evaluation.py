@@ -2,7 +2,7 @@
 evaluate at all.
 
 `evaluate_year` reads the year's records (or takes the verdicts an import made while storing
-them, see ledger_insert.Inserted), classifies them and walks them past the threshold. After an
+them, see ledger/insert.py Inserted), classifies them and walks them past the threshold. After an
 import, `after_import` skips a year from which no alert can come (`settled`, `out_of_reach`),
 so that a first import of many files does not evaluate the year again after each of them.
 """

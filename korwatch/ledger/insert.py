@@ -1,7 +1,7 @@
 """Storing one document's records in the ledger, fast: an import may hold 100,000 of them.
 
 What is the same for every record of the document (business, document, kind) is written into
-the INSERT statement instead of being bound per row, and rows (ledger_rows.py) go to SQLite in
+the INSERT statement instead of being bound per row, and rows (ledger/rows.py) go to SQLite in
 chunks. When
 every record of the document is new, their ids are known without reading them back, so the
 document's counting records (credits and invoices) are classified as they are stored and
@@ -82,7 +82,7 @@ def insert_records(
     judge: Judge,
     progress: Callable[[int], None] | None = None,
 ) -> Inserted:
-    """Insert the rows (ledger_rows.chunks) not already present. `document` is (sha256, name).
+    """Insert the rows (rows.chunks) not already present. `document` is (sha256, name).
 
     `judge` classifies one stored credit or invoice (rules.classify_one with the business's
     settings); `progress`, if given, hears the number of records read after each chunk.
@@ -140,7 +140,7 @@ class _Kept:
     """The verdicts on the document's counting records (credits, invoices), made as the rows
     go by, on StoredRecords with the ids they get if every row is new (checked at the end).
     Made early, they cost no memory for the rows, and when a child reads the document this
-    process has the time to make them (see parse_worker.py)."""
+    process has the time to make them (see ledger/reader.py)."""
 
     def __init__(self, first_id: int, maker: StoredMaker, judge: Judge) -> None:
         self.judged: list[Classified] = []

@@ -1,7 +1,7 @@
 """Reading a big document in a child process while this one stores what has been read.
 
 Parsing and storing are both CPU work, and a machine has two cores at least: for a big file
-the reader runs in a forked child that sends the ledger rows (ledger_rows.chunks) through a
+the reader runs in a forked child that sends the ledger rows (rows.chunks) through a
 pipe, chunk by chunk, while this process writes them to SQLite. For a format that is slow to
 read (CAMT XML) the child sends each record's field values instead (the reader's
 `transaction_values`) and this process makes the records and rows. What is

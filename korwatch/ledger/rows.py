@@ -1,10 +1,10 @@
 """Records as the ledger's rows: the values bound to one INSERT per record, made in chunks.
 
 Pure (no I/O), so that it can run where the records are read: in this process, or in the
-child process that reads a big document (parse_worker.py). A row holds everything the ledger
+child process that reads a big document (ledger/reader.py). A row holds everything the ledger
 stores of a record, so the StoredRecord the rules see can be made back from it.
 
-Layouts (see ledger_insert._insert_sql): a transaction row is
+Layouts (see insert._insert_sql): a transaction row is
   (key, date, year, amount_cents, currency, account, counterparty_name, counterparty_iban,
    description, reference, bank_id, value_date, reversal, code, line);
 an invoice row starts with (vat_cents, gross_cents, credit_note) and then has the same 15

@@ -73,7 +73,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX alert_events_due ON alert_events (status, next_attempt_at);
     """,
-    # 2: source health (korwatch/health.py): last success, last error, failures in a row.
+    # 2: source health (korwatch/alerts/health.py): last success, last error, failures in a row.
     """
     CREATE TABLE source_health (
         business        TEXT NOT NULL,

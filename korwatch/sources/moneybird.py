@@ -4,8 +4,8 @@ Incremental, the way the API documents it: `GET sales_invoices/synchronization` 
 invoice's id and version (paged with page/per_page, following the `Link: rel="next"` header);
 only ids whose version is new are fetched, 100 at a time, with `POST sales_invoices/
 synchronization`. The fetched invoices are written as one JSON document into the state directory
-(read by korwatch/parsers/moneybird_json.py) and go through the same sha256 dedup as any file; the
-versions are remembered once the scan has imported the document (`acknowledge`).
+(read by korwatch/formats/invoices/moneybird_json.py) and go through the same sha256 dedup as
+any file; the versions are remembered once the scan has imported the document (`acknowledge`).
 
 Moneybird allows 150 requests per 5 minutes for the whole platform: a client-side limiter keeps
 under it, and a 429 is retried after its Retry-After.

@@ -1,5 +1,5 @@
 """CAMT.052/.053/.054: conformance over every real sample in the MANIFEST, plus the decisions
-documented in korwatch.parsers.camt_entry, each on a sample or a small inline document."""
+documented in korwatch.formats.camt.entry, each on a sample or a small inline document."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""OFX: the decisions documented in korwatch.parsers.ofx*, each on a small inline document."""
+"""OFX: the decisions documented in korwatch.formats.ofx, each on a small inline document."""
 
 from __future__ import annotations
 

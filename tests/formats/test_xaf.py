@@ -1,5 +1,5 @@
 """XAF 3.2 auditfiles: sales-journal invoices from the real samples, and the line-classification
-decisions documented in korwatch.parsers.xaf_invoice on small inline auditfiles."""
+decisions documented in korwatch.formats.invoices.xaf_invoice on small inline auditfiles."""
 
 from __future__ import annotations
 

@@ -82,7 +82,8 @@ def to_transaction(
 ) -> _Made | None:
     """The `number`th entry of the document as a Transaction; None when it is not booked.
     `names` is `names_for` the entry's tag. `make` gets the Transaction's field values in
-    order (parse_worker passes `values` to send them without building the record)."""
+    order (the reader child, ledger/reader.py, passes `values` to send them without building
+    the record)."""
     entry = read_entry(element, names)
     if entry.status and entry.status.upper() != "BOOK":
         return None

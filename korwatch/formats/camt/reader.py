@@ -68,7 +68,7 @@ class CamtParser:
 
     def transaction_values(self, sample: Sample) -> Iterator[tuple[object, ...]]:
         """What parse() yields, as each Transaction's field values in order, without building
-        the records: the reader child of a big document sends these (parse_worker.py)."""
+        the records: the reader child of a big document sends these (ledger/reader.py)."""
         self._check(sample)
         yield from _stream(sample.path, values)
 
