@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install korwatch with its test dependencies into ./.venv, then run the linters, the type
-# checker and the whole test suite. The tests read the real sample files from ../shared/samples.
+# checker and the whole test suite. The tests read the real sample files in place from
+# $KORWATCH_SAMPLES, else ../shared/samples; without them those tests skip (CI=true: an error).
 set -eu
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}

@@ -1,4 +1,4 @@
-"""Shared test helpers: where the real sample files are, and small builders."""
+"""Shared test helpers and hooks: the real samples' skip (or CI error), and small builders."""
 
 from __future__ import annotations
 
@@ -14,19 +14,36 @@ from typing import Any
 import pytest
 
 from korwatch.cli import main
+from tests import samples
 from tests.helpers import SmtpServer, config_text
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "tests" / "fixtures"
-# The real sample files are read in place from ../shared/samples (CI has ../shared beside the
-# checkout); the permissively licensed ones are also copied under tests/fixtures.
-SAMPLES = REPO.parent / "shared" / "samples"
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_samples: reads the real bank samples (see tests/samples.py)"
+    )
+    if samples.ci_requires_samples() and not samples.available():
+        raise pytest.UsageError(f"{samples.MISSING} (CI=true: the sample tests must run)")
 
 
-@pytest.fixture
-def samples() -> Path:
-    assert SAMPLES.is_dir(), f"the shared samples are missing: {SAMPLES}"
-    return SAMPLES
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if samples.available():
+        return
+    skip = pytest.mark.skip(reason=samples.MISSING)
+    for item in items:
+        if item.get_closest_marker("needs_samples") is not None:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any) -> Iterator[None]:
+    """One line saying how many tests the missing samples skipped, after pytest's own summary
+    (outside its wrapper, so below the list of skips that -ra prints)."""
+    yield
+    skipped = terminalreporter.stats.get("skipped", [])
+    count = sum(samples.MISSING in str(report.longrepr) for report in skipped)
+    if count:
+        terminalreporter.write_line(f"{count} tests skipped: {samples.MISSING}", yellow=True)
 
 
 @pytest.fixture

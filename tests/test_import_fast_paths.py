@@ -3,14 +3,14 @@
 After storing a document, korwatch evaluates the years it touched. Two short cuts keep a big or
 a thousandth import fast: the records just stored are handed to the evaluation instead of being
 read back (only when the ledger holds nothing else in those years), and a year whose every
-possible alert is already recorded is not evaluated at all. Real fixture files, a real SQLite
-ledger; each short cut is compared with the long way.
+possible alert is already recorded is not evaluated at all. Real fixture files (the project's
+and the real samples that have goldens), a real SQLite ledger; each short cut is compared with
+the long way.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import sqlite3
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,18 +31,13 @@ from korwatch.ledger.rows import chunks
 from korwatch.sources import DocumentInput
 from korwatch.tax.classify import classify_one
 from korwatch.tax.thresholds import YearState
-from tests.conftest import FIXTURES
 from tests.helpers import Payment, ing_csv
+from tests.samples import Fixture, fixture_params, fixtures
 
 NOW = datetime.fromisoformat("2026-11-26T12:00:00+01:00")
 TODAY = NOW.date()
-# Every copied fixture that holds records (its golden file lists at least one).
-DOCUMENTS = sorted(
-    golden.with_name(golden.name.removesuffix(".golden.json"))
-    for folder in ("csv", "camt", "mt940", "ofx", "xaf")
-    for golden in (FIXTURES / folder).glob("*.golden.json")
-    if json.loads(golden.read_text(encoding="utf-8"))
-)
+# Every fixture that holds records (its golden file lists at least one).
+DOCUMENTS = [fixture for fixture in fixtures() if fixture.expected()]
 
 
 def _setup(
@@ -84,12 +79,12 @@ def _same(short: YearState, long: YearState) -> None:
 
 
 @pytest.mark.parametrize("basis", ["bank", "invoices"])
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
+@pytest.mark.parametrize("fixture", fixture_params(DOCUMENTS))
 def test_a_fresh_year_is_evaluated_from_the_records_just_stored_as_from_the_ledger(
-    tmp_path: Path, path: Path, basis: str
+    tmp_path: Path, fixture: Fixture, basis: str
 ) -> None:
     config, business, connection = _setup(tmp_path, basis)
-    inserted = _store(connection, business, path)
+    inserted = _store(connection, business, fixture.path)
     assert inserted.new > 0 and inserted.judged is not None
     for year in sorted(inserted.years):
         short = evaluation.evaluate_year(

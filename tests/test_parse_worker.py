@@ -24,15 +24,13 @@ from korwatch.formats.detect import detect
 from korwatch.ledger.reader import _from_child, _worth_a_child, document_chunks
 from korwatch.ledger.rows import chunks
 from korwatch.models import Record, Sample
-from tests.conftest import FIXTURES, Workspace
+from tests.conftest import Workspace
 from tests.helpers import Payment, config_text, ing_csv
+from tests.samples import Fixture, fixture_params, fixtures, needs_samples, sample_named
 
-DOCUMENTS = sorted(
-    path
-    for folder in ("csv", "camt", "mt940", "ofx", "xaf")
-    for path in (FIXTURES / folder).iterdir()
-    if not path.name.endswith((".json", ".md", ".py"))
-)
+# Every fixture, and an auditfile that is refused (so it has no golden): the refusal must come
+# back from the child as it is raised in process.
+DOCUMENTS = [*fixtures(), Fixture("xaf", "banana-nl__auditfile_v3.2_nl_20180101_20181231.xaf")]
 
 
 def _outcome(produce: Iterator[tuple[str, list[tuple[object, ...]]]]) -> object:
@@ -61,22 +59,25 @@ class _WithValues(_RowsOnly):
 
 
 BANK_DOCUMENTS = [
-    path for path in DOCUMENTS if path.parent.name != "xaf" and "invoice" not in path.name
+    document
+    for document in DOCUMENTS
+    if document.folder not in ("xaf", "camt") and "invoice" not in document.name
 ]
 
 
 @pytest.mark.parametrize(
-    ("path", "wrap"),
-    [(path, None) for path in DOCUMENTS]
-    + [(path, _RowsOnly) for path in DOCUMENTS if path.parent.name == "camt"]
-    + [(path, _WithValues) for path in BANK_DOCUMENTS if path.parent.name != "camt"],
-    ids=lambda value: getattr(value, "name", getattr(value, "__name__", "as-is")),
+    ("document", "wrap"),
+    [
+        *fixture_params(DOCUMENTS, None, suffix="-as-is"),
+        *fixture_params([d for d in DOCUMENTS if d.folder == "camt"], _RowsOnly, suffix="-rows"),
+        *fixture_params(BANK_DOCUMENTS, _WithValues, suffix="-values"),
+    ],
 )
 def test_a_document_read_in_a_child_gives_what_it_gives_in_process(
-    path: Path, wrap: type[_RowsOnly] | None
+    document: Fixture, wrap: type[_RowsOnly] | None
 ) -> None:
     # The child sends the rows it made or, for a reader offering them, each record's values.
-    sample = read_sample(path)
+    sample = read_sample(document.path)
     real = detect(sample, None, {})
     parser = real if wrap is None else wrap(real)
     in_process = _outcome(chunks(real.parse(sample)))
@@ -207,10 +208,11 @@ def _rows(state: Path, query: str) -> list[tuple[object, ...]]:
         return connection.execute(query).fetchall()
 
 
+@needs_samples
 def test_an_error_of_another_kind_comes_back_as_that_kind(tmp_path: Path) -> None:
     # An amount of 31 digits makes Decimal's quantize raise InvalidOperation (found in review):
     # import_document records such a file as failed only if the same error reaches it.
-    text = (FIXTURES / "camt" / "genkgo__camt053.v2.minimal.xml").read_text(encoding="utf-8")
+    text = sample_named("genkgo__camt053.v2.minimal.xml").read_text(encoding="utf-8")
     path = tmp_path / "huge.xml"
     path.write_text(re.sub(r'(<Amt Ccy="[A-Z]+">)[^<]*', r"\g<1>" + "9" * 31 + ".00", text))
     sample = read_sample(path)

@@ -3,13 +3,10 @@ documented in korwatch.formats.camt.entry, each on a sample or a small inline do
 
 from __future__ import annotations
 
-import csv
-import importlib.util
-import json
+import functools
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,21 +17,21 @@ from korwatch.formats.base import read_sample
 from korwatch.formats.camt.reader import CamtParser
 from korwatch.formats.detect import detect
 from korwatch.models import Transaction
-from tests.conftest import SAMPLES
 from tests.formats.invariants import assert_valid_transactions
+from tests.goldens import records_of
+from tests.samples import (
+    SAMPLES,
+    Fixture,
+    files,
+    fixture_params,
+    fixtures,
+    manifest,
+    needs_samples,
+    over_samples,
+    sample_named,
+)
 
-
-def _manifest() -> list[tuple[str, int]]:
-    with (SAMPLES / "MANIFEST.tsv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [
-        (row["file"], int(row["n_transactions"]))
-        for row in rows
-        if row["file"].startswith(("camt052/", "camt053/", "camt054/"))
-    ]
-
-
-MANIFEST = _manifest()
+CAMT = ("camt052", "camt053", "camt054")
 
 # The MANIFEST counts Ntry elements. The only entry of genkgo's camt052 v4 and v6 samples has
 # <Sts>PDNG</Sts>: a pending entry is not booked turnover, so korwatch reads none from them.
@@ -48,17 +45,15 @@ def parse(path: Path) -> list[Transaction]:
     return [record for record in records if isinstance(record, Transaction)]
 
 
+@needs_samples
 def test_the_manifest_lists_every_camt_sample() -> None:
-    on_disk = {
-        f"{path.parent.name}/{path.name}"
-        for kind in ("camt052", "camt053", "camt054")
-        for path in (SAMPLES / kind).iterdir()
-    }
-    assert on_disk <= {name for name, _ in MANIFEST}
-    assert len(MANIFEST) >= 27
+    on_disk = {f"{path.parent.name}/{path.name}" for path in files(*CAMT)}
+    listed = manifest(*CAMT)
+    assert on_disk <= {name for name, _ in listed}
+    assert len(listed) >= 27
 
 
-@pytest.mark.parametrize(("name", "count"), MANIFEST, ids=[name for name, _ in MANIFEST])
+@over_samples(("name", "count"), lambda: manifest(*CAMT), ids=lambda row: row[0])
 def test_every_camt_sample_is_detected_and_parses_into_valid_records(name: str, count: int) -> None:
     path = SAMPLES / name
     assert detect(read_sample(path)).name == "camt"
@@ -197,9 +192,10 @@ def test_sub_cent_signed_or_malformed_amounts_are_refused_with_the_amount_named(
     assert raised.value.line == 5
 
 
-def test_a_batch_entry_is_one_record_with_the_entry_amount(samples: Path) -> None:
+@needs_samples
+def test_a_batch_entry_is_one_record_with_the_entry_amount() -> None:
     # oca__test-camt053-txdtls: one Ntry of 3483.00 with two TxDtls (2187.00 + 1296.00).
-    records = parse(samples / "camt053" / "oca__test-camt053-txdtls")
+    records = parse(SAMPLES / "camt053" / "oca__test-camt053-txdtls")
     assert len(records) == 1
     record = records[0]
     assert record.amount == Decimal("3483.00")
@@ -306,8 +302,9 @@ def test_the_xxx_placeholder_currency_takes_the_account_currency(tmp_path: Path)
     assert read(tmp_path, document(entry(currency="XXX")))[0].currency == "EUR"
 
 
-def test_the_xxx_placeholder_stays_when_the_account_names_no_currency(samples: Path) -> None:
-    records = parse(samples / "camt053" / "ofxstmt-iso20022__gcamp6.xml")
+@needs_samples
+def test_the_xxx_placeholder_stays_when_the_account_names_no_currency() -> None:
+    records = parse(SAMPLES / "camt053" / "ofxstmt-iso20022__gcamp6.xml")
     assert {record.currency for record in records} == {"XXX"}
 
 
@@ -352,15 +349,17 @@ def test_a_pain_001_payment_file_is_not_claimed_and_the_mismatch_names_it(
         list(parser.parse(sample))
 
 
-def test_other_formats_are_not_claimed(samples: Path) -> None:
-    others = [*sorted((samples / "accounting").iterdir()), *sorted((samples / "ofx").iterdir())]
+@needs_samples
+def test_other_formats_are_not_claimed() -> None:
+    others = files("accounting", "ofx")
     assert others
     for path in others:
         assert not CamtParser().identify(read_sample(path)), path.name
 
 
-def test_a_statement_without_entries_yields_nothing(samples: Path) -> None:
-    assert parse(samples / "camt053" / "oca__test-camt053-no-ntry") == []
+@needs_samples
+def test_a_statement_without_entries_yields_nothing() -> None:
+    assert parse(SAMPLES / "camt053" / "oca__test-camt053-no-ntry") == []
 
 
 def test_a_truncated_statement_is_a_parse_error_naming_the_line(tmp_path: Path) -> None:
@@ -393,37 +392,33 @@ def test_latin1_bytes_in_a_utf8_statement_are_read_as_iso_8859_15(tmp_path: Path
     ]
 
 
-# --- golden files: the copied MIT fixtures, every field -------------------------------------
+# --- golden files: the MIT samples of genkgo/camt, every field --------------------------------
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "camt"
-GOLDENS = sorted(FIXTURES.glob("*.golden.json"))
-
-
-def test_every_camt_fixture_has_a_golden() -> None:
-    fixtures = [path for path in FIXTURES.glob("genkgo__*") if not path.name.endswith(".json")]
-    assert len(GOLDENS) == len(fixtures) >= 8
+GOLDENS = fixtures("camt")
 
 
-@pytest.mark.parametrize("golden", GOLDENS, ids=[path.name for path in GOLDENS])
-def test_camt_fixture_matches_its_golden_output(golden: Path) -> None:
-    make_goldens = _load_make_goldens()
-    source = golden.with_name(golden.name.removesuffix(".golden.json"))
-    expected = json.loads(golden.read_text(encoding="utf-8"))
-    assert make_goldens.records_of(source) == expected
+def test_the_camt_goldens_are_of_genkgos_samples() -> None:
+    # Each golden names its sample; tests/test_fixtures.py checks that every one exists.
+    assert len(GOLDENS) >= 8
+    assert all(fixture.name.startswith("genkgo__") for fixture in GOLDENS)
 
 
-def _load_make_goldens() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("camt_goldens", FIXTURES / "make_goldens.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.mark.parametrize("fixture", fixture_params(GOLDENS))
+def test_camt_fixture_matches_its_golden_output(fixture: Fixture) -> None:
+    assert records_of(fixture.path) == fixture.expected()
 
 
 # --- robustness: mutated and truncated input ends in records or ParseError ------------------
 
-SEED = (FIXTURES / "genkgo__camt053.v2.minimal.xml").read_bytes()
+
+@functools.cache
+def _seed() -> bytes:
+    return sample_named("genkgo__camt053.v2.minimal.xml").read_bytes()
+
+
+# The seed's length bounds the strategies: deferred, so that it is read only when a test runs.
+SEED_CUT = st.deferred(lambda: st.integers(min_value=0, max_value=len(_seed())))
+SEED_POSITION = st.deferred(lambda: st.integers(min_value=0, max_value=len(_seed()) - 1))
 
 
 def _parse_bytes(tmp_path: Path, data: bytes) -> None:
@@ -439,17 +434,19 @@ def _parse_bytes(tmp_path: Path, data: bytes) -> None:
         assert len(record.currency) == 3
 
 
+@needs_samples
 @pytest.mark.timeout(30)
 @settings(
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(cut=st.integers(min_value=0, max_value=len(SEED)))
+@given(cut=SEED_CUT)
 def test_a_truncated_statement_gives_records_or_a_parse_error(tmp_path: Path, cut: int) -> None:
-    _parse_bytes(tmp_path, SEED[:cut])
+    _parse_bytes(tmp_path, _seed()[:cut])
 
 
+@needs_samples
 @pytest.mark.timeout(30)
 @settings(
     max_examples=200,
@@ -458,7 +455,7 @@ def test_a_truncated_statement_gives_records_or_a_parse_error(tmp_path: Path, cu
 )
 @given(
     edits=st.lists(
-        st.tuples(st.integers(min_value=0, max_value=len(SEED) - 1), st.binary(max_size=4)),
+        st.tuples(SEED_POSITION, st.binary(max_size=4)),
         min_size=1,
         max_size=6,
     )
@@ -466,7 +463,7 @@ def test_a_truncated_statement_gives_records_or_a_parse_error(tmp_path: Path, cu
 def test_a_mutated_statement_gives_records_or_a_parse_error(
     tmp_path: Path, edits: list[tuple[int, bytes]]
 ) -> None:
-    data = bytearray(SEED)
+    data = bytearray(_seed())
     for position, replacement in edits:
         data[position : position + len(replacement)] = replacement
     _parse_bytes(tmp_path, bytes(data))

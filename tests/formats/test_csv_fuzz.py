@@ -11,22 +11,24 @@ from hypothesis import strategies as st
 from korwatch.errors import ParseError
 from korwatch.formats.base import read_sample
 from korwatch.formats.detect import detect
-from tests.conftest import FIXTURES
+from tests.samples import FIXTURES, SAMPLES, needs_samples
 
+# The project's own fixtures and real bank samples (read in place, hence needs_samples).
 SEEDS = [
-    FIXTURES / "csv" / name
-    for name in (
-        "ing_current_nl.csv",
-        "ynabgoingdutch__ing.csv",
-        "bank2ynab__CSV_A_20180414_112204.csv",
-        "denilsonsa-abn__TXT_SAMPLE.TAB",
-        "ynabgoingdutch__knab.csv",
-        "ynabgoingdutch__asn.csv",
-        "ynabgoingdutch__triodos.csv",
-        "bunq_wrapped.csv",
-        "banana-universal__ch.banana.wise.transactions.business.fee.separate1_20230105.csv",
-        "invoices_en.csv",
-    )
+    *(FIXTURES / "csv" / name for name in ("ing_current_nl.csv", "bunq_wrapped.csv")),
+    FIXTURES / "csv" / "invoices_en.csv",
+    *(
+        SAMPLES / "csv" / name
+        for name in (
+            "ynabgoingdutch__ing.csv",
+            "bank2ynab__CSV_A_20180414_112204.csv",
+            "denilsonsa-abn__TXT_SAMPLE.TAB",
+            "ynabgoingdutch__knab.csv",
+            "ynabgoingdutch__asn.csv",
+            "ynabgoingdutch__triodos.csv",
+            "banana-universal__ch.banana.wise.transactions.business.fee.separate1_20230105.csv",
+        )
+    ),
 ]
 
 
@@ -42,6 +44,7 @@ def _read_all(tmp_path: Path, data: bytes) -> None:
         pass
 
 
+@needs_samples
 @pytest.mark.timeout(30)
 @settings(
     max_examples=60,
@@ -63,6 +66,7 @@ def test_mutated_csv_files_fail_only_with_parse_error(
     _read_all(tmp_path, mutated)
 
 
+@needs_samples
 @pytest.mark.timeout(30)
 @settings(
     max_examples=40,

@@ -13,6 +13,7 @@ from korwatch.formats.base import read_sample
 from korwatch.formats.csv.ing import split_remittance
 from korwatch.formats.detect import detect
 from korwatch.models import Transaction
+from tests.samples import SAMPLES, needs_samples
 
 
 def _parse(path: Path) -> list[Transaction]:
@@ -41,8 +42,9 @@ def test_unstructured_mededelingen_is_kept_whole_less_its_value_date() -> None:
     }
 
 
-def test_old_comma_layout_reads_signs_names_and_value_dates(samples: Path) -> None:
-    records = _parse(samples / "csv" / "ofxstmt-dutch__ing_ok.csv")
+@needs_samples
+def test_old_comma_layout_reads_signs_names_and_value_dates() -> None:
+    records = _parse(SAMPLES / "csv" / "ofxstmt-dutch__ing_ok.csv")
     assert len(records) == 6
     first, fourth = records[0], records[3]
     assert (first.amount, first.booking_date, first.bank_id) == (
@@ -57,24 +59,27 @@ def test_old_comma_layout_reads_signs_names_and_value_dates(samples: Path) -> No
     assert fourth.value_date == date(2019, 12, 13)
 
 
-def test_a_column_added_to_the_ing_layout_is_reported_not_misread(samples: Path) -> None:
-    sample = read_sample(samples / "csv" / "ofxstmt-dutch__ing_ok_Mutatiesoort_Extra.csv")
+@needs_samples
+def test_a_column_added_to_the_ing_layout_is_reported_not_misread() -> None:
+    sample = read_sample(SAMPLES / "csv" / "ofxstmt-dutch__ing_ok_Mutatiesoort_Extra.csv")
     with pytest.raises(UnknownFormat, match="unexpected 'Extra'"):
         detect(sample)
 
 
-def test_a_space_before_a_quoted_field_is_read_as_the_quoted_value(samples: Path) -> None:
+@needs_samples
+def test_a_space_before_a_quoted_field_is_read_as_the_quoted_value() -> None:
     # ing_fail.csv has '"Overschrijving", "Naam: …"': the space leaves the value unambiguous
     # (no delimiter inside it), so a strict reader still reads it as the quoted field.
-    records = _parse(samples / "csv" / "ofxstmt-dutch__ing_fail.csv")
+    records = _parse(SAMPLES / "csv" / "ofxstmt-dutch__ing_fail.csv")
     assert len(records) == 2
     assert records[1].description == "Kosten rekening"
     assert records[1].counterparty_iban == "NL99ASNB9999999999"
     assert records[1].account == "NL99INGB9999999998"
 
 
-def test_2009_files_with_day_first_dates_and_thousands_marks_are_read(samples: Path) -> None:
-    records = _parse(samples / "csv" / "banana-nl__csv_ing_example_format1_20090202.csv")
+@needs_samples
+def test_2009_files_with_day_first_dates_and_thousands_marks_are_read() -> None:
+    records = _parse(SAMPLES / "csv" / "banana-nl__csv_ing_example_format1_20090202.csv")
     assert records[0].booking_date == date(2009, 2, 2)
     assert Decimal("2000132.35") in [record.amount for record in records]
 

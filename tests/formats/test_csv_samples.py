@@ -13,7 +13,6 @@ misread), and KBC's Belgian export is no known format.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,8 @@ import pytest
 from korwatch.errors import NotTransactionFile, UnknownFormat
 from korwatch.formats.base import read_sample
 from korwatch.formats.detect import PARSERS, detect
-from tests.conftest import SAMPLES
 from tests.formats.invariants import assert_valid_transactions
+from tests.samples import SAMPLES, manifest, needs_samples
 
 # file -> (parser name or None, number of transactions; None = refused as NotTransactionFile)
 EXPECTED: dict[str, tuple[str | None, int | None]] = {
@@ -98,16 +97,12 @@ EXPECTED: dict[str, tuple[str | None, int | None]] = {
 }
 
 
-def _manifest_csv_files() -> list[str]:
-    with (SAMPLES / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return sorted(row["file"].split("/", 1)[1] for row in rows if row["file"].startswith("csv/"))
-
-
+@needs_samples
 def test_every_manifest_csv_sample_has_an_expectation() -> None:
-    assert sorted(EXPECTED) == _manifest_csv_files()
+    assert sorted(EXPECTED) == sorted(name.split("/", 1)[1] for name, _ in manifest("csv"))
 
 
+@needs_samples
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_sample_is_claimed_by_exactly_the_expected_parser(name: str) -> None:
     sample = read_sample(SAMPLES / "csv" / name)
@@ -116,6 +111,7 @@ def test_each_sample_is_claimed_by_exactly_the_expected_parser(name: str) -> Non
     assert claims == ([expected] if expected else [])
 
 
+@needs_samples
 @pytest.mark.parametrize("name", sorted(n for n, (p, c) in EXPECTED.items() if c is not None))
 def test_each_transaction_sample_parses_into_valid_records(name: str) -> None:
     sample = read_sample(SAMPLES / "csv" / name)
@@ -124,6 +120,7 @@ def test_each_transaction_sample_parses_into_valid_records(name: str) -> None:
     assert_valid_transactions(records)
 
 
+@needs_samples
 @pytest.mark.parametrize("name", sorted(n for n, (p, c) in EXPECTED.items() if p and c is None))
 def test_each_non_transaction_sample_is_refused_saying_what_it_is(name: str) -> None:
     sample = read_sample(SAMPLES / "csv" / name)
@@ -131,6 +128,7 @@ def test_each_non_transaction_sample_is_refused_saying_what_it_is(name: str) -> 
         list(detect(sample).parse(sample))
 
 
+@needs_samples
 @pytest.mark.parametrize("name", sorted(n for n, (p, c) in EXPECTED.items() if p is None))
 def test_each_unclaimed_sample_is_an_unknown_format(name: str) -> None:
     with pytest.raises(UnknownFormat):

@@ -11,7 +11,7 @@ from korwatch.errors import ParseError, UnknownFormat
 from korwatch.formats.base import read_sample
 from korwatch.formats.detect import detect
 from korwatch.models import Invoice
-from tests.conftest import FIXTURES
+from tests.samples import FIXTURES
 
 ENGLISH = "invoice_number,invoice_date,customer,net,vat,gross,type\n"
 DUTCH = "factuurnummer;factuurdatum;klant;bedrag_excl;btw;bedrag_incl;type\n"

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
-from pathlib import Path
-
 import pytest
 
 from korwatch.errors import NotTransactionFile, ParseError
@@ -13,20 +9,18 @@ from korwatch.formats.base import read_sample
 from korwatch.formats.detect import detect
 from korwatch.formats.mt940.reader import Mt940Parser
 from korwatch.models import Transaction
-from tests.conftest import FIXTURES, SAMPLES
-from tests.fixtures.mt940.make_goldens import fixtures, records
 from tests.formats.invariants import assert_valid_transactions
-
-
-def _manifest() -> list[tuple[str, int]]:
-    with (SAMPLES / "MANIFEST.tsv").open(encoding="utf-8") as handle:
-        rows = csv.DictReader(handle, delimiter="\t")
-        return [
-            (row["file"], int(row["n_transactions"]))
-            for row in rows
-            if row["file"].startswith("mt940/")
-        ]
-
+from tests.goldens import records_of
+from tests.samples import (
+    SAMPLES,
+    Fixture,
+    files,
+    fixture_params,
+    fixtures,
+    manifest,
+    needs_samples,
+    over_samples,
+)
 
 # Files of the family that hold no MT940 transactions we may count, with the refusal's words.
 REFUSED = {
@@ -36,17 +30,21 @@ REFUSED = {
     # but without a balance its currency is unknown, and korwatch never guesses a currency.
     "mt940/wolph-selfprovided__sparkassen.sta": (ParseError, "currency of its lines is unknown"),
 }
-TRANSACTION_FILES = [(name, count) for name, count in _manifest() if name not in REFUSED]
 
 
+def _transaction_files() -> list[tuple[str, int]]:
+    return [(name, count) for name, count in manifest("mt940") if name not in REFUSED]
+
+
+@needs_samples
 def test_the_manifest_lists_every_mt940_sample_file() -> None:
     # The brief spoke of 38; the shared folder and the MANIFEST hold 36 MT940 files.
-    on_disk = {f"mt940/{path.name}" for path in (SAMPLES / "mt940").iterdir()}
-    assert on_disk == {name for name, _ in _manifest()}
+    on_disk = {f"mt940/{path.name}" for path in files("mt940")}
+    assert on_disk == {name for name, _ in manifest("mt940")}
     assert len(on_disk) == 36
 
 
-@pytest.mark.parametrize(("name", "count"), TRANSACTION_FILES)
+@over_samples(("name", "count"), _transaction_files, ids=lambda row: f"{row[0]}-{row[1]}")
 def test_each_mt940_sample_parses_into_valid_transactions(name: str, count: int) -> None:
     sample = read_sample(SAMPLES / name)
     assert detect(sample).name == "mt940"
@@ -59,6 +57,7 @@ def test_each_mt940_sample_parses_into_valid_transactions(name: str, count: int)
         assert abs((record.booking_date - record.value_date).days) < 190
 
 
+@needs_samples
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_mt942_and_currencyless_fragments_are_refused_with_a_reason(name: str) -> None:
     error, words = REFUSED[name]
@@ -68,13 +67,7 @@ def test_mt942_and_currencyless_fragments_are_refused_with_a_reason(name: str) -
         list(Mt940Parser().parse(sample))
 
 
-@pytest.mark.parametrize("path", fixtures(), ids=lambda path: path.name)
-def test_fixture_matches_its_golden_output(path: Path) -> None:
-    golden = json.loads(path.with_name(path.name + ".golden.json").read_text("utf-8"))
-    assert records(path) == golden
-
-
-def test_every_fixture_has_an_attribution_line() -> None:
-    attribution = (FIXTURES / "mt940" / "ATTRIBUTION.md").read_text("utf-8")
-    for path in fixtures():
-        assert f"| {path.name} |" in attribution
+@pytest.mark.parametrize("fixture", fixture_params(fixtures("mt940")))
+def test_fixture_matches_its_golden_output(fixture: Fixture) -> None:
+    assert detect(read_sample(fixture.path)).name == "mt940"
+    assert records_of(fixture.path) == fixture.expected()

@@ -28,7 +28,7 @@ from korwatch.clock import AMSTERDAM
 from korwatch.formats.base import read_sample
 from korwatch.formats.ofx.parser import OfxParser
 from korwatch.models import Transaction
-from tests.conftest import SAMPLES
+from tests.samples import SAMPLES, files, needs_samples, over_samples
 
 # ofxparse accepts these but korwatch reads them differently, on purpose:
 DIFFERENT = {
@@ -103,23 +103,29 @@ def _accepted_by_ofxparse(name: str) -> bool:
     return True
 
 
-SAMPLE_NAMES = sorted(f"ofx/{path.name}" for path in (SAMPLES / "ofx").iterdir())
-ACCEPTED = [name for name in SAMPLE_NAMES if name not in DIFFERENT and _accepted_by_ofxparse(name)]
+def _sample_names() -> list[str]:
+    return [f"ofx/{path.name}" for path in files("ofx")]
 
 
+def _accepted() -> list[str]:
+    return [n for n in _sample_names() if n not in DIFFERENT and _accepted_by_ofxparse(n)]
+
+
+@needs_samples
 def test_ofxparse_accepts_the_expected_samples() -> None:
     # ofxparse fails on the two malformed fixtures and on the empty-tags file (its empty CURDEF
     # and FITID raise IndexError); korwatch reads the latter (golden in tests/fixtures/ofx).
-    refused = set(SAMPLE_NAMES) - set(ACCEPTED) - DIFFERENT
+    accepted = _accepted()
+    refused = set(_sample_names()) - set(accepted) - DIFFERENT
     assert refused == {
         "ofx/ofxparse__decimal_error.ofx",
         "ofx/ofxparse__date_missing.ofx",
         "ofx/ofxparse__ofx-v102-empty-tags.ofx",
     }
-    assert len(ACCEPTED) == 11
+    assert len(accepted) == 11
 
 
-@pytest.mark.parametrize("name", ACCEPTED)
+@over_samples("name", _accepted)
 def test_every_sample_ofxparse_accepts_gives_the_same_transactions(name: str) -> None:
     encoding = "latin-1" if name.endswith(".qfx") else "utf-8"
     assert ours(SAMPLES / name) == theirs(SAMPLES / name, encoding)

@@ -18,7 +18,7 @@ from korwatch.formats.ofx import reader as ofx_reader
 from korwatch.formats.ofx.parser import OfxParser
 from korwatch.ledger.dedup import keyed
 from korwatch.models import Transaction
-from tests.conftest import FIXTURES, SAMPLES
+from tests.samples import SAMPLES, fixtures, needs_samples
 
 SGML_HEADER = (
     "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\n"
@@ -330,17 +330,17 @@ def test_the_euro_sign_reads_in_cp1252_and_undecodable_bytes_are_replaced(tmp_pa
 
 # --- streaming ---------------------------------------------------------------------------------
 
-STREAMED = [
-    *(SAMPLES / "ofx" / name for name in ("ofxparse__suncorp.ofx", "ofxtools__br_nubank_cc.ofx")),
-    *sorted((FIXTURES / "ofx").glob("*.?fx")),
-]
+# The samples with goldens (suncorp.ofx among them) and a credit card statement with offsets.
+STREAMED = sorted({"ofxtools__br_nubank_cc.ofx", *(fixture.name for fixture in fixtures("ofx"))})
 
 
-@pytest.mark.parametrize("path", STREAMED, ids=lambda path: path.name)
+@needs_samples
+@pytest.mark.parametrize("name", STREAMED)
 @pytest.mark.parametrize("chunk", [1, 7, 64])
 def test_tiny_chunks_give_the_same_records_as_one_chunk(
-    path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+    name: str, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    path = SAMPLES / "ofx" / name
     whole = list(OfxParser().parse(read_sample(path)))
     monkeypatch.setattr(ofx_reader, "CHUNK", chunk)
     assert list(OfxParser().parse(read_sample(path))) == whole

@@ -1,10 +1,8 @@
-"""OFX: conformance over every real OFX sample in the MANIFEST, and the golden files of the
-fixtures copied into tests/fixtures/ofx."""
+"""OFX: conformance over every real OFX sample in the MANIFEST, and the goldens in
+tests/fixtures/ofx of the MIT-licensed ones."""
 
 from __future__ import annotations
 
-import csv
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,22 +12,18 @@ from korwatch.errors import NotTransactionFile, ParseError
 from korwatch.formats.base import read_sample
 from korwatch.formats.detect import detect
 from korwatch.models import Transaction
-from tests.conftest import FIXTURES, SAMPLES
 from tests.formats.invariants import assert_valid_transactions
 from tests.goldens import as_json
-
-OFX_FIXTURES = FIXTURES / "ofx"
-
-
-def _manifest() -> dict[str, int]:
-    with (SAMPLES / "MANIFEST.tsv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return {
-        row["file"]: int(row["n_transactions"]) for row in rows if row["file"].startswith("ofx/")
-    }
-
-
-MANIFEST = _manifest()
+from tests.samples import (
+    SAMPLES,
+    Fixture,
+    files,
+    fixture_params,
+    fixtures,
+    manifest,
+    needs_samples,
+    over_samples,
+)
 
 # The MANIFEST counts STMTTRN elements; these files are refused on purpose, with the reason.
 REFUSED: dict[str, tuple[type[ParseError], str]] = {
@@ -54,21 +48,28 @@ def parse(path: Path) -> list[Transaction]:
     return [record for record in records if isinstance(record, Transaction)]
 
 
+@needs_samples
 def test_the_manifest_lists_every_ofx_sample() -> None:
-    on_disk = {f"ofx/{path.name}" for path in (SAMPLES / "ofx").iterdir()}
-    assert on_disk == set(MANIFEST)
-    assert len(MANIFEST) == 17  # the brief said 18; MANIFEST and the folder both hold 17
+    on_disk = {f"ofx/{path.name}" for path in files("ofx")}
+    listed = dict(manifest("ofx"))
+    assert on_disk == set(listed)
+    assert len(listed) == 17  # the brief said 18; MANIFEST and the folder both hold 17
 
 
-@pytest.mark.parametrize("name", sorted(set(MANIFEST) - set(REFUSED)))
+def _statements() -> list[tuple[str, int]]:
+    return sorted((name, count) for name, count in manifest("ofx") if name not in REFUSED)
+
+
+@over_samples(("name", "count"), _statements, ids=lambda row: row[0])
 def test_every_ofx_statement_sample_parses_into_its_manifest_count_of_valid_records(
-    name: str,
+    name: str, count: int
 ) -> None:
     records = parse(SAMPLES / name)
-    assert len(records) == MANIFEST[name]
+    assert len(records) == count
     assert_valid_transactions(records)
 
 
+@needs_samples
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_every_refused_ofx_sample_is_refused_with_a_message_saying_why(name: str) -> None:
     kind, words = REFUSED[name]
@@ -77,6 +78,7 @@ def test_every_refused_ofx_sample_is_refused_with_a_message_saying_why(name: str
     assert words in str(refused.value)
 
 
+@needs_samples
 def test_the_error_response_message_names_the_status_code_and_quotes_the_bank() -> None:
     with pytest.raises(NotTransactionFile) as refused:
         parse(SAMPLES / "ofx/ofxparse__error_message.ofx")
@@ -86,6 +88,7 @@ def test_the_error_response_message_names_the_status_code_and_quotes_the_bank() 
     )
 
 
+@needs_samples
 def test_a_credit_card_statement_reads_its_ccacctfrom_account_and_curdef() -> None:
     records = parse(SAMPLES / "ofx/ofxtools__br_nubank_cc.ofx")
     assert {record.account for record in records} == {"11111111-UUID-UUID-UUID-111111111111"}
@@ -93,6 +96,7 @@ def test_a_credit_card_statement_reads_its_ccacctfrom_account_and_curdef() -> No
     assert sum(record.amount for record in records) == Decimal("-1280.91")
 
 
+@needs_samples
 def test_a_decimal_comma_statement_reads_the_same_amounts_as_its_decimal_point_twin() -> None:
     euro = parse(SAMPLES / "ofx/ofxtools__stmtrs_euro.ofx")
     plain = parse(SAMPLES / "ofx/ofxtools__stmtrs.ofx")
@@ -100,29 +104,20 @@ def test_a_decimal_comma_statement_reads_the_same_amounts_as_its_decimal_point_t
     assert euro == plain
 
 
+@needs_samples
 def test_a_declared_latin1_file_reads_its_accents() -> None:
     (record,) = parse(SAMPLES / "ofx/actual__8859-1.qfx")
     assert record.counterparty_name == "Paiement facture/Carte prépayée"
 
 
+@needs_samples
 def test_a_bank_and_an_empty_credit_card_statement_in_one_file_give_the_bank_lines() -> None:
     records = parse(SAMPLES / "ofx/oca__test_ofx.ofx")
     assert [record.bank_id for record in records] == ["219378", "219379", "219380", "219381"]
     assert {record.account for record in records} == {"123456"}
 
 
-FIXTURE_FILES = sorted(
-    path.name for path in OFX_FIXTURES.iterdir() if path.suffix in (".ofx", ".qfx")
-)
-
-
-@pytest.mark.parametrize("name", FIXTURE_FILES)
-def test_every_ofx_fixture_matches_its_golden_output(name: str) -> None:
-    golden = json.loads((OFX_FIXTURES / f"{name}.golden.json").read_text("utf-8"))
-    records = [as_json(record) for record in parse(OFX_FIXTURES / name)]
-    assert records == golden
-
-
-def test_the_fixtures_are_byte_copies_of_the_shared_samples() -> None:
-    for name in FIXTURE_FILES:
-        assert (OFX_FIXTURES / name).read_bytes() == (SAMPLES / "ofx" / name).read_bytes()
+@pytest.mark.parametrize("fixture", fixture_params(fixtures("ofx")))
+def test_every_ofx_fixture_matches_its_golden_output(fixture: Fixture) -> None:
+    records = [as_json(record) for record in parse(fixture.path)]
+    assert records == fixture.expected()

@@ -3,12 +3,10 @@ decisions documented in korwatch.formats.invoices.xaf_invoice on small inline au
 
 from __future__ import annotations
 
-import importlib.util
-import json
+import functools
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +19,8 @@ from korwatch.formats.detect import detect
 from korwatch.formats.invoices.xaf import XafParser
 from korwatch.ledger.dedup import keyed
 from korwatch.models import Invoice
-from tests.conftest import SAMPLES
+from tests.goldens import records_of
+from tests.samples import SAMPLES, Fixture, files, fixture_params, fixtures, needs_samples
 
 ACCOUNTING = SAMPLES / "accounting"
 EXACT = ACCOUNTING / "banana-nl__ExactOnline_V32_2016.xml"
@@ -42,6 +41,7 @@ def parse(path: Path) -> list[Invoice]:
 # 21 transactions with 32 distinct invRefs (up to four invoices per transaction); Banana's file
 # has one journal of type Z only. test_every_invoice_gross_equals_its_debtor_lines checks the
 # amounts independently.
+@needs_samples
 @pytest.mark.parametrize(
     ("path", "count"), [(EXACT, 9), (MULTIVERS, 32)], ids=["exact", "multivers"]
 )
@@ -61,12 +61,14 @@ def test_sales_journal_invoices_are_read_from_each_sample(path: Path, count: int
     assert len(keys) == len(set(keys))
 
 
+@needs_samples
 def test_an_auditfile_without_a_sales_journal_is_refused_saying_so() -> None:
     assert detect(read_sample(BANANA)).name == "xaf"
     with pytest.raises(NotTransactionFile, match=r"without a sales journal.*44 in type Z"):
         parse(BANANA)
 
 
+@needs_samples
 @pytest.mark.parametrize("path", [EXACT, MULTIVERS], ids=["exact", "multivers"])
 def test_every_invoice_gross_equals_its_debtor_lines(path: Path) -> None:
     # An independent oracle: a whole-tree parse summing the lines on the RGS receivables
@@ -91,6 +93,7 @@ def test_every_invoice_gross_equals_its_debtor_lines(path: Path) -> None:
     assert {invoice.number: invoice.gross for invoice in invoices} == debtor
 
 
+@needs_samples
 def test_exact_invoice_has_its_customer_name_net_and_vat() -> None:
     invoice = {invoice.number: invoice for invoice in parse(EXACT)}["16700002"]
     assert invoice == Invoice(
@@ -107,6 +110,7 @@ def test_exact_invoice_has_its_customer_name_net_and_vat() -> None:
     )
 
 
+@needs_samples
 def test_one_transaction_holding_four_invoices_gives_four_invoices() -> None:
     # Multivers transaction 2-5 books invoices 20170010..13 for four customers on two dates.
     invoices = {invoice.number: invoice for invoice in parse(MULTIVERS)}
@@ -119,18 +123,21 @@ def test_one_transaction_holding_four_invoices_gives_four_invoices() -> None:
     ]
 
 
+@needs_samples
 def test_cost_of_sales_lines_in_the_sales_journal_are_not_revenue() -> None:
     # Invoice 20170029: 8010 revenue 104.00 C, and 3010 stock C / 7010 cost of sales D 69.00.
     invoice = {invoice.number: invoice for invoice in parse(MULTIVERS)}["20170029"]
     assert (invoice.net, invoice.vat) == (Decimal("104.00"), Decimal("21.84"))
 
 
+@needs_samples
 def test_a_project_invoice_on_a_balance_account_is_revenue_by_its_vat() -> None:
     # Invoice 20170028 books 1120.00 C on 2016 "Gefactureerd op projecten" (B) with 235.20 VAT.
     invoice = {invoice.number: invoice for invoice in parse(MULTIVERS)}["20170028"]
     assert (invoice.net, invoice.vat) == (Decimal("1120.00"), Decimal("235.20"))
 
 
+@needs_samples
 def test_discount_vat_written_negative_on_the_debit_side_comes_from_the_vat_account() -> None:
     # Invoice 20170023 has discount lines with vatAmnt "-19.93" D; the VAT line 1770 says 326.47.
     invoice = {invoice.number: invoice for invoice in parse(MULTIVERS)}["20170023"]
@@ -141,6 +148,7 @@ def test_discount_vat_written_negative_on_the_debit_side_comes_from_the_vat_acco
     )
 
 
+@needs_samples
 def test_latin1_bytes_in_the_utf8_declared_multivers_file_are_read() -> None:
     # Multivers writes "Löwenbrau" in Latin-1 into a file declared UTF-8.
     assert len(parse(MULTIVERS)) == 32
@@ -322,8 +330,9 @@ def test_other_auditfile_versions_are_not_claimed_but_named(tmp_path: Path) -> N
     assert "version 3.1" in mismatch.detail
 
 
+@needs_samples
 def test_camt_and_ofx_files_are_not_claimed() -> None:
-    others = [*sorted((SAMPLES / "camt053").iterdir()), *sorted((SAMPLES / "ofx").iterdir())]
+    others = files("camt053", "ofx")
     assert others
     for path in others:
         assert not XafParser().identify(read_sample(path)), path.name
@@ -331,51 +340,56 @@ def test_camt_and_ofx_files_are_not_claimed() -> None:
 
 # --- goldens ------------------------------------------------------------------------------
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "xaf"
-GOLDENS = sorted(FIXTURES.glob("*.golden.json"))
+GOLDENS = fixtures("xaf")
 
 
-def test_the_two_invoice_fixtures_have_goldens() -> None:
-    assert [path.name for path in GOLDENS] == [
+def test_the_two_invoice_samples_have_goldens() -> None:
+    assert [fixture.golden.name for fixture in GOLDENS] == [
         "banana-nl__ExactOnline_V32_2016.xml.golden.json",
         "banana-nl__Multivers_V32_2017.xml.golden.json",
     ]
 
 
-@pytest.mark.parametrize("golden", GOLDENS, ids=[path.name for path in GOLDENS])
-def test_xaf_fixture_matches_its_golden_output(golden: Path) -> None:
-    spec = importlib.util.spec_from_file_location("xaf_goldens", FIXTURES / "make_goldens.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    source = golden.with_name(golden.name.removesuffix(".golden.json"))
-    assert module.records_of(source) == json.loads(golden.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("fixture", fixture_params(GOLDENS))
+def test_xaf_fixture_matches_its_golden_output(fixture: Fixture) -> None:
+    assert records_of(fixture.path) == fixture.expected()
 
 
 # --- robustness -----------------------------------------------------------------------------
 
-SEED = EXACT.read_bytes()
-START = SEED.index(b"<journal>")  # cut inside the journals, where the work is
+
+@functools.cache
+def _seed() -> bytes:
+    return EXACT.read_bytes()
 
 
+# Bounded by the seed's length: deferred, so that the sample is read only when the test runs.
+CUT = st.deferred(lambda: st.integers(min_value=0, max_value=len(_seed())))
+# Cut inside the journals, where the work is.
+EDIT = st.deferred(
+    lambda: st.tuples(
+        st.integers(min_value=_seed().index(b"<journal>"), max_value=len(_seed()) - 1),
+        st.binary(max_size=3),
+    )
+)
+
+
+@needs_samples
 @pytest.mark.timeout(30)
 @settings(
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(
-    cut=st.integers(min_value=0, max_value=len(SEED)),
-    edit=st.tuples(st.integers(min_value=START, max_value=len(SEED) - 1), st.binary(max_size=3)),
-)
+@given(cut=CUT, edit=EDIT)
 def test_a_truncated_or_mutated_auditfile_gives_invoices_or_a_parse_error(
     tmp_path: Path, cut: int, edit: tuple[int, bytes]
 ) -> None:
-    data = bytearray(SEED)
+    seed = _seed()
+    data = bytearray(seed)
     position, replacement = edit
     data[position : position + len(replacement)] = replacement
-    for variant in (SEED[:cut], bytes(data)):
+    for variant in (seed[:cut], bytes(data)):
         try:
             invoices = read(tmp_path, variant)
         except ParseError as error:
