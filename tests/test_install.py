@@ -1,5 +1,6 @@
 """`pip install .` into a fresh virtual environment (not editable) gives a working `korwatch`
-that finds its packaged templates (issue 2, point 7)."""
+that renders its emails from the templates installed with it (issue 2, point 7; issue 11), and
+the build prints no setuptools deprecation."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+INSTALLED_MARK = "(rendered from the installed korwatch/templates/nl/crossed.txt)"
 
 
 def test_a_normal_install_runs_the_example_scan_and_renders_its_templates(
@@ -27,12 +29,23 @@ def test_a_normal_install_runs_the_example_scan_and_renders_its_templates(
             ".venv", ".git", "example-output", "*.egg-info", "build", "__pycache__", ".*cache"
         ),
     )
-    subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(source)],
-        check=True,
+    # -v: pip shows the build backend's own output, where setuptools prints its deprecations.
+    install = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-v", str(source)],
+        check=False,
+        capture_output=True,
+        text=True,
         timeout=600,
     )
+    pip_output = install.stdout + install.stderr
+    assert install.returncode == 0, pip_output[-3000:]
+    assert "running bdist_wheel" in pip_output  # the backend's output is there to be read
+    assert "SetuptoolsDeprecationWarning" not in pip_output
+    assert "project.license" not in pip_output
     shutil.rmtree(source)  # the installed korwatch must not need the source tree
+    crossed = _installed_templates(venv) / "nl" / "crossed.txt"
+    # A line added to the installed copy only: the email below must carry it.
+    crossed.write_text(crossed.read_text("utf-8") + "\n" + INSTALLED_MARK + "\n", "utf-8")
     work = tmp_path / "work"
     shutil.copytree(REPO / "examples", work / "examples")
     result = subprocess.run(
@@ -55,4 +68,27 @@ def test_a_normal_install_runs_the_example_scan_and_renders_its_templates(
     assert "overschreden door factuur 2026-042" in str(message["Subject"])
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
-    assert "KOR beëindigen" in body.get_content()  # type: ignore[attr-defined]
+    text = body.get_content()  # type: ignore[attr-defined]
+    assert "KOR beëindigen" in text
+    assert INSTALLED_MARK in text  # rendered from the installed templates
+
+
+def _installed_templates(venv: Path) -> Path:
+    """Where the venv's korwatch.templates is: a folder in its site-packages with the emails."""
+    found = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import korwatch.templates as t; print(t.__path__[0])",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=venv,  # not the checkout, whose templates/ must not be the one found
+    )
+    folder = Path(found.stdout.strip())
+    assert folder.is_relative_to(venv)
+    assert folder.parent.name == "korwatch" and folder.parent.parent.name == "site-packages"
+    assert (folder / "nl" / "crossed.txt").is_file()
+    assert (folder / "en" / "crossed.html").is_file()
+    return folder
