@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import itertools
 import logging
 import os
 import sqlite3
@@ -229,12 +230,16 @@ def scan(
     businesses: set[str] | None = None,
     send: Sender | None = None,
     stop: Callable[[], bool] = lambda: False,
+    wait_to_settle: bool = False,
 ) -> ScanReport:
     """Pull every source of every (selected) business, import, then deliver due alerts.
 
     `stop` is asked between documents: when it says so, the scan ends after the document in
-    hand (the daemon's SIGTERM). Each source's success or failure is recorded for `status` and
-    the stale/failing alerts; one business or source failing does not stop the others.
+    hand (the daemon's SIGTERM). With `wait_to_settle` (a scan run by hand) a folder's files
+    still being written are waited for, up to the folder's settle_seconds, and read; without it
+    (the daemon) they are left for the next pass. Each source's success or failure is recorded
+    for `status` and the stale/failing alerts; one business or source failing does not stop the
+    others.
     """
     report = ScanReport()
     for business in config.businesses:
@@ -244,7 +249,9 @@ def scan(
         for source in business.sources:
             if stop():
                 return report
-            _scan_source(connection, config, business, source, context, report, stop)
+            _scan_source(
+                connection, config, business, source, context, report, stop, wait_to_settle
+            )
         with ledger.transaction(connection):
             health.check_sources(
                 connection, {"id": business.id, "name": business.name},
@@ -295,10 +302,16 @@ def _scan_source(
     context: SourceContext,
     report: ScanReport,
     stop: Callable[[], bool],
+    wait_to_settle: bool = False,
 ) -> None:
     new = 0
     try:
-        for document in source.documents(context):
+        documents = source.documents(context)
+        settled = getattr(source, "settled", None)
+        if wait_to_settle and settled is not None:
+            # After the ready files: the ones still being written, once they settle.
+            documents = itertools.chain(documents, settled())
+        for document in documents:
             result = import_document(connection, config, business, document, context.now)
             report.documents.append(result)
             new += result.status == "imported"

@@ -179,18 +179,3 @@ def test_bank_data_with_newlines_bcc_and_html_arrives_as_inert_text(
     assert "&lt;script&gt;" in html
     assert "Bcc: victim@example.org" in text  # shown as text on one line, not as a header
     assert "\nBcc:" not in text
-
-
-def test_a_file_still_being_written_is_named_and_read_by_a_later_scan(
-    workspace: Workspace,
-) -> None:
-    text = workspace.config.read_text(encoding="utf-8")
-    workspace.config.write_text(text.replace("settle_seconds = 0", "settle_seconds = 3600"))
-    path = workspace.drop("fresh.csv", ing_csv([Payment(date(2026, 3, 2), Decimal("10.00"))]))
-    code, out, _ = workspace.run("scan")
-    assert code == 0
-    assert f"waiting   {path}: changed less than settle_seconds ago" in out
-    assert "0 imported" in out
-    workspace.config.write_text(text)  # settled now (settle_seconds = 0)
-    code, out, _ = workspace.run("scan")
-    assert code == 0 and "1 imported" in out and "settle_seconds" not in out

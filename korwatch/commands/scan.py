@@ -32,7 +32,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
         if args.dry_run:
             report = _dry_run(config, now, chosen)
         else:
-            report = scan(open_ledger(config), config, now, businesses=chosen)
+            # Run by hand, right after copying a file into the inbox: wait for it to settle.
+            report = scan(open_ledger(config), config, now, businesses=chosen, wait_to_settle=True)
     print_report(report, dry_run=args.dry_run, quiet=args.quiet, as_json=args.json)
     return FAILED if report.failed else OK
 
@@ -40,4 +41,6 @@ def run(config: Config, args: argparse.Namespace) -> int:
 def _dry_run(config: Config, now: datetime, chosen: set[str]) -> ScanReport:
     """Scan a throwaway copy of the ledger with a sender that only collects the emails."""
     copy = in_memory_copy(state_dir(config) / LEDGER_NAME)
-    return scan(copy, config, now, businesses=chosen, send=lambda message: None)
+    return scan(
+        copy, config, now, businesses=chosen, send=lambda message: None, wait_to_settle=True
+    )

@@ -2,6 +2,7 @@
 
 Files that look half-written are skipped until they settle: partial-download names (.part,
 .crdownload, .tmp, dot files, Office lock files) and files modified less than `settle_seconds` ago.
+The daemon reads the latter at its next pass; a scan run by hand waits for them (`settled`).
 Documents already imported are skipped later, by their sha256, in the ledger. With
 `move_files = true` each file is moved, once its import is committed, into `processed/` (imported
 or already known) or `failed/` (unreadable) inside the folder, so the inbox shows what is left.
@@ -21,6 +22,7 @@ from korwatch.sources.base import DocumentInput, SourceContext
 
 PARTIAL_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp")
 DEFAULT_PATTERNS = ("*",)
+POLL_SECONDS = 0.1  # how often a scan run by hand looks again at a file that is settling
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,36 @@ class DirectorySource:
                 continue
             yield DocumentInput(path=file, name=str(file), format=self.format)
 
+    def settled(self) -> Iterator[DocumentInput]:
+        """For a scan run by hand: wait for the files the last documents() left settling.
+
+        Each is yielded once its size and mtime, looked at again every POLL_SECONDS, have not
+        changed for `settle_seconds`. The wait ends `settle_seconds` after it began; a file
+        still changing then stays in `settling`, for a later scan.
+        """
+        deadline = time.monotonic() + self.settle_seconds
+        seen: dict[Path, tuple[_State, float]] = {}  # the state, and when it last changed
+        for file in map(Path, self.settling):
+            state = _state(file)
+            if state is not None:
+                seen[file] = (state, state[1] / 1e9)
+        self.settling.clear()
+        while seen:
+            for file, (before, changed) in list(seen.items()):
+                state = _state(file)
+                if state is None:
+                    del seen[file]  # removed meanwhile: nothing to read
+                elif state != before:
+                    seen[file] = (state, time.time())  # written to again: start again
+                elif time.time() - changed >= self.settle_seconds:
+                    del seen[file]
+                    yield DocumentInput(path=file, name=str(file), format=self.format)
+            left = deadline - time.monotonic()
+            if not seen or left <= 0:
+                break
+            time.sleep(min(POLL_SECONDS, left))
+        self.settling.extend(str(file) for file in seen)
+
     def acknowledge(self, document: DocumentInput, status: str) -> None:
         """After the import committed: move the file to processed/ or failed/ when asked to."""
         if not self.move_files:
@@ -77,6 +109,17 @@ class DirectorySource:
         for pattern in self.patterns:
             found.update(p for p in self.path.glob(pattern) if p.is_file())
         return sorted(found)
+
+
+_State = tuple[int, int]  # size and mtime in nanoseconds
+
+
+def _state(file: Path) -> _State | None:
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _looks_partial(file: Path) -> bool:
