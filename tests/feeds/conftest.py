@@ -1,0 +1,89 @@
+"""Fixtures for the bank-feed tests: a test RSA key, the fake providers on 127.0.0.1, and a
+workspace whose business reads an Enable Banking feed (and a folder, to show it goes on)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Workspace
+from tests.feeds.fake_enablebanking import APP_ID, FakeEnableBanking
+from tests.feeds.server import rsa_key_pair
+from tests.helpers import OWN_IBAN, SmtpServer, free_port
+
+
+@pytest.fixture(scope="session")
+def rsa_keys() -> tuple[str, str]:
+    return rsa_key_pair()
+
+
+@pytest.fixture
+def enablebanking(rsa_keys: tuple[str, str]) -> Iterator[FakeEnableBanking]:
+    fake = FakeEnableBanking(rsa_keys[1])
+    fake.server.start()
+    yield fake
+    fake.server.stop()
+
+
+def bank_config(
+    root: Path,
+    fake_url: str,
+    key_path: Path,
+    *,
+    smtp_port: int,
+    extra_source: str = "",
+    redirect_port: int | None = None,
+) -> str:
+    inbox = root / "inbox"
+    port = redirect_port or free_port()
+    return f"""
+state_dir = "state"
+
+[email]
+backend = "smtp"
+host = "127.0.0.1"
+port = {smtp_port}
+timeout = 5
+sender = "korwatch@example.nl"
+
+[[business]]
+id = "studio"
+name = "Fotostudio Wout"
+recipients = ["selina@example.nl"]
+own_ibans = ["{OWN_IBAN}"]
+
+  [[business.source]]
+  type = "directory"
+  path = "{inbox}"
+  settle_seconds = 0
+
+  [[business.source]]
+  type = "enablebanking"
+  application_id = "{APP_ID}"
+  private_key = "{key_path}"
+  redirect_url = "http://127.0.0.1:{port}/callback"
+  api_url = "{fake_url}"
+  bank = "ING"
+  retries = 1
+  timeout = 5
+{extra_source}
+"""
+
+
+@pytest.fixture
+def bank_workspace(
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+    enablebanking: FakeEnableBanking,
+    rsa_keys: tuple[str, str],
+) -> Workspace:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    key = tmp_path / "enablebanking.pem"
+    key.write_text(rsa_keys[0], encoding="utf-8")
+    config = tmp_path / "korwatch.toml"
+    text = bank_config(tmp_path, enablebanking.url, key, smtp_port=smtp_server.port)
+    config.write_text(text, encoding="utf-8")
+    return Workspace(tmp_path, inbox, config)
