@@ -35,12 +35,13 @@ def bank_config(
     smtp_port: int,
     extra_source: str = "",
     redirect_port: int | None = None,
+    top: str = "",
 ) -> str:
     inbox = root / "inbox"
     port = redirect_port or free_port()
     return f"""
 state_dir = "state"
-
+{top}
 [email]
 backend = "smtp"
 host = "127.0.0.1"
