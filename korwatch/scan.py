@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from korwatch.alerts import health
+from korwatch.alerts import consent, health
 from korwatch.alerts.evaluation import after_import, eukor_possible, evaluate_year
 from korwatch.alerts.events import (
     EUKOR_CROSSED,
@@ -261,6 +261,7 @@ def scan(
                 connection, {"id": business.id, "name": business.name},
                 config.health_for(business), now,
             )  # fmt: skip
+            consent.check_consents(connection, business, now)
             _start_of_year_notice(connection, config, business, now)
             _eukor_catch_up(connection, config, business, now)
     report.delivery = deliver_due(connection, config, now, send, businesses, stop)

@@ -90,11 +90,7 @@ class LedgerFeeds:
 
     def needs_consent(self, business: str, source: str, reason: str, now: datetime) -> None:
         with transaction(self.connection) as connection:
-            connection.execute(
-                "UPDATE feed_consents SET state = 'needs-consent', reason = ?, state_since = ? "
-                "WHERE business = ? AND source = ? AND state = 'authorized'",
-                (reason[:300], _stamp(now), business, source),
-            )
+            mark_needs_consent(connection, business, source, reason, now)
 
     def postpone(self, business: str, source: str, until: datetime) -> None:
         with transaction(self.connection) as connection:
@@ -160,6 +156,18 @@ class LedgerFeeds:
                 (provider, client, token.access, _stamp(token.access_until), token.refresh,
                  _stamp(token.refresh_until)),
             )  # fmt: skip
+
+
+def mark_needs_consent(
+    connection: sqlite3.Connection, business: str, source: str, reason: str, now: datetime
+) -> None:
+    """In the caller's transaction: the consent can no longer read (once; the first reason
+    and moment stay)."""
+    connection.execute(
+        "UPDATE feed_consents SET state = 'needs-consent', reason = ?, state_since = ? "
+        "WHERE business = ? AND source = ? AND state = 'authorized'",
+        (reason[:300], _stamp(now), business, source),
+    )
 
 
 def feed_overview(connection: sqlite3.Connection, business: str) -> list[dict[str, Any]]:
