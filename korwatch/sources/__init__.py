@@ -6,6 +6,7 @@ from korwatch.sources.bankfeed_pull import BankFeedSource
 from korwatch.sources.base import DocumentInput, Source, SourceContext, SourceKind
 from korwatch.sources.directory import DirectoryKind
 from korwatch.sources.enablebanking import EnableBankingKind
+from korwatch.sources.gocardless import GoCardlessKind
 from korwatch.sources.http import HttpKind
 from korwatch.sources.moneybird import MoneybirdKind
 
@@ -26,6 +27,7 @@ SOURCE_KINDS: dict[str, SourceKind] = {
         HttpKind(),
         MoneybirdKind(),
         EnableBankingKind(),
+        GoCardlessKind(),
     )
 }
 

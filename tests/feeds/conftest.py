@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import Workspace
 from tests.feeds.fake_enablebanking import APP_ID, FakeEnableBanking
+from tests.feeds.fake_gocardless import SECRET_ID, SECRET_KEY, FakeGoCardless
 from tests.feeds.server import rsa_key_pair
 from tests.helpers import OWN_IBAN, SmtpServer, free_port
 
@@ -88,3 +89,54 @@ def bank_workspace(
     text = bank_config(tmp_path, enablebanking.url, key, smtp_port=smtp_server.port)
     config.write_text(text, encoding="utf-8")
     return Workspace(tmp_path, inbox, config)
+
+
+@pytest.fixture
+def gocardless() -> Iterator[FakeGoCardless]:
+    fake = FakeGoCardless()
+    fake.server.start()
+    yield fake
+    fake.server.stop()
+
+
+@pytest.fixture
+def gc_workspace(tmp_path: Path, smtp_server: SmtpServer, gocardless: FakeGoCardless) -> Workspace:
+    """A business reading GoCardless with keys held in the environment (${VAR})."""
+    (tmp_path / "inbox").mkdir()
+    config = tmp_path / "korwatch.toml"
+    config.write_text(
+        f"""
+state_dir = "state"
+
+[email]
+backend = "smtp"
+host = "127.0.0.1"
+port = {smtp_server.port}
+timeout = 5
+sender = "korwatch@example.nl"
+
+[[business]]
+id = "studio"
+name = "Fotostudio Wout"
+recipients = ["selina@example.nl"]
+own_ibans = ["{OWN_IBAN}"]
+
+  [[business.source]]
+  type = "gocardless"
+  secret_id = "${{GC_SECRET_ID}}"
+  secret_key = "${{GC_SECRET_KEY}}"
+  redirect_url = "http://127.0.0.1:{free_port()}/back"
+  api_url = "{gocardless.url}"
+  bank = "ING"
+  retries = 1
+  timeout = 5
+""",
+        encoding="utf-8",
+    )
+    return Workspace(tmp_path, tmp_path / "inbox", config)
+
+
+@pytest.fixture
+def gc_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GC_SECRET_ID", SECRET_ID)
+    monkeypatch.setenv("GC_SECRET_KEY", SECRET_KEY)
