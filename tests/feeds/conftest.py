@@ -28,18 +28,8 @@ def enablebanking(rsa_keys: tuple[str, str]) -> Iterator[FakeEnableBanking]:
     fake.server.stop()
 
 
-def bank_config(
-    root: Path,
-    fake_url: str,
-    key_path: Path,
-    *,
-    smtp_port: int,
-    extra_source: str = "",
-    redirect_port: int | None = None,
-    top: str = "",
-) -> str:
-    inbox = root / "inbox"
-    port = redirect_port or free_port()
+def config_with(root: Path, smtp_port: int, source: str, top: str = "") -> str:
+    """A config for one business reading `root/inbox` and the bank source `source`."""
     return f"""
 state_dir = "state"
 {top}
@@ -58,20 +48,23 @@ own_ibans = ["{OWN_IBAN}"]
 
   [[business.source]]
   type = "directory"
-  path = "{inbox}"
+  path = "{root / "inbox"}"
   settle_seconds = 0
 
   [[business.source]]
-  type = "enablebanking"
-  application_id = "{APP_ID}"
-  private_key = "{key_path}"
-  redirect_url = "http://127.0.0.1:{port}/callback"
-  api_url = "{fake_url}"
+{source}  redirect_url = "http://127.0.0.1:{free_port()}/callback"
   bank = "ING"
   retries = 1
   timeout = 5
-{extra_source}
 """
+
+
+def bank_config(root: Path, fake_url: str, key_path: Path, *, smtp_port: int, top: str = "") -> str:
+    source = f"""  type = "enablebanking"
+  application_id = "{APP_ID}"
+  private_key = "{key_path}"
+  api_url = "{fake_url}"\n"""
+    return config_with(root, smtp_port, source, top)
 
 
 @pytest.fixture
@@ -104,35 +97,11 @@ def gc_workspace(tmp_path: Path, smtp_server: SmtpServer, gocardless: FakeGoCard
     """A business reading GoCardless with keys held in the environment (${VAR})."""
     (tmp_path / "inbox").mkdir()
     config = tmp_path / "korwatch.toml"
-    config.write_text(
-        f"""
-state_dir = "state"
-
-[email]
-backend = "smtp"
-host = "127.0.0.1"
-port = {smtp_server.port}
-timeout = 5
-sender = "korwatch@example.nl"
-
-[[business]]
-id = "studio"
-name = "Fotostudio Wout"
-recipients = ["selina@example.nl"]
-own_ibans = ["{OWN_IBAN}"]
-
-  [[business.source]]
-  type = "gocardless"
+    source = f"""  type = "gocardless"
   secret_id = "${{GC_SECRET_ID}}"
   secret_key = "${{GC_SECRET_KEY}}"
-  redirect_url = "http://127.0.0.1:{free_port()}/back"
-  api_url = "{gocardless.url}"
-  bank = "ING"
-  retries = 1
-  timeout = 5
-""",
-        encoding="utf-8",
-    )
+  api_url = "{gocardless.url}"\n"""
+    config.write_text(config_with(tmp_path, smtp_server.port, source), encoding="utf-8")
     return Workspace(tmp_path, tmp_path / "inbox", config)
 
 
