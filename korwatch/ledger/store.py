@@ -147,8 +147,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def connect(path: Path) -> sqlite3.Connection:
     """Open (and create or migrate) the ledger at `path`, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    _owner_only(path)
     connection = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    _owner_only(path)
     # 16 KiB pages store a 100,000-record import ~10 % faster than the default 4 KiB (fewer
     # page splits). Only a new, empty file takes it (before WAL); a ledger keeps its own.
     connection.execute("PRAGMA page_size=16384")
@@ -164,14 +164,14 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def _owner_only(path: Path) -> None:
-    """Create the file as 0600, or take group and other access away from an existing one: it
-    holds bank consents and tokens. SQLite gives its -wal and -shm files the same mode."""
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        if path.stat().st_mode & 0o077:
-            os.chmod(path, 0o600)
-    except OSError:
-        pass  # a read-only or foreign file: sqlite3 reports what is wrong with it
+    """Take group and other access away from the ledger (and its -wal and -shm files, which
+    SQLite creates later with the database's mode): it holds bank consents and tokens."""
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if name.stat().st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except OSError:
+            pass  # not there (yet), or not ours: sqlite3 reports what matters
 
 
 def in_memory_copy(path: Path) -> sqlite3.Connection:

@@ -12,12 +12,10 @@ transactions, following `continuation_key` until it is empty.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from korwatch.configtable import Secret, Table
@@ -38,10 +36,9 @@ from korwatch.sources.bankfeed import (
 from korwatch.sources.bankfeed_pull import BankFeedSource, read_feed_settings
 from korwatch.sources.feedhttp import Answer, JsonApi, error_code
 from korwatch.sources.http import read_common
+from korwatch.sources.signing import load_private_key, signed_token
 
 API_URL = "https://api.enablebanking.com"
-AUDIENCE = "api.enablebanking.com"  # "formerly api.tilisy.com, now deprecated" (bearerAuth)
-TOKEN_SECONDS = 3600  # as the samples; the API refuses tokens living over 86,400 s
 MAX_PAGES = 1000  # a runaway continuation_key loop ends here
 # Error codes that mean the session can no longer read (ErrorCode enum of the reference);
 # Actual Budget treats the same ones as "re-link" (app-enablebanking utils/errors.ts).
@@ -79,16 +76,7 @@ class EnableBanking:
         self.api = client.api
 
     def _headers(self) -> dict[str, str]:
-        import jwt  # noqa: PLC0415 - only bank feeds need it
-
-        issued = int(time.time())  # the API's clock, not KORWATCH_NOW
-        token = jwt.encode(
-            {"iss": "enablebanking.com", "aud": AUDIENCE, "iat": issued,
-             "exp": issued + TOKEN_SECONDS},
-            self.client.private_key.reveal(),
-            algorithm="RS256",
-            headers={"kid": self.client.application_id},
-        )  # fmt: skip
+        token = signed_token(self.client.application_id, self.client.private_key)
         return {"Authorization": f"Bearer {token}"}
 
     def _call(self, method: str, path: str, what: str, **options: Any) -> Any:
@@ -281,47 +269,6 @@ def transaction_of(item: dict[str, Any], account: str, line: int) -> Transaction
 def _object(item: dict[str, Any], key: str) -> dict[str, Any]:
     found = item.get(key)
     return found if isinstance(found, dict) else {}
-
-
-def load_private_key(table: Table, name: str) -> Secret | None:
-    """The PEM private key: given inline (a ${VAR} or ${credential:NAME} holding the PEM) or
-    as a path to the file. Checked to be an RSA private key; its content is never shown."""
-    value = table.secret(name)
-    if value is None:
-        if not table.has(name):
-            table.problem(name, 'is required: a path, "${VAR}" or "${credential:NAME}"')
-        return None
-    text = value.reveal()
-    if "-----BEGIN" not in text:
-        path = Path(text).expanduser()
-        if not path.is_absolute() and table.base_dir is not None:
-            path = table.base_dir / path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeError) as error:
-            reason = getattr(error, "strerror", None) or "not a text file"
-            table.problem(name, f"cannot read the key file {path}: {reason}")
-            return None
-    problem = _key_problem(text)
-    if problem is not None:
-        table.problem(name, problem)
-        return None
-    return Secret(text)
-
-
-def _key_problem(text: str) -> str | None:
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey  # noqa: PLC0415
-    from cryptography.hazmat.primitives.serialization import (  # noqa: PLC0415
-        load_pem_private_key,
-    )
-
-    try:
-        key = load_pem_private_key(text.encode("utf-8"), password=None)
-    except Exception:  # malformed, encrypted, or an algorithm cryptography does not know
-        return "is not a PEM private key without a passphrase"
-    if not isinstance(key, RSAPrivateKey):
-        return "is not an RSA key (Enable Banking signs with RS256)"
-    return None
 
 
 class EnableBankingKind:
