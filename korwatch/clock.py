@@ -7,7 +7,8 @@ and demonstrations use it to run "as of" a date, the way a frozen clock is used 
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the calendar the KOR year is counted in
@@ -24,3 +25,15 @@ def now() -> datetime:
 def local_today(moment: datetime) -> date:
     """The date `moment` falls on in the Netherlands (the KOR's calendar)."""
     return moment.astimezone(AMSTERDAM).date()
+
+
+_INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_interval(text: str) -> timedelta | None:
+    """'15m' as 15 minutes; None when `text` is not an interval (it may be cron)."""
+    match = _INTERVAL.match(text)
+    if match is None:
+        return None
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})

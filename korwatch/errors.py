@@ -53,3 +53,8 @@ class DeliveryError(KorwatchError):
 
 class SourceError(KorwatchError):
     """A source (directory, URL, API) could not be read this time."""
+
+
+class SourceWaiting(KorwatchError):
+    """A source that has nothing to do now and says why, e.g. a bank feed whose reads for the
+    day are spent, or whose consent must be renewed first. Neither a success nor a failure."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from korwatch.alerts import health
+from korwatch.alerts import consent, health
 from korwatch.alerts.evaluation import after_import, eukor_possible, evaluate_year
 from korwatch.alerts.events import (
     EUKOR_CROSSED,
@@ -33,10 +33,11 @@ from korwatch.alerts.events import (
 )
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
-from korwatch.errors import KorwatchError, ParseError, SourceError
+from korwatch.errors import KorwatchError, ParseError, SourceError, SourceWaiting
 from korwatch.formats.base import read_sample
 from korwatch.formats.detect import detect
 from korwatch.ledger import store as ledger
+from korwatch.ledger.feeds import LedgerFeeds
 from korwatch.ledger.insert import insert_records
 from korwatch.ledger.reader import document_chunks
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
@@ -64,6 +65,7 @@ class ScanReport:
     source_errors: list[str] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     settling: list[str] = field(default_factory=list)  # files left for a later scan
+    waiting: list[str] = field(default_factory=list)  # sources with nothing to do now, and why
 
     @property
     def failed(self) -> bool:
@@ -230,6 +232,8 @@ def scan(
     businesses: set[str] | None = None,
     send: Sender | None = None,
     stop: Callable[[], bool] = lambda: False,
+    sources: Callable[[Source], bool] | None = None,
+    feed_mode: str = "scheduled",
     wait_to_settle: bool = False,
 ) -> ScanReport:
     """Pull every source of every (selected) business, import, then deliver due alerts.
@@ -240,15 +244,22 @@ def scan(
     (the daemon) they are left for the next pass. Each source's success or failure is recorded
     for `status` and the stale/failing alerts; one business or source failing does not stop the
     others.
+    `sources` picks the sources to pull (default: all); `feed_mode` says when a bank feed may
+    spend a read (sources/base.py FEED_MODES).
     """
     report = ScanReport()
+    feeds = LedgerFeeds(connection)
     for business in config.businesses:
         if businesses is not None and business.id not in businesses:
             continue
-        context = SourceContext(business.id, state_dir(config) / "sources" / business.id, now)
+        context = SourceContext(
+            business.id, state_dir(config) / "sources" / business.id, now, feeds, feed_mode
+        )
         for source in business.sources:
             if stop():
                 return report
+            if sources is not None and not sources(source):
+                continue
             _scan_source(
                 connection, config, business, source, context, report, stop, wait_to_settle
             )
@@ -257,6 +268,7 @@ def scan(
                 connection, {"id": business.id, "name": business.name},
                 config.health_for(business), now,
             )  # fmt: skip
+            consent.check_consents(connection, business, now)
             _start_of_year_notice(connection, config, business, now)
             _eukor_catch_up(connection, config, business, now)
     report.delivery = deliver_due(connection, config, now, send, businesses, stop)
@@ -304,7 +316,7 @@ def _scan_source(
     stop: Callable[[], bool],
     wait_to_settle: bool = False,
 ) -> None:
-    new = 0
+    new = read = 0
     try:
         documents = source.documents(context)
         settled = getattr(source, "settled", None)
@@ -315,12 +327,18 @@ def _scan_source(
             result = import_document(connection, config, business, document, context.now)
             report.documents.append(result)
             new += result.status == "imported"
+            read += 1
             acknowledge = getattr(source, "acknowledge", None)
             if acknowledge is not None:
                 acknowledge(document, result.status)  # e.g. move to processed/, save an ETag
             if stop():
                 return  # not a full read: neither a success nor a failure
         report.settling += getattr(source, "settling", [])
+    except SourceWaiting as waiting:
+        # Nothing to do now (a bank feed's reads are spent): a success only for what was read.
+        report.waiting.append(f"{business.id}: {source.label}: {waiting}")
+        if not read:
+            return
     except Exception as error:
         if stop():
             return  # interrupted by the stop itself (e.g. a retry wait cut short)

@@ -174,6 +174,9 @@ def _raise(
     return [level] if connection.total_changes > before else []
 
 
+raise_once = _raise  # for the other watching alerts (alerts/consent.py)
+
+
 def undelivered(connection: sqlite3.Connection, business: str) -> list[dict[str, Any]]:
     """Pending events that have failed at least once: what `status` shows as not delivered."""
     rows = connection.execute(

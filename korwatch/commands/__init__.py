@@ -10,6 +10,7 @@ from types import ModuleType
 
 from korwatch.commands import (
     check_config,
+    connect,
     import_files,
     ledger,
     preview,
@@ -30,6 +31,7 @@ MODULES: tuple[ModuleType, ...] = (
     status,
     import_files,
     check_config,
+    connect,
     test_email,
     report,
     preview,

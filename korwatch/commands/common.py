@@ -36,6 +36,7 @@ def report_json(report: ScanReport, *, dry_run: bool = False) -> dict[str, Any]:
         "emails": {"sent": report.delivery.sent, "failed": report.delivery.failed},
         "failed": report.failed,
         "waiting": report.settling,
+        "sources_waiting": report.waiting,
     }
 
 
@@ -63,6 +64,8 @@ def print_report(
         print(f"{err.paint('FAILED', 'red', 'bold')}    {error}", file=sys.stderr)
     for name in report.settling if not quiet else []:
         print(f"waiting   {name}: changed less than settle_seconds ago, read at the next scan")
+    for line in report.waiting if not quiet else []:
+        print(f"not read  {line}")
     for line in report.delivery.sent if not quiet else []:
         print(f"{out.paint(verb, 'green')}      {line}")
     for line in report.delivery.failed:

@@ -70,8 +70,25 @@ def _print_status(item: dict[str, Any], language: str, style: Style) -> None:
                 f"    FAILING ({source['failures_in_a_row']}x in a row) since "
                 f"{source['last_error_at']}: {source['last_error']}"
             )
+    for feed in item.get("bank_feeds", []):
+        _print_feed(feed, language, style)
     for mail in item.get("undelivered", []):
         print(
             f"  NOT DELIVERED {mail['kind']} after {mail['attempts']} tries "
             f"(next {mail['next_attempt_at']}): {mail['last_error']}"
         )
+
+
+def _print_feed(feed: dict[str, Any], language: str, style: Style) -> None:
+    """A bank consent: its state and expiry, and each account's pending entries."""
+    head = f"  bank feed {feed['source']} ({feed['bank']}): "
+    if feed["state"] == "authorized":
+        print(head + f"consent until {feed['valid_until'][:10]} ({feed['days_left']} days left)")
+    else:
+        print(head + style.paint("NEEDS CONSENT", "red", "bold") + f" ({feed['reason']})")
+    for account in feed["accounts"]:
+        pending = account["pending"]
+        if pending is not None and pending["count"]:
+            amount = format_amount(pending["amount"], language).replace("€", "").strip()
+            print(f"    {account['account']} pending: {pending['count']}, "
+                  f"{pending['currency']} {amount} (not counted until booked)")  # fmt: skip

@@ -179,6 +179,7 @@ def _schedule(table: Table) -> ScheduleConfig:
         deliver=_when(table, "deliver", "1m") or "1m",
         digest=_when(table, "digest", None, off=True),
         watch=_when(table, "watch", "5s", off=True),
+        bank=_when(table, "bank", "5m") or "5m",
         retry=_retry(table) or default.retry,
     )
     table.finish()

@@ -52,6 +52,7 @@ class ScheduleConfig:
     deliver: str = "1m"
     digest: str | None = None  # weekly digest (cron), off by default
     watch: str | None = "5s"  # how often the daemon looks for newly dropped files; None: off
+    bank: str = "5m"  # how often the daemon asks each bank feed whether a read is due
     retry: tuple[timedelta, ...] = tuple(
         daemon_schedule.parse_interval(text) or timedelta(hours=6) for text in RETRY
     )

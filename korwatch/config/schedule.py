@@ -7,23 +7,13 @@ trigger is built or a cron expression is checked, so loading the config stays li
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
 from typing import Any
 
-from korwatch.clock import AMSTERDAM
+from korwatch.clock import AMSTERDAM, parse_interval
 
-_INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+__all__ = ["AMSTERDAM", "OFF", "parse_interval", "problem", "trigger"]
+
 OFF = ("", "off")
-
-
-def parse_interval(text: str) -> timedelta | None:
-    """'15m' as 15 minutes; None when `text` is not an interval (it may be cron)."""
-    match = _INTERVAL.match(text)
-    if match is None:
-        return None
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def problem(text: str) -> str | None:

@@ -27,7 +27,7 @@ from korwatch.ledger import store as ledger
 from korwatch.notify.outbox import DeliveryReport, deliver_due
 from korwatch.reporting.status import business_status
 from korwatch.scan import ScanReport, open_ledger, scan, scan_lock
-from korwatch.sources import SourceContext
+from korwatch.sources import Source, SourceContext, is_bank_feed
 from korwatch.sources.directory import DirectorySource
 
 log = logging.getLogger("korwatch.daemon")
@@ -47,19 +47,34 @@ def _ledger(config: Config) -> Iterator[sqlite3.Connection | None]:
         yield None
 
 
-def scan_job(config: Config, stop: Stop, businesses: set[str] | None = None) -> ScanReport | None:
+def scan_job(
+    config: Config,
+    stop: Stop,
+    businesses: set[str] | None = None,
+    sources: Callable[[Source], bool] = lambda source: not is_bank_feed(source),
+) -> ScanReport | None:
+    """A scan of the folders, URLs and APIs; bank feeds have their own job (bank_job)."""
     try:
         with _ledger(config) as connection:
             if connection is None:
                 return None
-            report = scan(connection, config, clock.now(), businesses=businesses, stop=stop)
+            report = scan(
+                connection, config, clock.now(), businesses=businesses, stop=stop, sources=sources
+            )
     except Exception:
         log.exception("scan failed; trying again at the next run")
         return None
     log_scan(report)
-    if businesses is None:
+    if businesses is None and sources is not is_bank_feed:
         heartbeat(config, report)
     return report
+
+
+def bank_job(config: Config, stop: Stop) -> None:
+    """Pull each bank feed whose read is due: its own `schedule`, within the bank's budget of
+    reads per account and day (recorded in the ledger, so a restart spends none again)."""
+    if any(is_bank_feed(s) for b in config.businesses for s in b.sources):
+        scan_job(config, stop, sources=is_bank_feed)
 
 
 def deliver_job(config: Config, stop: Callable[[], bool] = lambda: False) -> None:
@@ -83,6 +98,8 @@ def log_scan(report: ScanReport) -> None:
             log.warning("document failed business=%s %s", document.business, document.error)
     for error in report.source_errors:
         log.warning("source failed %s", error)
+    for line in report.waiting:
+        log.info("not read %s", line)
     log_delivery(report.delivery)
 
 

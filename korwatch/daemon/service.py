@@ -25,7 +25,7 @@ from korwatch.clock import AMSTERDAM
 from korwatch.config import schedule as daemon_schedule
 from korwatch.config.load import load_config
 from korwatch.config.model import Config
-from korwatch.daemon.jobs import InboxWatcher, deliver_job, digest_job, scan_job
+from korwatch.daemon.jobs import InboxWatcher, bank_job, deliver_job, digest_job, scan_job
 from korwatch.daemon.systemd import Notifier
 from korwatch.errors import ConfigError
 from korwatch.sources import http
@@ -120,6 +120,7 @@ class Daemon:
             "deliver": (schedule.deliver, lambda: deliver_job(self.config, self.stopping.is_set)),
             "watch": (schedule.watch, lambda: self.watcher.run(self.config, self.stopping.is_set)),
             "digest": (schedule.digest, lambda: digest_job(self.config)),
+            "bank": (schedule.bank, lambda: bank_job(self.config, self.stopping.is_set)),
         }
         for job_id, (when, function) in jobs.items():
             if self.scheduler.get_job(job_id) is not None:
@@ -127,7 +128,7 @@ class Daemon:
             if when is None:
                 continue
             options: dict[str, Any] = {}
-            if first and job_id == "scan":
+            if first and job_id in ("scan", "bank"):
                 options["next_run_time"] = _now()  # the first scan right away
             self.scheduler.add_job(
                 function, daemon_schedule.trigger(when), id=job_id, name=job_id, **options

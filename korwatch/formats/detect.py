@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from types import ModuleType
 
 from korwatch.errors import AmbiguousFormat, UnknownFormat
-from korwatch.formats import camt, csv, invoices, mt940, ofx
+from korwatch.formats import camt, csv, feeds, invoices, mt940, ofx
 from korwatch.formats.base import Parser, read_sample
 from korwatch.models import Sample
 
 __all__ = ["PARSERS", "Parser", "detect", "read_sample"]
 
-_FAMILIES: tuple[ModuleType, ...] = (csv, camt, mt940, ofx, invoices)
+_FAMILIES: tuple[ModuleType, ...] = (csv, camt, mt940, ofx, invoices, feeds)
 
 
 def _registry() -> dict[str, Parser]:

@@ -8,6 +8,7 @@ the document or as after it, never in between.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -91,15 +92,63 @@ MIGRATIONS: tuple[str, ...] = (
     # 3: "any invoice stored?" is asked at every evaluation; without an index it read the
     # whole records table.
     "CREATE INDEX records_invoices ON records (business) WHERE kind = 'invoice'",
+    # 4: bank feeds (ledger/feeds.py): each source's consent, the accounts it grants, the reads
+    # spent per account (the bank's daily budget survives a restart), a provider's tokens.
+    """
+    CREATE TABLE feed_consents (
+        business     TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        provider     TEXT NOT NULL,
+        bank         TEXT NOT NULL,
+        country      TEXT NOT NULL DEFAULT '',
+        session      TEXT NOT NULL,
+        valid_until  TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('authorized', 'needs-consent')),
+        reason       TEXT,
+        state_since  TEXT NOT NULL,
+        connected_at TEXT NOT NULL,
+        not_before   TEXT,
+        PRIMARY KEY (business, source)
+    );
+    CREATE TABLE feed_accounts (
+        business      TEXT NOT NULL,
+        source        TEXT NOT NULL,
+        account       TEXT NOT NULL,
+        remote_id     TEXT NOT NULL,
+        name          TEXT NOT NULL DEFAULT '',
+        currency      TEXT NOT NULL DEFAULT 'EUR',
+        pending_count INTEGER NOT NULL DEFAULT 0,
+        pending_cents INTEGER NOT NULL DEFAULT 0,
+        pending_at    TEXT,
+        PRIMARY KEY (business, source, account)
+    );
+    CREATE TABLE feed_reads (
+        business TEXT NOT NULL,
+        source   TEXT NOT NULL,
+        account  TEXT NOT NULL,
+        read_at  TEXT NOT NULL
+    );
+    CREATE INDEX feed_reads_by_account ON feed_reads (business, source, account, read_at);
+    CREATE TABLE feed_tokens (
+        provider      TEXT NOT NULL,
+        client        TEXT NOT NULL,
+        access        TEXT NOT NULL,
+        access_until  TEXT NOT NULL,
+        refresh       TEXT NOT NULL,
+        refresh_until TEXT NOT NULL,
+        PRIMARY KEY (provider, client)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (and create or migrate) the ledger at `path`."""
+    """Open (and create or migrate) the ledger at `path`, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    _owner_only(path)
     # 16 KiB pages store a 100,000-record import ~10 % faster than the default 4 KiB (fewer
     # page splits). Only a new, empty file takes it (before WAL); a ledger keeps its own.
     connection.execute("PRAGMA page_size=16384")
@@ -112,6 +161,17 @@ def connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA temp_store=MEMORY")
     _migrate(connection, path)
     return connection
+
+
+def _owner_only(path: Path) -> None:
+    """Take group and other access away from the ledger (and its -wal and -shm files, which
+    SQLite creates later with the database's mode): it holds bank consents and tokens."""
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if name.stat().st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except OSError:
+            pass  # not there (yet), or not ours: sqlite3 reports what matters
 
 
 def in_memory_copy(path: Path) -> sqlite3.Connection:

@@ -19,6 +19,8 @@ templates test them with `is defined`):
   quarter_overdue, next_year, in_kor, nl_threshold, nl_kor_ended, provisional, detected_at.
 - source-stale: business, source, since, days. source-failing: business, source, since,
   failures, error. delivery-failed: business, subject, error, failed_kind.
+- consent-expiring (alerts/consent.py): business, source, bank, valid_until, days_left, command.
+  needs-consent: business, source, bank, valid_until, reason, since, command.
 - digest: business, year, threshold, turnover, headroom, level, provisional, detected_at (the
   status data of status.py). Optional: `week`, `cumulative`, `warn_levels`, `forecast`,
   `new_items`, `crossing` (None before a crossing), `sources` [{source, last_success_at,

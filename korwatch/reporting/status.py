@@ -17,6 +17,7 @@ from korwatch.alerts.events import item_facts
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
+from korwatch.ledger.feeds import feed_overview
 from korwatch.models import money
 from korwatch.reporting.status_rules import rule_facts
 from korwatch.tax.thresholds import threshold_for
@@ -89,4 +90,38 @@ def business_status(
             for h in health.source_health(connection, business.id)
         ],
         "undelivered": health.undelivered(connection, business.id),
+        "bank_feeds": bank_feeds(connection, business.id, today),
     }
+
+
+def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> list[dict[str, Any]]:
+    """Each bank consent: state, expiry, and per account the pending entries (not counted).
+    No session or account id: those are secrets of the ledger."""
+    found = []
+    for feed in feed_overview(connection, business):
+        until = date.fromisoformat(feed["valid_until"][:10])
+        accounts = [
+            {
+                "account": account["account"],
+                "name": account["name"],
+                "pending": None
+                if account["pending_at"] is None
+                else {
+                    "count": account["pending_count"],
+                    "amount": money(account["pending_cents"]),
+                    "currency": account["currency"],
+                },
+            }
+            for account in feed["accounts"]
+        ]
+        found.append(
+            {
+                **{key: feed[key] for key in ("source", "provider", "bank", "country", "state")},
+                "reason": feed["reason"],
+                "since": feed["state_since"],
+                "valid_until": feed["valid_until"],
+                "days_left": (until - today).days,
+                "accounts": accounts,
+            }
+        )
+    return found

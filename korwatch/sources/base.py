@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import Protocol
 
 from korwatch.configtable import Table
+from korwatch.sources.bankfeed import FeedStore
+
+# How a bank feed may read now: "scheduled" when its interval has passed (the daemon, a plain
+# `korwatch scan`), "now" whenever the day's budget allows (`scan --source`, `connect`), "never"
+# (--dry-run: a read spends one of the bank's few reads a day).
+FEED_MODES = ("scheduled", "now", "never")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,8 @@ class SourceContext:
     business: str
     state_dir: Path  # where a pulled source may keep downloads and its own state
     now: datetime
+    feeds: FeedStore | None = None  # the bank feeds' consents and budgets in the ledger
+    feed_mode: str = "scheduled"
 
 
 class Source(Protocol):

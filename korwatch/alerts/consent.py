@@ -1,0 +1,65 @@
+"""Keeping bank consents alive: an email 14 days and one 3 days before a consent ends, with the
+command that renews it, and one "needs consent" email when the bank stops allowing reads
+(expired, revoked, a 401/403). Events are ordinary outbox rows, each level unique, so each
+email goes out exactly once: per consent end date and threshold, per needs-consent episode.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+from korwatch.alerts.health import raise_once
+from korwatch.config.model import BusinessConfig
+from korwatch.ledger.feeds import feed_overview, mark_needs_consent
+from korwatch.sources import BankFeedSource
+from korwatch.sources.bankfeed import EXPIRING_DAYS
+
+CONSENT_EXPIRING = "consent-expiring"
+NEEDS_CONSENT = "needs-consent"
+
+
+def check_consents(
+    connection: sqlite3.Connection, business: BusinessConfig, now: datetime
+) -> list[str]:
+    """In the caller's transaction: raise the expiring and needs-consent events that are due
+    for the business's bank sources; return the new levels."""
+    sources = {s.name: s for s in business.sources if isinstance(s, BankFeedSource)}
+    if not sources:
+        return []
+    raised: list[str] = []
+    who = {"id": business.id, "name": business.name}
+    for feed in feed_overview(connection, business.id):
+        source = sources.get(feed["source"])
+        if source is None:
+            continue  # a source no longer in the config
+        until = datetime.fromisoformat(feed["valid_until"])
+        facts = {
+            "source": feed["source"],
+            "bank": feed["bank"],
+            "valid_until": feed["valid_until"][:10],
+            "command": source.renew_command(business.id, feed["bank"], feed["country"]),
+        }
+        state, reason, since = feed["state"], feed["reason"] or "", str(feed["state_since"])
+        if state == "authorized" and until <= now:
+            state, reason, since = (
+                "needs-consent",
+                f"the consent ended on {until:%Y-%m-%d}",
+                _at(now),
+            )
+            mark_needs_consent(connection, business.id, feed["source"], reason, now)
+        if state != "authorized":
+            facts.update(reason=reason, since=since[:10])
+            level = f"{NEEDS_CONSENT}:{feed['source']}:{since}"
+            raised += raise_once(connection, who, NEEDS_CONSENT, level, now.year, facts, now)
+            continue
+        due = [days for days in sorted(EXPIRING_DAYS) if until - now <= timedelta(days=days)]
+        if due:  # the nearest threshold only: 3 days left says more than 14
+            facts["days_left"] = max(0, (until - now).days)
+            level = f"{CONSENT_EXPIRING}:{feed['source']}:{feed['valid_until'][:10]}:{due[0]}"
+            raised += raise_once(connection, who, CONSENT_EXPIRING, level, now.year, facts, now)
+    return raised
+
+
+def _at(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")

@@ -1,0 +1,277 @@
+"""The bank feed, whatever provider carries it: what a provider implements and what all share.
+
+A provider (enablebanking.py, gocardless.py: one file each) lists banks, starts and finishes a
+consent, tells a consent's state and reads an account's transactions for a date range, following
+its pages. What is the same for every provider lives here and in bankfeed_pull.py: the mapping of
+a feed entry to a `Transaction` shaped exactly like the file formats' records, the read budget
+(at most `reads_per_day` unattended reads of an account in any 24 hours, the PSD2 rule banks
+enforce), the overlap of each pull, and the consent's state kept in the ledger (`FeedStore`,
+implemented by ledger/feeds.py, since this layer may not import the ledger).
+
+Secrets (a private key, tokens, session and account ids) live in the ledger and in `Secret`s;
+nothing here puts them in a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Protocol
+
+from korwatch.errors import SourceError
+from korwatch.models import Transaction
+
+DAY = timedelta(days=1)
+READS_PER_DAY = 4  # EBA RTS art. 36(5): 4 reads a day without the account holder present
+OVERLAP_DAYS = 10
+INTERVAL = timedelta(hours=6)
+EXPIRING_DAYS = (14, 3)  # the consent-expiry emails go out this many days before the end
+
+
+class NeedsConsent(SourceError):
+    """The bank no longer lets korwatch read: the consent expired, was revoked or closed."""
+
+
+class RateLimited(SourceError):
+    """The bank or provider said "too many requests"; no read before `retry_at`."""
+
+    def __init__(self, message: str, retry_at: datetime | None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A bank the provider reaches. `id` is the provider's handle for it."""
+
+    id: str
+    name: str
+    country: str
+    max_consent_days: int | None = None  # the longest access the bank grants
+    history_days: int | None = None  # how far back it serves transactions, when known
+
+
+@dataclass(frozen=True)
+class Started:
+    """An authorisation in progress: the link to send the person to, and what finishes it."""
+
+    url: str
+    state: str  # echoed on the redirect, to match it to this authorisation
+    handle: str  # the provider's id of the authorisation (a requisition), or ""
+    bank: Bank
+
+
+@dataclass(frozen=True)
+class GrantedAccount:
+    """An account a consent grants. `remote_id` is the provider's (secret) id for it."""
+
+    remote_id: str
+    account: str  # the IBAN, or the provider's stable key for an account without one
+    name: str = ""
+    currency: str = "EUR"
+
+    def __repr__(self) -> str:
+        return f"GrantedAccount(account={self.account!r}, name={self.name!r})"
+
+
+@dataclass(frozen=True)
+class Consent:
+    session: str  # the provider's session or requisition id (secret)
+    valid_until: datetime
+    accounts: tuple[GrantedAccount, ...]
+
+    def __repr__(self) -> str:
+        return f"Consent(valid_until={self.valid_until.isoformat()}, accounts={self.accounts})"
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    authorized: bool
+    status: str  # the provider's own word for it (AUTHORIZED, EXPIRED, LN, ...)
+    valid_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FeedRead:
+    booked: list[Transaction]
+    pending: list[Transaction]
+    date_from: date  # the first day actually read (a bank may serve less than was asked)
+
+
+class Provider(Protocol):
+    """What one provider implements; everything else about a bank feed is shared."""
+
+    def banks(self, country: str) -> list[Bank]: ...
+
+    def start(self, bank: Bank, redirect_url: str, state: str, valid_until: datetime) -> Started:
+        """Begin an authorisation; the person opens `Started.url`."""
+        ...
+
+    def finish(self, started: Started, answer: Mapping[str, str]) -> Consent:
+        """The query of the redirect back (code, state, error, ...) -> the consent granted."""
+        ...
+
+    def consent_status(self, session: str) -> ConsentStatus:
+        """The consent's state, without reading any transactions."""
+        ...
+
+    def transactions(self, account: GrantedAccount, date_from: date, date_to: date) -> FeedRead:
+        """Every booked and pending entry of the range, all pages followed."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoredConsent:
+    provider: str
+    bank: str
+    country: str
+    session: str
+    valid_until: datetime
+    state: str  # "authorized" or "needs-consent"
+    reason: str | None
+    state_since: datetime
+    not_before: datetime | None  # a 429's Retry-After: no read before this moment
+
+    def __repr__(self) -> str:
+        return f"StoredConsent(bank={self.bank!r}, state={self.state!r})"
+
+
+@dataclass(frozen=True)
+class Token:
+    access: str
+    access_until: datetime
+    refresh: str
+    refresh_until: datetime
+
+    def __repr__(self) -> str:
+        return "Token('***')"
+
+
+class FeedStore(Protocol):
+    """The bank feeds' state in the ledger (ledger/feeds.py); every write commits at once."""
+
+    def consent(self, business: str, source: str) -> StoredConsent | None: ...
+
+    def accounts(self, business: str, source: str) -> list[GrantedAccount]: ...
+
+    def save_consent(
+        self,
+        business: str,
+        source: str,
+        provider: str,
+        bank: Bank,
+        consent: Consent,
+        now: datetime,
+    ) -> None: ...
+
+    def needs_consent(self, business: str, source: str, reason: str, now: datetime) -> None: ...
+
+    def postpone(self, business: str, source: str, until: datetime) -> None: ...
+
+    def reads(
+        self, business: str, source: str, account: str, since: datetime
+    ) -> list[datetime]: ...
+
+    def record_read(self, business: str, source: str, account: str, now: datetime) -> None: ...
+
+    def last_booked(self, business: str, account: str) -> date | None: ...
+
+    def set_pending(
+        self, business: str, source: str, account: str, pending: list[Transaction], now: datetime
+    ) -> None: ...
+
+    def token(self, provider: str, client: str) -> Token | None: ...
+
+    def save_token(self, provider: str, client: str, token: Token) -> None: ...
+
+
+def feed_transaction(
+    *,
+    account: str,
+    booking_date: str | None,
+    value_date: str | None,
+    amount: Decimal,
+    currency: str,
+    counterparty_name: str = "",
+    counterparty_iban: str = "",
+    remittance: list[str] | tuple[str, ...] = (),
+    reference: str = "",
+    bank_id: str = "",
+    code: str = "",
+    line: int = 0,
+) -> Transaction:
+    """One feed entry as the file formats' records are made: signed amount (positive is money
+    in), remittance lines joined with a space, IBANs without spaces, upper case."""
+    booked = _day(booking_date) or _day(value_date)
+    if booked is None:
+        raise SourceError(f"entry {line} has neither a booking date nor a value date")
+    return Transaction(
+        booking_date=booked,
+        amount=amount,
+        currency=(currency or "EUR").upper(),
+        account=account,
+        counterparty_name=" ".join(counterparty_name.split()),
+        counterparty_iban="".join(counterparty_iban.split()).upper(),
+        description=" ".join(" ".join(str(part) for part in remittance if part).split()),
+        reference=reference.strip(),
+        bank_id=bank_id.strip(),
+        value_date=_day(value_date),
+        code=code,
+        line=line,
+    )
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError:
+        raise SourceError(f"the feed sent {str(text)[:20]!r} where a date belongs") from None
+
+
+def decimal_amount(text: object, line: int) -> Decimal:
+    """An amount string of the API ("12.50") as a Decimal with at most two decimals."""
+    try:
+        amount = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise SourceError(f"entry {line}: {str(text)[:20]!r} is not an amount") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise SourceError(f"entry {line}: {str(text)[:20]!r} is not an amount in cents")
+    return amount.quantize(Decimal("0.01"))
+
+
+def next_read_at(
+    reads: list[datetime],
+    now: datetime,
+    *,
+    per_day: int,
+    interval: timedelta | None,
+    not_before: datetime | None = None,
+) -> datetime | None:
+    """When the next read of an account is allowed; None when it is allowed now.
+
+    `reads` are the earlier reads (any order). At most `per_day` reads in any 24 hours (a
+    rolling window, as banks count it: see the GoCardless knowledge base on bank rate limits);
+    with `interval` (a scheduled pull) also not sooner than that after the last read; never
+    before a rate limit's `not_before`."""
+    window = sorted(read for read in reads if now - read < DAY)
+    waits: list[datetime] = []
+    if len(window) >= per_day:
+        waits.append(window[-per_day] + DAY)
+    if interval is not None and reads:
+        waits.append(max(reads) + interval)
+    if not_before is not None:
+        waits.append(not_before)
+    wait = max(waits, default=None)
+    return None if wait is None or wait <= now else wait
+
+
+def first_day(last_booked: date | None, today: date, overlap_days: int, start: date) -> date:
+    """Where a pull starts: the last booked date minus the overlap (so that entries the bank
+    booked late are not missed), or `start` (1 January of last year) for the first pull."""
+    if last_booked is None:
+        return start
+    return min(max(last_booked - timedelta(days=overlap_days), start), today)

@@ -1,0 +1,292 @@
+"""A bank feed as a source: each pull of an account is one document, imported like a file.
+
+Each granted account is read from its last booked date in the ledger minus `overlap_days`
+(the first time: 1 January of last year, or `history_from`) to today, all pages followed, and
+written as one JSON document (`{"korwatch": "bank-feed", ...}`, read by formats/bankfeed.py)
+holding the booked entries as the file formats' records. The import then skips what the overlap
+read again by the records' dedup keys (the bank's entry reference where it gives one), and a
+pull identical to an earlier one by its sha256, so nothing counts twice. Pending entries are
+not records: their number and sum are kept beside the account for `status`.
+
+Before each read the budget is asked: at most `reads_per_day` reads of the account in any
+24 hours and, when scheduled, not sooner than `schedule` after the last. Each read is recorded in
+the ledger before it is made, so a restart or a manual `korwatch scan` never spends it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from korwatch.clock import parse_interval
+from korwatch.configtable import Table
+from korwatch.errors import SourceError, SourceWaiting
+from korwatch.models import Transaction
+from korwatch.sources.bankfeed import (
+    DAY,
+    INTERVAL,
+    OVERLAP_DAYS,
+    READS_PER_DAY,
+    FeedRead,
+    FeedStore,
+    GrantedAccount,
+    NeedsConsent,
+    Provider,
+    RateLimited,
+    StoredConsent,
+    first_day,
+    next_read_at,
+)
+from korwatch.sources.base import DocumentInput, SourceContext
+from korwatch.sources.http import safe_url
+from korwatch.sources.redirect import LOCAL_HOSTS
+
+MARKER = "bank-feed"  # the document's first key's value, for format detection
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """What every bank source has, whatever its provider."""
+
+    name: str  # how `--source` and the ledger name the source
+    redirect_url: str
+    bank: str | None = None
+    country: str = "NL"
+    psu_type: str = "personal"
+    accounts: tuple[str, ...] = ()  # the IBANs to watch; empty: the business's own_ibans
+    overlap_days: int = OVERLAP_DAYS
+    reads_per_day: int = READS_PER_DAY
+    interval: timedelta = INTERVAL
+    history_from: date | None = None
+    consent_days: int = 180
+
+    @property
+    def spacing(self) -> timedelta:
+        """The time between scheduled reads: `schedule`, never less than the budget allows."""
+        return max(self.interval, DAY / self.reads_per_day)
+
+
+class Client(Protocol):
+    """A provider's settings (keys by reference); makes the provider for one use."""
+
+    @property
+    def kind(self) -> str: ...
+
+    def provider(self, store: FeedStore) -> Provider: ...
+
+
+@dataclass(frozen=True)
+class BankFeedSource:
+    client: Client
+    settings: FeedSettings
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def kind(self) -> str:
+        return self.client.kind
+
+    @property
+    def label(self) -> str:
+        return self.kind if self.name == self.kind else f"{self.kind} {self.name}"
+
+    def renew_command(self, business: str, bank: str | None = None, country: str = "") -> str:
+        """The command that (re)connects this source, as messages and emails show it."""
+        bank = bank or self.settings.bank or "BANK"
+        country = country or self.settings.country
+        source = f" --source {self.name}" if self.name != self.kind else ""
+        return f'korwatch connect {business}{source} --bank "{bank}" --country {country}'
+
+    def documents(self, context: SourceContext) -> Iterator[DocumentInput]:
+        store = context.feeds
+        if store is None or context.feed_mode == "never":
+            raise SourceWaiting("not read in a dry run (a read spends one of the bank's few a day)")
+        consent = self._usable(store, context)
+        provider = self.client.provider(store)
+        waiting: list[str] = []
+        for account in store.accounts(context.business, self.name):
+            wait = self.next_read(store, context, account.account, consent)
+            if wait is not None:
+                waiting.append(f"{account.account}: next read allowed at {_shown(wait)}")
+                continue
+            read = self._pull(provider, store, context, account)
+            yield self._document(context, account, read)
+        if waiting:
+            raise SourceWaiting("; ".join(waiting))
+
+    def next_read(
+        self,
+        store: FeedStore,
+        context: SourceContext,
+        account: str,
+        consent: StoredConsent | None = None,
+    ) -> datetime | None:
+        """When this account may be read next (None: now), in the context's mode."""
+        consent = consent or store.consent(context.business, self.name)
+        reads = store.reads(context.business, self.name, account, context.now - 2 * DAY)
+        scheduled = context.feed_mode == "scheduled"
+        return next_read_at(
+            reads,
+            context.now,
+            per_day=self.settings.reads_per_day,
+            interval=self.settings.spacing if scheduled else None,
+            not_before=None if consent is None else consent.not_before,
+        )
+
+    def _usable(self, store: FeedStore, context: SourceContext) -> StoredConsent:
+        consent = store.consent(context.business, self.name)
+        renew = self.renew_command(context.business)
+        if consent is None:
+            raise SourceWaiting(f"not connected to a bank yet: run {renew}")
+        renew = self.renew_command(context.business, consent.bank, consent.country)
+        if consent.state != "authorized":
+            raise SourceWaiting(
+                f"needs consent since {_shown(consent.state_since)} ({consent.reason}): run {renew}"
+            )
+        if consent.valid_until <= context.now:
+            reason = f"the consent expired on {_shown(consent.valid_until)}"
+            store.needs_consent(context.business, self.name, reason, context.now)
+            raise NeedsConsent(f"{reason}: run {renew}")
+        return consent
+
+    def _pull(
+        self,
+        provider: Provider,
+        store: FeedStore,
+        context: SourceContext,
+        account: GrantedAccount,
+    ) -> FeedRead:
+        today = context.now.astimezone(UTC).date()  # the API's dates are UTC days
+        start = self.settings.history_from or date(today.year - 1, 1, 1)
+        last = store.last_booked(context.business, account.account)
+        begin = first_day(last, today, self.settings.overlap_days, start)
+        store.record_read(context.business, self.name, account.account, context.now)
+        try:
+            read = provider.transactions(account, begin, today)
+        except NeedsConsent as error:
+            store.needs_consent(context.business, self.name, str(error), context.now)
+            consent = store.consent(context.business, self.name)
+            bank, country = (consent.bank, consent.country) if consent else (None, "")
+            renew = self.renew_command(context.business, bank, country)
+            raise SourceError(f"{error}; renew the consent: {renew}") from None
+        except RateLimited as error:
+            until = error.retry_at or context.now + self.settings.spacing
+            store.postpone(context.business, self.name, until)
+            raise SourceWaiting(f"{error}; next read at {_shown(until)}") from None
+        store.set_pending(context.business, self.name, account.account, read.pending, context.now)
+        return read
+
+    def _document(
+        self, context: SourceContext, account: GrantedAccount, read: FeedRead
+    ) -> DocumentInput:
+        today = context.now.astimezone(UTC).date()
+        # No pull time inside: a pull that brings exactly what an earlier one did has the same
+        # sha256 and is skipped as known.
+        body = json.dumps(
+            {
+                "korwatch": MARKER,
+                "provider": self.kind,
+                "source": self.name,
+                "account": account.account,
+                "date_from": read.date_from.isoformat(),
+                "date_to": today.isoformat(),
+                "transactions": [_entry(item) for item in read.booked],
+            },
+            ensure_ascii=False,
+        )
+        digest = hashlib.sha256(body.encode()).hexdigest()[:16]
+        folder = context.state_dir / f"feed-{self.name}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{account.account}-{digest}.json"
+        path.write_text(body, encoding="utf-8")
+        name = f"{self.label} {account.account} {read.date_from}..{today}"
+        return DocumentInput(path=path, name=name, format="bank-feed")
+
+    def acknowledge(self, document: DocumentInput, status: str) -> None:
+        """The scan has recorded the pull (the ledger now knows the last booked date)."""
+        document.path.unlink(missing_ok=True)
+
+
+def _entry(item: Transaction) -> dict[str, object]:
+    return {
+        "booking_date": item.booking_date.isoformat(),
+        "value_date": None if item.value_date is None else item.value_date.isoformat(),
+        "amount": str(item.amount),
+        "currency": item.currency,
+        "counterparty_name": item.counterparty_name,
+        "counterparty_iban": item.counterparty_iban,
+        "description": item.description,
+        "reference": item.reference,
+        "bank_id": item.bank_id,
+        "code": item.code,
+    }
+
+
+def _shown(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def read_feed_settings(table: Table, kind: str) -> FeedSettings:
+    """The keys every bank source has; problems are reported on the table."""
+    name = table.string("name", kind) or kind
+    if not name.replace("-", "").replace("_", "").isalnum():
+        table.problem("name", f'"{name}" must be letters, digits, "-" or "_"')
+    redirect = table.string("redirect_url", "http://127.0.0.1:8765/callback") or ""
+    check_redirect(table, redirect)
+    interval = _interval(table)
+    reads = table.integer("reads_per_day", READS_PER_DAY, 1, READS_PER_DAY)
+    country = (table.string("country", "NL") or "NL").upper()
+    if len(country) != 2 or not country.isalpha():
+        table.problem("country", f'"{country}" is not a two-letter country code such as "NL"')
+    return FeedSettings(
+        name=name,
+        redirect_url=redirect,
+        bank=table.string("bank"),
+        country=country,
+        psu_type=table.string("psu_type", "personal", choices=("personal", "business"))
+        or "personal",
+        accounts=tuple("".join(a.split()).upper() for a in table.strings("accounts")),
+        overlap_days=table.integer("overlap_days", OVERLAP_DAYS, 0, 90),
+        reads_per_day=reads,
+        interval=interval,
+        history_from=_history_from(table),
+        consent_days=table.integer("consent_days", 180, 1, 180),
+    )
+
+
+def check_redirect(table: Table, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        table.problem("redirect_url", f'"{safe_url(url)}" must be an http(s) URL')
+    elif parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
+        table.problem(
+            "redirect_url",
+            f'"{safe_url(url)}": plain http only to this machine (127.0.0.1), else https',
+        )
+
+
+def _interval(table: Table) -> timedelta:
+    text = table.string("schedule", "6h") or "6h"
+    found = parse_interval(text)
+    if found is None or found <= timedelta(0):
+        table.problem("schedule", f'"{text}" is not an interval such as "6h"')
+        return INTERVAL
+    return found
+
+
+def _history_from(table: Table) -> date | None:
+    text = table.string("history_from")
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        table.problem("history_from", f'"{text}" is not a date (YYYY-MM-DD)')
+        return None

@@ -1,0 +1,140 @@
+"""JSON over HTTPS for the bank-feed providers: retries, rate limits, and nothing secret in errors.
+
+Network faults and 5xx answers are retried with backoff (Retry-After honoured, as the http
+source does). A 429 asking for a short wait (an API's per-minute limit) is waited out; a longer
+one, or one without a wait (a bank's daily limit), raises RateLimited with the moment the next
+read is allowed, so the source stops until then instead of spending more of the bank's reads.
+Every other answer, 4xx included, goes back to the provider, which knows its error codes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from korwatch import clock
+from korwatch.errors import SourceError
+from korwatch.sources.bankfeed import RateLimited
+from korwatch.sources.http import MAX_WAIT_SECONDS, USER_AGENT, pause, retry_after, safe_url
+
+if TYPE_CHECKING:
+    import requests
+
+SHORT_WAIT_SECONDS = 60.0  # a 429 asking for at most this long is waited out in place
+# GoCardless gives no Retry-After; its per-account limit's reset (seconds) is in these headers
+# (bankaccountdata.zendesk.com article 11529584398236), with underscores or dashes.
+RESET_HEADERS = (
+    "Retry-After",
+    "HTTP_X_RATELIMIT_ACCOUNT_SUCCESS_RESET",
+    "X-RateLimit-Account-Success-Reset",
+    "HTTP_X_RATELIMIT_RESET",
+    "X-RateLimit-Reset",
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any  # the parsed JSON, or None when the body was not JSON
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class JsonApi:
+    label: str  # how errors name the API, e.g. "enablebanking"
+    base_url: str
+    timeout: float = 30.0
+    retries: int = 3
+    verify: bool | str = True
+    max_bytes: int = 50_000_000
+
+    def call(
+        self,
+        session: requests.Session,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> Answer:
+        url = self.base_url.rstrip("/") + path
+        reason, wait = "", 0.0
+        for attempt in range(self.retries + 1):
+            if attempt:
+                pause(min(wait, MAX_WAIT_SECONDS))
+            answer, reason, wait = self._once(session, method, url, headers, params, body)
+            if answer is None:
+                continue
+            if answer.status == 429:
+                asked = _reset_seconds(answer.headers)
+                if asked is not None and asked <= SHORT_WAIT_SECONDS and attempt < self.retries:
+                    reason, wait = "the server answered HTTP 429", asked
+                    continue
+                raise _limited(self.label, answer, asked)
+            return answer
+        raise SourceError(f"{self.label}: {reason} (after {self.retries + 1} tries)")
+
+    def _once(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        params: Mapping[str, Any] | None,
+        body: Any,
+    ) -> tuple[Answer | None, str, float]:
+        """One request: (the answer, or None with the reason and wait before the next try)."""
+        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
+
+        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **headers}
+        try:
+            response = session.request(
+                method, url, headers=sent, params=params, json=body,
+                timeout=self.timeout, verify=self.verify, allow_redirects=False,
+            )  # fmt: skip
+        except requests.exceptions.SSLError:
+            raise SourceError(
+                f"{self.label}: the TLS certificate of {safe_url(url)} could not be verified"
+            ) from None
+        except requests.exceptions.RequestException as error:
+            return None, f"cannot reach {safe_url(url)} ({type(error).__name__})", 2.0
+        with response:
+            if len(response.content) > self.max_bytes:
+                raise SourceError(f"{self.label}: an answer is over max_bytes {self.max_bytes}")
+            if response.status_code >= 500:
+                found = retry_after(response.headers.get("Retry-After"), time.time())
+                reason = f"{safe_url(url)} answered HTTP {response.status_code}"
+                return None, reason, found if found is not None else 2.0
+            try:
+                parsed = json.loads(response.content) if response.content else None
+            except ValueError:
+                parsed = None  # a proxy's HTML error page: the status still says enough
+            return Answer(response.status_code, parsed, dict(response.headers)), "", 0.0
+
+
+def _reset_seconds(headers: Mapping[str, str]) -> float | None:
+    lowered = {name.lower(): value for name, value in headers.items()}
+    for name in RESET_HEADERS:
+        found = retry_after(lowered.get(name.lower()), time.time())
+        if found is not None:
+            return found
+    return None
+
+
+def _limited(label: str, answer: Answer, wait: float | None) -> RateLimited:
+    retry_at = None if wait is None else clock.now() + timedelta(seconds=wait)
+    code = error_code(answer)
+    return RateLimited(f"{label}: the bank or provider says too many requests ({code})", retry_at)
+
+
+def error_code(answer: Answer) -> str:
+    """The provider's error word from an error body (`error` of Enable Banking, `type` or
+    `summary` of GoCardless), reduced to letters, digits and _ so it is safe to show."""
+    body = answer.body if isinstance(answer.body, dict) else {}
+    word = body.get("error") or body.get("type") or body.get("summary") or ""
+    return "".join(c for c in str(word)[:60] if c.isalnum() or c in "_ -").strip()
