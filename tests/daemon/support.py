@@ -152,7 +152,14 @@ def query(ledger: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
     if not ledger.exists():
         return []
     with sqlite3.connect(ledger, timeout=30) as connection:
-        return list(connection.execute(sql, params))
+        try:
+            return list(connection.execute(sql, params))
+        except sqlite3.OperationalError as error:
+            # A kill while korwatch was creating the ledger: no schema yet (the next run
+            # migrates it), so nothing is stored.
+            if "no such table" in str(error):
+                return []
+            raise
 
 
 def events(ledger: Path) -> list[tuple[object, ...]]:

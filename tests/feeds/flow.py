@@ -13,7 +13,8 @@ from datetime import datetime
 
 import requests
 
-from tests.conftest import REPO, Workspace
+from tests.conftest import Workspace
+from tests.samples import REPO
 
 
 @dataclass
