@@ -71,7 +71,9 @@ class Table:
     def has(self, name: str) -> bool:
         return name in self.data
 
-    def _get(self, name: str, kind: type | tuple[type, ...], label: str) -> Any:
+    def _get(
+        self, name: str, kind: type | tuple[type, ...], label: str, *, secret: bool = False
+    ) -> Any:
         self._read.add(name)
         if name not in self.data:
             return None
@@ -80,7 +82,9 @@ class Table:
             self.problem(name, f"must be {label}, not true/false")
             return None
         if not isinstance(value, kind):
-            self.problem(name, f"must be {label}, not {_describe(value)}")
+            # A secret written by mistake as a number is still a secret: name its kind only.
+            found = _kind_of(value) if secret else _describe(value)
+            self.problem(name, f"must be {label}, not {found}")
             return None
         return value
 
@@ -162,8 +166,9 @@ class Table:
         return tuple(item for item in value if isinstance(item, str))
 
     def secret(self, name: str) -> Secret | None:
-        """A string that may hold ${VAR} or ${credential:NAME} references, resolved now."""
-        raw = self.string(name)
+        """A string that may hold ${VAR} or ${credential:NAME} references, resolved now.
+        No problem reported about it ever shows its value."""
+        raw = self._get(name, str, "a string", secret=True)
         if raw is None:
             return None
         resolved = self.resolve_references(name, raw)
@@ -238,6 +243,13 @@ def _describe(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     return f"{type(value).__name__} {value!r}"
+
+
+def _kind_of(value: object) -> str:
+    """What kind of TOML value `value` is, without showing it (for secrets)."""
+    if isinstance(value, int | float):
+        return "a number (the value is not shown: it is a secret)"
+    return _describe(value) if isinstance(value, dict | list) else "a value of another kind"
 
 
 def _where_hint(reference: str) -> str:

@@ -125,3 +125,21 @@ def test_an_invalid_toml_file_is_one_clear_line(tmp_path: Path) -> None:
         load_config(write(tmp_path, "[email\nbackend = 1"), environ={})
     assert len(caught.value.problems) == 1
     assert caught.value.problems[0].startswith("not valid TOML")
+
+
+def test_a_secret_of_the_wrong_type_is_never_echoed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        GOOD.replace('"${SMTP_PASSWORD}"', "73519246")
+        .replace("[email]", "[watch]\nheartbeat_url = 4711.0815\n\n[email]")
+        .replace('path = "/tmp"', 'path = "/tmp"\n  [[business.source]]\n  type = "http"\n'
+                 '  url = "https://bank.example/export.csv"\n  token = [31337, "s3cr3t"]')
+    )  # fmt: skip
+    assert main(["check-config", "-c", str(write(tmp_path, text))]) == 2
+    err = capsys.readouterr().err
+    assert "email.password: must be a string" in err
+    assert "watch.heartbeat_url: must be a string" in err
+    assert "business[0].source[1].token: must be a string" in err
+    for secret in ("73519246", "4711", "0815", "31337", "s3cr3t"):
+        assert secret not in err, err

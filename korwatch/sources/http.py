@@ -268,6 +268,10 @@ class HttpKind:
             headers = {}
         resolved: list[tuple[str, Secret]] = []
         for name, raw in headers.items():
+            if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+                # A header value may be a secret: its value is never shown.
+                table.problem(f"headers.{name}", "must be a string (the value is not shown)")
+                continue
             value = table.resolve_references(f"headers.{name}", str(raw))
             if value is not None:
                 resolved.append((str(name), Secret(value)))
