@@ -1,4 +1,4 @@
-"""The one place korwatch asks for the time.
+"""The one place korwatch asks for the time, and the dates it can reason about.
 
 `KORWATCH_NOW` (an ISO 8601 timestamp with offset) fixes the clock for a whole process: tests
 and demonstrations use it to run "as of" a date, the way a frozen clock is used in-process.
@@ -37,3 +37,16 @@ def parse_interval(text: str) -> timedelta | None:
     if match is None:
         return None
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+FIRST_ACCEPTED = date(2000, 1, 1)  # before the euro and long before the KOR (2020)
+
+
+def accepted_dates(today: date) -> tuple[date, date]:
+    """The first and last date a record may carry: 1 January 2000 to 31 December of next year.
+
+    Next year is allowed for invoices dated ahead and value dates past New Year; anything later
+    is a typo or a hostile file, and the rules (deadlines of the year after a crossing, charts,
+    VAT rates) cannot reason about it.
+    """
+    return FIRST_ACCEPTED, date(today.year + 1, 12, 31)

@@ -56,7 +56,9 @@ def generate(path: pathlib.Path, n: int) -> None:
             mark = "C" if balance >= 0 else "D"
             closing = f"{mark}{day:%y%m%d}EUR{abs(balance) // 100},{abs(balance) % 100:02d}"
             handle.write(f":62F:{closing}\n:64:{closing}\n-}}\n")
-            day += timedelta(days=1)
+            # One statement a day through 2026, then round again: an import refuses dates
+            # past next year (clock.accepted_dates).
+            day = day + timedelta(days=1) if day.month < 12 else date(2026, 1, 2)
 
 
 def floor(path: pathlib.Path) -> int:

@@ -131,12 +131,17 @@ def record_delivery_failure(
     event: dict[str, Any],
     error: str,
     now: datetime,
+    cause: str = "refused",
 ) -> list[str]:
     """A permanent delivery failure of `event` becomes a 'delivery failed' event of its own
-    (once per failed event, never for a 'delivery failed' event itself: no loops)."""
+    (once per failed event, never for a 'delivery failed' event itself: no loops). `cause` is
+    "refused" (the server refused it; retried) or "build" (the email could not be made; not
+    retried)."""
     if event["kind"] == DELIVERY_FAILED:
         return []
     facts = {"subject": event["subject"], "error": error, "failed_kind": event["kind"]}
+    if cause != "refused":
+        facts["cause"] = cause
     level = f"{DELIVERY_FAILED}:{event['id']}"
     year = local_today(now).year
     return _raise(connection, event["business"], DELIVERY_FAILED, level, year, facts, now)
@@ -178,10 +183,13 @@ raise_once = _raise  # for the other watching alerts (alerts/consent.py)
 
 
 def undelivered(connection: sqlite3.Connection, business: str) -> list[dict[str, Any]]:
-    """Pending events that have failed at least once: what `status` shows as not delivered."""
+    """Pending events that have failed at least once, and events that failed for good (their
+    `next_attempt_at` is None): what `status` shows as not delivered."""
     rows = connection.execute(
-        "SELECT kind, level, attempts, last_error, next_attempt_at FROM alert_events "
-        "WHERE business = ? AND status = 'pending' AND attempts > 0 ORDER BY id",
+        "SELECT kind, level, attempts, last_error, "
+        "CASE status WHEN 'failed' THEN NULL ELSE next_attempt_at END FROM alert_events "
+        "WHERE business = ? AND (status = 'pending' AND attempts > 0 OR status = 'failed') "
+        "ORDER BY id",
         (business,),
     )
     keys = ("kind", "level", "attempts", "last_error", "next_attempt_at")

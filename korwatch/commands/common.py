@@ -6,13 +6,31 @@ import argparse
 import dataclasses
 import json
 import sys
+from datetime import datetime
 from typing import Any
 
+from korwatch.clock import accepted_dates, local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.scan import ScanReport
 
 OK, FAILED, USAGE = 0, 1, 2
+
+
+def chosen_year(command: str, year: int | None, now: datetime) -> int | None:
+    """`--year`, or this year when none was given; None, after one line on stderr, for a year
+    outside those a record may carry (clock.accepted_dates): the caller exits with USAGE."""
+    first, last = accepted_dates(local_today(now))
+    if year is None:
+        return local_today(now).year
+    if first.year <= year <= last.year:
+        return year
+    print(
+        f"korwatch {command}: --year {year} is outside the years korwatch knows "
+        f"({first.year} to {last.year})",
+        file=sys.stderr,
+    )
+    return None
 
 
 def selected(config: Config, business_id: str | None) -> list[BusinessConfig]:

@@ -14,8 +14,7 @@ from collections.abc import Iterator
 
 from korwatch import clock
 from korwatch.alerts.evaluation import evaluate_year
-from korwatch.clock import local_today
-from korwatch.commands.common import OK, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, selected
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
 from korwatch.scan import open_ledger
@@ -56,7 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
-    year = args.year or local_today(clock.now()).year
+    year = chosen_year("ledger", args.year, clock.now())
+    if year is None:
+        return USAGE
     connection = open_ledger(config)
     states = [
         (business, evaluate_year(connection, config, business, year))

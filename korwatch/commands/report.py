@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 from korwatch import clock
-from korwatch.clock import local_today
-from korwatch.commands.common import OK, USAGE, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, selected
 from korwatch.config.model import Config
 from korwatch.errors import ConfigError
 from korwatch.notify.render import environment
@@ -36,7 +35,9 @@ def run(config: Config, args: argparse.Namespace) -> int:
         raise ConfigError(str(config.path), ["report: more than one business; use --business"])
     business = selected(config, args.business)[0]
     now = clock.now()
-    year = args.year or local_today(now).year
+    year = chosen_year("report", args.year, now)
+    if year is None:
+        return USAGE
     language = args.lang or business.language
     context = report_context(open_ledger(config), config, business, year, now, language)
     html = render_report(environment(config.templates_dir), language, context)

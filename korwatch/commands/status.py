@@ -8,8 +8,7 @@ import sys
 from typing import Any
 
 from korwatch import clock
-from korwatch.clock import local_today
-from korwatch.commands.common import OK, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, selected
 from korwatch.config.model import Config
 from korwatch.notify.render import format_amount
 from korwatch.reporting.status import business_status
@@ -29,7 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
-    year = args.year or local_today(clock.now()).year
+    year = chosen_year("status", args.year, clock.now())
+    if year is None:
+        return USAGE
     connection = open_ledger(config)
     items = [
         business_status(connection, config, business, year)
@@ -73,9 +74,10 @@ def _print_status(item: dict[str, Any], language: str, style: Style) -> None:
     for feed in item.get("bank_feeds", []):
         _print_feed(feed, language, style)
     for mail in item.get("undelivered", []):
+        when = mail["next_attempt_at"]
         print(
             f"  NOT DELIVERED {mail['kind']} after {mail['attempts']} tries "
-            f"(next {mail['next_attempt_at']}): {mail['last_error']}"
+            f"({f'next {when}' if when else 'not retried'}): {mail['last_error']}"
         )
 
 

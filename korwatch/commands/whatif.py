@@ -15,7 +15,7 @@ from typing import Any
 
 from korwatch import clock
 from korwatch.alerts.evaluation import evaluate_year
-from korwatch.clock import local_today
+from korwatch.clock import accepted_dates, local_today
 from korwatch.commands.common import OK, USAGE, selected
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import cents, money
@@ -48,6 +48,10 @@ def run(config: Config, args: argparse.Namespace) -> int:
         return USAGE
     if amount_cents <= 0:
         print("korwatch whatif: the amount must be above zero", file=sys.stderr)
+        return USAGE
+    first, last = accepted_dates(local_today(clock.now()))
+    if not first <= day <= last:
+        print(f"korwatch whatif: --date {day} is outside {first} to {last}", file=sys.stderr)
         return USAGE
     connection = open_ledger(config)
     answers = []

@@ -18,6 +18,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import cast
 
+from korwatch import clock
+from korwatch.clock import accepted_dates, local_today
+from korwatch.errors import ParseError
 from korwatch.ledger.dedup import Keys
 from korwatch.models import Invoice, Record, StoredRecord, Transaction, cents
 
@@ -33,8 +36,14 @@ InvoiceRow = tuple[
 Chunk = tuple[str, list[Row]]  # ("transaction" | "invoice", rows)
 
 
-def chunks(records: Iterable[Record]) -> Iterator[Chunk]:
-    """The rows of `records` in runs of one kind, at most CHUNK long, in document order."""
+def chunks(records: Iterable[Record], accepted: tuple[date, date] | None = None) -> Iterator[Chunk]:
+    """The rows of `records` in runs of one kind, at most CHUNK long, in document order.
+
+    Every format's records pass here on their way to the ledger, so this is where a date outside
+    `accepted` (clock.accepted_dates: 2000 to next year, by korwatch's clock) refuses the file,
+    naming the line: the rules and the emails cannot reason about year 9999."""
+    dates = Dates(*(accepted or accepted_dates(local_today(clock.now()))))
+    seen = dates.seen
     keys = Keys()
     rows: list[Row] = []
     kind = "transaction"
@@ -45,11 +54,36 @@ def chunks(records: Iterable[Record]) -> Iterator[Chunk]:
             rows = []
         kind = fresh
         if isinstance(record, Transaction):
+            if record.booking_date not in seen or record.value_date not in seen:
+                dates.check(record.line, record.booking_date, record.value_date)
             rows.append(_transaction_row(keys, record))
         else:
+            if record.issue_date not in seen or record.supply_date not in seen:
+                dates.check(record.line, record.issue_date, record.supply_date)
             rows.append(_invoice_row(keys.key(record), record))
     if rows:
         yield kind, rows
+
+
+class Dates:
+    """The accepted dates, and those already found inside them (a document of 100,000 records
+    holds a few hundred days, so each day is compared once)."""
+
+    def __init__(self, first: date, last: date) -> None:
+        self.first, self.last = first, last
+        self.seen: set[date | None] = {None}  # no value date or supply date is fine
+
+    def check(self, line: int, *days: date | None) -> None:
+        for day in days:
+            if day is None or day in self.seen:
+                continue
+            if not self.first <= day <= self.last:
+                raise ParseError(
+                    f"the date {day} is outside the dates korwatch accepts ({self.first} to "
+                    f"{self.last}); correct the export or leave this line out",
+                    line or None,
+                )
+            self.seen.add(day)
 
 
 def counts(kind: str, row: Row) -> bool:

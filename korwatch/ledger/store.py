@@ -139,6 +139,31 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (provider, client)
     );
     """,
+    # 5: an alert that cannot be built (rendered) is 'failed': reported once, never retried.
+    # SQLite cannot change a CHECK constraint in place, so the table is made anew.
+    """
+    CREATE TABLE alert_events_new (
+        id              INTEGER PRIMARY KEY,
+        business        TEXT NOT NULL,
+        year            INTEGER NOT NULL,
+        level           TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        status          TEXT NOT NULL
+                        CHECK (status IN ('pending', 'sent', 'superseded', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error      TEXT,
+        sent_at         TEXT,
+        UNIQUE (business, year, level)
+    );
+    INSERT INTO alert_events_new SELECT id, business, year, level, kind, created_at, payload,
+        status, attempts, next_attempt_at, last_error, sent_at FROM alert_events;
+    DROP TABLE alert_events;
+    ALTER TABLE alert_events_new RENAME TO alert_events;
+    CREATE INDEX alert_events_due ON alert_events (status, next_attempt_at)
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

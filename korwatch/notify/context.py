@@ -18,7 +18,8 @@ templates test them with `is defined`):
   [{country, turnover}], notify_by, notify_overdue, notice_working_days, quarter, quarter_due,
   quarter_overdue, next_year, in_kor, nl_threshold, nl_kor_ended, provisional, detected_at.
 - source-stale: business, source, since, days. source-failing: business, source, since,
-  failures, error. delivery-failed: business, subject, error, failed_kind.
+  failures, error. delivery-failed: business, subject, error, failed_kind. Optional: `cause`
+  ("build": the alert's email could not be made, so it is not retried).
 - consent-expiring (alerts/consent.py): business, source, bank, valid_until, days_left, command.
   needs-consent: business, source, bank, valid_until, reason, since, command.
 - digest: business, year, threshold, turnover, headroom, level, provisional, detected_at (the

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from korwatch.alerts.health import record_delivery_failure
 from korwatch.config.model import BusinessConfig, Config
@@ -44,6 +44,11 @@ class DeliveryReport:
     sent: list[str] = field(default_factory=list)  # one line per email sent
     failed: list[str] = field(default_factory=list)  # one line per failed attempt
     permanent: list[str] = field(default_factory=list)  # failures a retry will not fix
+
+    def extend(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.permanent += other.permanent
 
 
 def sender_for(config: Config) -> Sender:
@@ -113,19 +118,51 @@ def deliver_due(
         business = _business(config, business_id)
         if business is None:
             continue  # a business removed from the config: keep its events, send nothing
-        facts = json.loads(payload)
-        message = email_for(
-            env,
-            business.language,
-            {**facts, "kind": kind},
-            sender=config.email.sender,
-            recipients=business.recipients,
-            message_id=message_id(event_id, business_id, year, level, config.email.sender),
-            when=now,
-        )
-        event = {"id": event_id, "kind": kind, "business": facts["business"], "year": year}
+        event = {"id": event_id, "kind": kind, "business": _named(business), "year": year}
+        try:
+            message = email_for(
+                env,
+                business.language,
+                {**json.loads(payload), "kind": kind},
+                sender=config.email.sender,
+                recipients=business.recipients,
+                message_id=message_id(event_id, business_id, year, level, config.email.sender),
+                when=now,
+            )
+        except Exception as error:  # one alert that cannot be built must not stop the others
+            _unbuildable(connection, event, error, now, report)
+            continue
         _attempt(connection, event, attempts, message, send, now, report, config)
     return report
+
+
+def _named(business: BusinessConfig) -> dict[str, str]:
+    return {"id": business.id, "name": business.name}
+
+
+def _unbuildable(
+    connection: sqlite3.Connection,
+    event: dict[str, Any],
+    error: Exception,
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
+    """Mark an alert whose email cannot be made (a payload the templates cannot render, say a
+    date past year 9999) failed for good, with its reason, and tell the user by email: retrying
+    would fail the same way every time."""
+    log.error("the %s alert %s cannot be built", event["kind"], event["id"], exc_info=error)
+    reason = f"cannot be built ({type(error).__name__}: {error})"
+    with transaction(connection):
+        connection.execute(
+            "UPDATE alert_events SET status = 'failed', attempts = attempts + 1, last_error = ? "
+            "WHERE id = ?",
+            (reason, event["id"]),
+        )
+        event["subject"] = f"KOR {event['year']}: {event['kind']}"
+        record_delivery_failure(connection, event, reason, now, cause="build")
+    line = f"{event['subject']} ({event['business']['id']}): {reason}"
+    report.failed.append(line)
+    report.permanent.append(line)
 
 
 def _business(config: Config, business_id: str) -> BusinessConfig | None:
@@ -134,7 +171,7 @@ def _business(config: Config, business_id: str) -> BusinessConfig | None:
 
 def _attempt(
     connection: sqlite3.Connection,
-    event: dict[str, object],
+    event: dict[str, Any],
     attempts: int,
     message: EmailMessage,
     send: Sender,
