@@ -6,6 +6,7 @@ sender or recipient) so the outbox and the user can tell a typo from a network f
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import smtplib
 import ssl
@@ -23,7 +24,7 @@ def send_smtp(message: EmailMessage, config: EmailConfig) -> None:
             if config.security == "starttls":
                 client.starttls(context=ssl.create_default_context())
             if config.username and config.password is not None:
-                client.login(config.username, config.password.reveal())
+                _log_in(client, config.username, config.password.reveal(), where)
             refused = client.send_message(message)
         finally:
             _hang_up(client)
@@ -44,10 +45,41 @@ def send_smtp(message: EmailMessage, config: EmailConfig) -> None:
         ) from error
     except (OSError, smtplib.SMTPException) as error:
         raise DeliveryError(f"cannot reach the SMTP server {where}: {error}") from error
+    except UnicodeError:
+        # Never the error's own text: it quotes the character and where it stands.
+        raise DeliveryError(
+            f"the email for the SMTP server {where} holds text that cannot be sent as it is "
+            "(not ASCII where the server needs ASCII)",
+            permanent=True,
+        ) from None
     if refused:
         raise DeliveryError(
             f"the SMTP server {where} refused {', '.join(sorted(refused))}", permanent=True
         )
+
+
+def _log_in(client: smtplib.SMTP, username: str, password: str, where: str) -> None:
+    """Log in; a user name or password that is not ASCII goes as UTF-8 with AUTH PLAIN.
+
+    smtplib encodes every login as ASCII (a UnicodeEncodeError naming a character of the
+    password). SASL PLAIN is defined on UTF-8 (RFC 4616, section 2), so that is what such a
+    login uses; a server that does not offer PLAIN gets a clear error showing nothing of it.
+    """
+    if username.isascii() and password.isascii():
+        client.login(username, password)
+        return
+    client.ehlo_or_helo_if_needed()
+    offered = client.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" not in offered:
+        raise DeliveryError(
+            f"the SMTP password or user name is not ASCII, and the SMTP server {where} offers "
+            f"no login that takes UTF-8 (AUTH PLAIN); it offers: {' '.join(offered) or 'none'}",
+            permanent=True,
+        )
+    response = b"\0" + username.encode("utf-8") + b"\0" + password.encode("utf-8")
+    code, answer = client.docmd("AUTH", "PLAIN " + base64.b64encode(response).decode("ascii"))
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
 
 
 def _hang_up(client: smtplib.SMTP) -> None:
