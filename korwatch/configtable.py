@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
+from korwatch.clock import parse_interval
+
 T = TypeVar("T")
 
 _REFERENCE = re.compile(r"\$\{([^}]*)\}")
@@ -124,6 +126,21 @@ class Table:
     def number(self, name: str, default: float) -> float:
         value = self._get(name, (int, float), "a number")
         return default if value is None else float(value)
+
+    def duration(self, name: str) -> float | None:
+        """Seconds, written as an interval ("90s", "5m", "1h") or a number of seconds."""
+        value = self._get(name, (int, float, str), 'an interval such as "5m" or "90s"')
+        if value is None:
+            return None
+        if isinstance(value, str):
+            interval = parse_interval(value)
+            seconds = interval.total_seconds() if interval is not None else None
+        else:
+            seconds = float(value)
+        if seconds is None or not 0 < seconds < 10**7:
+            self.problem(name, f'"{value}" is not an interval such as "5m" or "90s"')
+            return None
+        return seconds
 
     def boolean(self, name: str, default: bool) -> bool:
         value = self._get(name, bool, "true or false")

@@ -42,6 +42,8 @@ from korwatch.ledger.insert import insert_records
 from korwatch.ledger.reader import document_chunks
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.sources import DocumentInput, Source, SourceContext
+from korwatch.sources.base import pulled
+from korwatch.sources.pull import Pull, Pulls
 from korwatch.tax.classify import classify_one
 
 LEDGER_NAME = "ledger.sqlite3"
@@ -235,8 +237,17 @@ def scan(
     sources: Callable[[Source], bool] | None = None,
     feed_mode: str = "scheduled",
     wait_to_settle: bool = False,
+    pulls: Pulls | None = None,
+    start_pulls: bool = True,
 ) -> ScanReport:
     """Pull every source of every (selected) business, import, then deliver due alerts.
+
+    Pulled sources (a URL, an API: those with a `deadline`) are pulled in threads of their own,
+    each under its deadline (sources/pull.py), while the folders and bank feeds are read here;
+    what a finished pull brought is imported here. Without `pulls` (a one-shot scan) the scan
+    then waits for the rest, importing each as it finishes and delivering again; the daemon
+    passes its own `pulls` and does not wait (a finished pull starts an import of its own).
+    `start_pulls` False imports what is ready without pulling again.
 
     `stop` is asked between documents: when it says so, the scan ends after the document in
     hand (the daemon's SIGTERM). With `wait_to_settle` (a scan run by hand) a folder's files
@@ -247,32 +258,90 @@ def scan(
     `sources` picks the sources to pull (default: all); `feed_mode` says when a bank feed may
     spend a read (sources/base.py FEED_MODES).
     """
-    report = ScanReport()
+    one_shot = pulls is None
+    board = Pulls() if pulls is None else pulls
+    chosen = [b for b in config.businesses if businesses is None or b.id in businesses]
+    picked = sources or (lambda source: True)
     feeds = LedgerFeeds(connection)
-    for business in config.businesses:
-        if businesses is not None and business.id not in businesses:
-            continue
-        context = SourceContext(
-            business.id, state_dir(config) / "sources" / business.id, now, feeds, feed_mode
-        )
+    if start_pulls:
+        _start_pulls(board, config, chosen, picked, now)
+    report = ScanReport()
+    scanning = _Scanning(connection, config, board, report, stop, now, wait_to_settle)
+    for business in chosen:
+        if stop():
+            return report
+        context = SourceContext(business.id, _source_dir(config, business), now, feeds, feed_mode)
+        scanning.business(business, context, [s for s in business.sources if picked(s)])
+    report.delivery = deliver_due(connection, config, now, send, businesses, stop)
+    if one_shot:
+        for ready in board.finished({b.id for b in chosen}, stop):
+            for business in (b for b in chosen if b.id in ready):
+                context = SourceContext(business.id, _source_dir(config, business), now, feeds)
+                scanning.business(business, context, [])
+            report.delivery.extend(deliver_due(connection, config, now, send, businesses, stop))
+    return report
+
+
+def _source_dir(config: Config, business: BusinessConfig) -> Path:
+    return state_dir(config) / "sources" / business.id
+
+
+def _start_pulls(
+    board: Pulls,
+    config: Config,
+    chosen: list[BusinessConfig],
+    picked: Callable[[Source], bool],
+    now: datetime,
+) -> None:
+    for business in chosen:
+        context = SourceContext(business.id, _source_dir(config, business), now)
         for source in business.sources:
+            found = pulled(source)
+            if found is not None and picked(source):
+                board.start(context, found, config.schedule.pull_deadline)
+
+
+@dataclass
+class _Scanning:
+    """What one scan passes from business to business."""
+
+    connection: sqlite3.Connection
+    config: Config
+    board: Pulls
+    report: ScanReport
+    stop: Callable[[], bool]
+    now: datetime
+    wait_to_settle: bool
+
+    def business(
+        self, business: BusinessConfig, context: SourceContext, inline: list[Source]
+    ) -> None:
+        """Read `inline` (the business's picked sources; the pulled ones are skipped: their
+        pulls run apart) and import the business's finished pulls; then its health checks and
+        notices. A business with nothing read and no pull finished is left alone."""
+        connection, report, stop = self.connection, self.report, self.stop
+        for source in inline:
             if stop():
-                return report
-            if sources is not None and not sources(source):
-                continue
-            _scan_source(
-                connection, config, business, source, context, report, stop, wait_to_settle
-            )
+                return
+            if pulled(source) is None:
+                _scan_source(
+                    connection, self.config, business, source, context, report, stop,
+                    self.wait_to_settle,
+                )  # fmt: skip
+        taken = self.board.take({business.id})
+        for pull in taken:
+            if not pull.busy:
+                _import_pull(connection, self.config, business, pull, context, report, stop)
+        if not inline and not taken:
+            return
         with ledger.transaction(connection):
             health.check_sources(
                 connection, {"id": business.id, "name": business.name},
-                config.health_for(business), now,
+                self.config.health_for(business), self.now,
             )  # fmt: skip
-            consent.check_consents(connection, business, now)
-            _start_of_year_notice(connection, config, business, now)
-            _eukor_catch_up(connection, config, business, now)
-    report.delivery = deliver_due(connection, config, now, send, businesses, stop)
-    return report
+            consent.check_consents(connection, business, self.now)
+            _start_of_year_notice(connection, self.config, business, self.now)
+            _eukor_catch_up(connection, self.config, business, self.now)
 
 
 def _start_of_year_notice(
@@ -316,28 +385,22 @@ def _scan_source(
     stop: Callable[[], bool],
     wait_to_settle: bool = False,
 ) -> None:
-    new = read = 0
+    tally = _Tally()
     try:
         documents = source.documents(context)
         settled = getattr(source, "settled", None)
         if wait_to_settle and settled is not None:
             # After the ready files: the ones still being written, once they settle.
             documents = itertools.chain(documents, settled())
-        for document in documents:
-            result = import_document(connection, config, business, document, context.now)
-            report.documents.append(result)
-            new += result.status == "imported"
-            read += 1
-            acknowledge = getattr(source, "acknowledge", None)
-            if acknowledge is not None:
-                acknowledge(document, result.status)  # e.g. move to processed/, save an ETag
-            if stop():
-                return  # not a full read: neither a success nor a failure
+        if not _import_all(
+            connection, config, business, source, documents, context, report, stop, tally
+        ):
+            return
         report.settling += getattr(source, "settling", [])
     except SourceWaiting as waiting:
         # Nothing to do now (a bank feed's reads are spent): a success only for what was read.
         report.waiting.append(f"{business.id}: {source.label}: {waiting}")
-        if not read:
+        if not tally.read:
             return
     except Exception as error:
         if stop():
@@ -345,13 +408,80 @@ def _scan_source(
         reason = (
             str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
         )
-        report.source_errors.append(f"{business.id}: {source.label}: {reason}")
         log.debug("source failed", exc_info=not isinstance(error, SourceError))
-        with ledger.transaction(connection):
-            health.record_failure(connection, business.id, source.label, context.now, reason)
+        _source_failed(connection, business, source, context, report, reason)
         return
     with ledger.transaction(connection):
-        health.record_success(connection, business.id, source.label, context.now, new)
+        health.record_success(connection, business.id, source.label, context.now, tally.new)
+
+
+def _import_pull(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    pull: Pull,
+    context: SourceContext,
+    report: ScanReport,
+    stop: Callable[[], bool],
+) -> None:
+    """Import what a finished pull downloaded, or record why it failed."""
+    if pull.error is not None:
+        _source_failed(connection, business, pull.source, context, report, pull.error)
+        return
+    tally = _Tally()
+    documents = iter(pull.documents)
+    if _import_all(
+        connection, config, business, pull.source, documents, context, report, stop, tally
+    ):
+        with ledger.transaction(connection):
+            health.record_success(
+                connection, business.id, pull.source.label, context.now, tally.new
+            )
+
+
+@dataclass
+class _Tally:
+    new: int = 0  # documents imported
+    read: int = 0  # documents read (imported, known or failed)
+
+
+def _import_all(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    source: Source,
+    documents: Iterator[DocumentInput],
+    context: SourceContext,
+    report: ScanReport,
+    stop: Callable[[], bool],
+    tally: _Tally,
+) -> bool:
+    """Import `documents`, counting in `tally`; False when `stop` cut the source short (not a
+    full read: neither a success nor a failure)."""
+    acknowledge = getattr(source, "acknowledge", None)
+    for document in documents:
+        result = import_document(connection, config, business, document, context.now)
+        report.documents.append(result)
+        tally.new += result.status == "imported"
+        tally.read += 1
+        if acknowledge is not None:
+            acknowledge(document, result.status)  # e.g. move to processed/, save an ETag
+        if stop():
+            return False
+    return True
+
+
+def _source_failed(
+    connection: sqlite3.Connection,
+    business: BusinessConfig,
+    source: Source,
+    context: SourceContext,
+    report: ScanReport,
+    reason: str,
+) -> None:
+    report.source_errors.append(f"{business.id}: {source.label}: {reason}")
+    with ledger.transaction(connection):
+        health.record_failure(connection, business.id, source.label, context.now, reason)
 
 
 def import_paths(

@@ -10,6 +10,7 @@ import contextlib
 import email
 import email.policy
 import socket
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -106,10 +107,12 @@ def config_text(
     smtp_port: int | None = None,
     mail_dir: Path | None = None,
     extra_business: str = "",
+    extra_email: str = "",
 ) -> str:
     """A config for one business reading `inbox`, mailing over SMTP or into .eml files."""
     if smtp_port is not None:
         email_section = f'backend = "smtp"\nhost = "127.0.0.1"\nport = {smtp_port}\ntimeout = 5'
+        email_section += f"\n{extra_email}"
     else:
         email_section = f'backend = "file"\ndir = "{mail_dir}"'
     return f"""
@@ -138,3 +141,53 @@ def text_and_html(message: EmailMessage) -> tuple[str, str]:
     html = message.get_body(preferencelist=("html",))
     assert text is not None and html is not None
     return str(text.get_content()), str(html.get_content())
+
+
+_TRICKLE_STARTS = {
+    "headers": b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nX-Padding: ",
+    "body": b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nConnection: close\r\n\r\n",
+    "smtp": b"220-",
+}
+
+
+class Trickler:
+    """A server on 127.0.0.1 that never finishes its answer: after the request (or at once, for
+    SMTP) it sends one byte every `every` seconds, forever, never tripping a per-read timeout.
+
+    `part`: "headers" (an HTTP status line and headers that never end), "body" (complete HTTP
+    headers, then a body that never ends) or "smtp" (an SMTP greeting that never ends)."""
+
+    def __init__(self, part: str, every: float = 0.5) -> None:
+        self.part, self.every = part, every
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self.connections = 0
+        self._closing = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/export.csv"
+
+    def _accept(self) -> None:
+        while not self._closing.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        with contextlib.suppress(OSError), connection:
+            if self.part != "smtp":
+                connection.recv(65536)  # the request (small: one read holds it)
+            connection.sendall(_TRICKLE_STARTS[self.part])
+            while not self._closing.wait(self.every):
+                connection.sendall(b"x")
+
+    def close(self) -> None:
+        self._closing.set()
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()

@@ -87,8 +87,7 @@ def test_a_document_read_in_a_child_gives_what_it_gives_in_process(
 def _broken_export(tmp_path: Path) -> Path:
     """5,000 payments with a broken amount on line 4,001: two chunks are sent before it."""
     payments = [
-        Payment(date(2026, 1, 1) + timedelta(days=n % 365), Decimal("10.00"))
-        for n in range(5000)
+        Payment(date(2026, 1, 1) + timedelta(days=n % 365), Decimal("10.00")) for n in range(5000)
     ]
     lines = ing_csv(payments).split("\r\n")
     lines[4000] = lines[4000].replace('"10,00"', '"1O,00"')

@@ -181,6 +181,7 @@ def _schedule(table: Table) -> ScheduleConfig:
         watch=_when(table, "watch", "5s", off=True),
         bank=_when(table, "bank", "5m") or "5m",
         retry=_retry(table) or default.retry,
+        pull_deadline=table.duration("pull_deadline") or default.pull_deadline,
     )
     table.finish()
     return schedule

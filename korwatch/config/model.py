@@ -16,6 +16,7 @@ from korwatch.configtable import Secret
 from korwatch.errors import ConfigError
 from korwatch.formats.base import Parser
 from korwatch.sources import Source
+from korwatch.sources.deadline import DEFAULT_SECONDS as DEFAULT_PULL_DEADLINE
 from korwatch.tax.verdict import RuleSettings
 
 LANGUAGES = ("nl", "en")
@@ -56,6 +57,7 @@ class ScheduleConfig:
     retry: tuple[timedelta, ...] = tuple(
         daemon_schedule.parse_interval(text) or timedelta(hours=6) for text in RETRY
     )
+    pull_deadline: float = DEFAULT_PULL_DEADLINE  # seconds one pull of a source may take
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The daemon's jobs: scan, deliver, watch the inboxes, the weekly digest, the heartbeat.
+"""The daemon's jobs: scan, deliver, watch the inboxes, import finished pulls, the weekly
+digest, the heartbeat.
 
 Each job opens its own ledger connection, takes the scan lock without waiting (a `korwatch scan`
 from cron or the timer may hold it; the job then simply runs next time), logs one line per event
@@ -29,6 +30,7 @@ from korwatch.reporting.status import business_status
 from korwatch.scan import ScanReport, open_ledger, scan, scan_lock
 from korwatch.sources import Source, SourceContext, is_bank_feed
 from korwatch.sources.directory import DirectorySource
+from korwatch.sources.pull import Pulls
 
 log = logging.getLogger("korwatch.daemon")
 Stop = Callable[[], bool]
@@ -47,26 +49,53 @@ def _ledger(config: Config) -> Iterator[sqlite3.Connection | None]:
         yield None
 
 
+class ScanRound:
+    """A scheduled scan and the pulls it started, as the heartbeat sees them: one round, pinged
+    once all its pulls have been imported (or given up), `/fail` when anything in it failed."""
+
+    def __init__(self) -> None:
+        self.open = False
+        self.failed = False
+
+    def heard(self, config: Config, report: ScanReport, pulls: Pulls, scheduled: bool) -> None:
+        if scheduled:
+            self.open = True
+        self.failed |= bool(report.source_errors or report.delivery.permanent)
+        if self.open and not pulls.pending():
+            heartbeat(config, failed=self.failed)
+            self.open = self.failed = False
+
+
 def scan_job(
     config: Config,
     stop: Stop,
     businesses: set[str] | None = None,
     sources: Callable[[Source], bool] = lambda source: not is_bank_feed(source),
+    pulls: Pulls | None = None,
+    start_pulls: bool = True,
+    round_: ScanRound | None = None,
 ) -> ScanReport | None:
-    """A scan of the folders, URLs and APIs; bank feeds have their own job (bank_job)."""
+    """A scan of the folders, URLs and APIs; bank feeds have their own job (bank_job). With
+    the daemon's `pulls` it starts the pulls (unless not `start_pulls`) and imports those that
+    have finished, without waiting for the others (see scan.scan); the daemon's `round_` then
+    decides when to ping the heartbeat."""
     try:
         with _ledger(config) as connection:
             if connection is None:
                 return None
             report = scan(
-                connection, config, clock.now(), businesses=businesses, stop=stop, sources=sources
-            )
+                connection, config, clock.now(), businesses=businesses, stop=stop,
+                sources=sources, pulls=pulls, start_pulls=start_pulls,
+            )  # fmt: skip
     except Exception:
         log.exception("scan failed; trying again at the next run")
         return None
     log_scan(report)
-    if businesses is None and sources is not is_bank_feed:
-        heartbeat(config, report)
+    scheduled = businesses is None and start_pulls and sources is not is_bank_feed
+    if round_ is not None and pulls is not None:
+        round_.heard(config, report, pulls, scheduled)
+    elif scheduled:
+        heartbeat(config, failed=bool(report.source_errors or report.delivery.permanent))
     return report
 
 
@@ -113,14 +142,14 @@ def log_delivery(report: DeliveryReport) -> None:
         log.error("DELIVERY FAILED PERMANENTLY (fix [email] or the recipients): %s", line)
 
 
-def heartbeat(config: Config, report: ScanReport) -> None:
-    """Ping the heartbeat URL after a good scan; `<url>/fail` after a failing one, so that a
-    broken mail path is still noticed from outside (healthchecks.io convention)."""
+def heartbeat(config: Config, *, failed: bool) -> None:
+    """Ping the heartbeat URL after a good scan; `<url>/fail` after a failing one (a source
+    failed, an email failed for good), so that a broken mail path is still noticed from
+    outside (healthchecks.io convention)."""
     secret = config.watch.heartbeat_url
     if secret is None:
         return
-    good = not report.source_errors and not report.delivery.permanent
-    url = secret.reveal().rstrip("/") + ("" if good else "/fail")
+    url = secret.reveal().rstrip("/") + ("/fail" if failed else "")
     import requests  # noqa: PLC0415 - only when a heartbeat is configured
 
     try:
@@ -153,7 +182,13 @@ class InboxWatcher:
                 found[business.id] = signature
         return found
 
-    def run(self, config: Config, stop: Stop) -> None:
+    def run(
+        self,
+        config: Config,
+        stop: Stop,
+        pulls: Pulls | None = None,
+        round_: ScanRound | None = None,
+    ) -> None:
         try:
             changed = self.look(config, clock.now())
         except Exception:
@@ -161,8 +196,18 @@ class InboxWatcher:
             return
         if changed:
             log.info("new files for %s; scanning now", ", ".join(sorted(changed)))
-            if scan_job(config, stop, set(changed)) is not None:
+            found = scan_job(
+                config, stop, set(changed), pulls=pulls, start_pulls=False, round_=round_
+            )
+            if found is not None:
                 self.seen.update(changed)
+
+
+def import_pulled_job(config: Config, stop: Stop, pulls: Pulls, round_: ScanRound) -> None:
+    """Import what the finished pulls brought (started by a pull as it finishes)."""
+    ready = pulls.ready()
+    if ready:
+        scan_job(config, stop, ready, pulls=pulls, start_pulls=False, round_=round_)
 
 
 def _signature(source: DirectorySource, context: SourceContext) -> object:
@@ -175,7 +220,7 @@ def _signature(source: DirectorySource, context: SourceContext) -> object:
         return str(error)
 
 
-def digest_job(config: Config) -> None:
+def digest_job(config: Config, stop: Stop = lambda: False) -> None:
     """Record this week's digest event for every business (once per ISO week), then deliver."""
     now = clock.now()
     today = local_today(now)
@@ -195,7 +240,7 @@ def digest_job(config: Config) -> None:
                     for h in health.source_health(connection, business.id)
                 ]  # fmt: skip
                 _record_digest(connection, business.id, business.name, week, facts, now)
-            log_delivery(deliver_due(connection, config, now))
+            log_delivery(deliver_due(connection, config, now, stop=stop))
     except Exception:
         log.exception("the weekly digest failed")
 

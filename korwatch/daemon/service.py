@@ -2,8 +2,16 @@
 optional digest jobs on the `[schedule]` of the config, one job at a time.
 
 All jobs share one worker thread, so a scan and a delivery never touch the outbox at once; each
-job has at most one run in flight and missed runs are coalesced into one. The main thread only
-waits for signals and pets systemd's watchdog:
+job has at most one run in flight and missed runs are coalesced into one. Pulled sources (a URL,
+an API) are not pulled in that thread: the scan job starts each pull in a thread of its own
+under its deadline (sources/pull.py) and moves on, and a finished pull adds a one-off job that
+imports what it brought. So a server that never finishes an answer holds back neither the other
+businesses nor the delivery of alerts.
+
+The main thread only waits for signals and pets systemd's watchdog, and only while the jobs make
+progress: a job asks `stop` between documents and before each email, and a job that has not
+asked for STUCK_PERIODS watchdog intervals is stuck, so the petting stops and systemd restarts
+the daemon (WatchdogSec in the unit).
 - SIGTERM / SIGINT: the scan stops after the document in hand, the scheduler shuts down, exit 0
   within 10 s: a job still busy after STOP_GRACE_SECONDS (an SMTP server that hangs, a huge
   document) is abandoned, which is safe (its SQLite transaction rolls back; an email not
@@ -16,6 +24,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -25,14 +34,24 @@ from korwatch.clock import AMSTERDAM
 from korwatch.config import schedule as daemon_schedule
 from korwatch.config.load import load_config
 from korwatch.config.model import Config
-from korwatch.daemon.jobs import InboxWatcher, bank_job, deliver_job, digest_job, scan_job
+from korwatch.daemon.jobs import (
+    InboxWatcher,
+    ScanRound,
+    bank_job,
+    deliver_job,
+    digest_job,
+    import_pulled_job,
+    scan_job,
+)
 from korwatch.daemon.systemd import Notifier
 from korwatch.errors import ConfigError
 from korwatch.sources import http
+from korwatch.sources.pull import Pulls
 
 log = logging.getLogger("korwatch.daemon")
 WAKE_SECONDS = 1.0  # how often the main thread looks at its flags (and at most the watchdog)
 STOP_GRACE_SECONDS = 8.0  # how long a stop waits for the job in hand (the contract: exit in 10 s)
+STUCK_PERIODS = 2  # a job without progress for this many watchdog intervals is stuck
 
 
 class Daemon:
@@ -52,6 +71,10 @@ class Daemon:
         self.watcher = InboxWatcher()
         self.scheduler = _scheduler()
         self.abandoned = False  # a stop left a job running (the caller must exit at once)
+        self.pulls = Pulls(on_done=self._pull_finished)
+        self.round = ScanRound()  # the heartbeat's view of a scan and its pulls
+        self.busy_since: float | None = None  # when the running job last made progress
+        self.stuck_reported = False
 
     # Signal handlers only set flags: the main loop acts on them outside the handler.
     def _on_stop(self, number: int, frame: FrameType | None) -> None:
@@ -79,9 +102,11 @@ class Daemon:
             if self.reload_wanted.is_set():
                 self.reload_wanted.clear()
                 self.reload()
-            self.notifier.watchdog()
+            if self._making_progress():
+                self.notifier.watchdog()
         log.info("stopping: finishing the document in hand")
         self.notifier.stopping()
+        self.pulls.cancel()
         if not _shut_down(self.scheduler, STOP_GRACE_SECONDS):
             self.abandoned = True
             log.warning(
@@ -96,6 +121,52 @@ class Daemon:
     @property
     def _scan(self) -> str:
         return self.config.schedule.scan
+
+    def _going_on(self) -> bool:
+        """The `stop` the jobs ask between documents and emails: also their sign of progress."""
+        if self.busy_since is not None:
+            self.busy_since = time.monotonic()
+        return self.stopping.is_set()
+
+    def _job(self, function: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            self.busy_since = time.monotonic()
+            try:
+                function()
+            finally:
+                self.busy_since = None
+
+        return run
+
+    def _making_progress(self) -> bool:
+        """False while a job has made no progress for STUCK_PERIODS watchdog intervals (logged
+        once per stuck job)."""
+        busy, interval = self.busy_since, self.notifier.watchdog_seconds
+        if busy is None or interval is None:
+            self.stuck_reported = False
+            return True
+        quiet = time.monotonic() - busy
+        if quiet < STUCK_PERIODS * 2 * interval:
+            self.stuck_reported = False
+            return True
+        if not self.stuck_reported:
+            self.stuck_reported = True
+            log.error(
+                "a job has made no progress for %.0f s; no longer petting the watchdog", quiet
+            )
+        return False
+
+    def _pull_finished(self) -> None:
+        """A pull has finished (in its own thread): import it now, as a one-off job."""
+        if self.stopping.is_set():
+            return
+        self.scheduler.add_job(
+            self._job(
+                lambda: import_pulled_job(self.config, self._going_on, self.pulls, self.round)
+            ),
+            name="import-pulled",
+            misfire_grace_time=None,
+        )
 
     def reload(self) -> None:
         self.notifier.reloading()
@@ -115,12 +186,19 @@ class Daemon:
         """(Re)create every job from the current config; jobs read `self.config` when they run,
         so a reload takes effect at their next run."""
         schedule = self.config.schedule
+        going_on, pulls, round_ = self._going_on, self.pulls, self.round
         jobs: dict[str, tuple[str | None, Callable[[], Any]]] = {
-            "scan": (schedule.scan, lambda: scan_job(self.config, self.stopping.is_set)),
-            "deliver": (schedule.deliver, lambda: deliver_job(self.config, self.stopping.is_set)),
-            "watch": (schedule.watch, lambda: self.watcher.run(self.config, self.stopping.is_set)),
-            "digest": (schedule.digest, lambda: digest_job(self.config)),
-            "bank": (schedule.bank, lambda: bank_job(self.config, self.stopping.is_set)),
+            "scan": (
+                schedule.scan,
+                lambda: scan_job(self.config, going_on, pulls=pulls, round_=round_),
+            ),
+            "deliver": (schedule.deliver, lambda: deliver_job(self.config, going_on)),
+            "watch": (
+                schedule.watch,
+                lambda: self.watcher.run(self.config, going_on, pulls, round_),
+            ),
+            "digest": (schedule.digest, lambda: digest_job(self.config, going_on)),
+            "bank": (schedule.bank, lambda: bank_job(self.config, going_on)),
         }
         for job_id, (when, function) in jobs.items():
             if self.scheduler.get_job(job_id) is not None:
@@ -131,8 +209,9 @@ class Daemon:
             if first and job_id in ("scan", "bank"):
                 options["next_run_time"] = _now()  # the first scan right away
             self.scheduler.add_job(
-                function, daemon_schedule.trigger(when), id=job_id, name=job_id, **options
-            )
+                self._job(function), daemon_schedule.trigger(when), id=job_id, name=job_id,
+                **options,
+            )  # fmt: skip
 
 
 def _shut_down(scheduler: Any, seconds: float) -> bool:

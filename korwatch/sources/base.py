@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from korwatch.configtable import Table
 from korwatch.sources.bankfeed import FeedStore
+from korwatch.sources.deadline import Deadline
 
 # How a bank feed may read now: "scheduled" when its interval has passed (the daemon, a plain
 # `korwatch scan`), "now" whenever the day's budget allows (`scan --source`, `connect`), "never"
@@ -36,6 +37,9 @@ class SourceContext:
     now: datetime
     feeds: FeedStore | None = None  # the bank feeds' consents and budgets in the ledger
     feed_mode: str = "scheduled"
+    # A pull's wall-clock deadline (pull.py sets it): a pulled source hands it to its HTTP
+    # session (session.GuardedSession), which the Fetcher and download() ask.
+    deadline: Deadline | None = None
 
 
 class Source(Protocol):
@@ -47,6 +51,21 @@ class Source(Protocol):
     def documents(self, context: SourceContext) -> Iterator[DocumentInput]:
         """The documents available now; raise SourceError when the source cannot be read."""
         ...
+
+
+class PulledSource(Source, Protocol):
+    """A source that downloads (a URL, an API): pulled in a thread of its own, under a deadline
+    (pull.py). A folder is not pulled: reading it cannot hang on another machine."""
+
+    @property
+    def deadline(self) -> float | None:
+        """Seconds one pull may take, all tries included; None: [schedule] pull_deadline."""
+        ...
+
+
+def pulled(source: Source) -> PulledSource | None:
+    """`source` as a pulled source, or None for a folder."""
+    return cast(PulledSource, source) if hasattr(source, "deadline") else None
 
 
 class SourceKind(Protocol):

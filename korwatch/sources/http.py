@@ -4,7 +4,9 @@ Each scan sends a conditional GET (If-None-Match / If-Modified-Since from the la
 a 304 brings nothing. A new body is streamed into the state directory under a size limit and
 handed to the scan as a local file; its ETag is remembered only once the scan has imported it
 (`acknowledge`), so a crash in between fetches it again instead of losing it. 5xx answers, 429
-and network faults are retried with backoff, honouring Retry-After. TLS is verified.
+and network faults are retried with backoff, honouring Retry-After. TLS is verified. A pull
+runs under its wall-clock deadline (deadline.py, pull.py): no try starts after it and the body
+stops at it. The session (session.py) keeps secret headers with their origin on redirects.
 
 Secrets (password, token, header values) come from references and never appear in a message:
 URLs are shown without user info and query string, and library errors are reduced to a reason.
@@ -27,6 +29,7 @@ from urllib.parse import urlsplit
 from korwatch.configtable import Secret, Table
 from korwatch.errors import SourceError
 from korwatch.sources.base import DocumentInput, SourceContext
+from korwatch.sources.deadline import Deadline
 
 if TYPE_CHECKING:
     import requests
@@ -86,13 +89,19 @@ class Fetcher:
     ) -> requests.Response:
         import requests  # noqa: PLC0415 - heavy; only pulled sources need it
 
+        # The pull's deadline (session.py), when the session has one: each try reads for at
+        # most what is left of it, and no try starts once it has passed.
+        deadline: Deadline | None = getattr(session, "deadline", None)
         reason, wait = "", 0.0
         for attempt in range(self.retries + 1):
             if attempt:
-                self.sleep(min(wait, MAX_WAIT_SECONDS))
+                left = deadline.remaining() if deadline is not None else MAX_WAIT_SECONDS
+                self.sleep(min(wait, MAX_WAIT_SECONDS, left))
+            if deadline is not None:
+                deadline.check(self.label, reason)
             try:
                 response = session.request(
-                    method, url, headers=dict(headers), timeout=self.timeout,
+                    method, url, headers=dict(headers), timeout=self._timeout(deadline),
                     verify=self.verify, **options,
                 )  # fmt: skip
             except requests.exceptions.SSLError:
@@ -119,7 +128,14 @@ class Fetcher:
                 response.close()
                 raise SourceError(f"{self.label}: the server answered HTTP {status}{_hint(status)}")
             return response
+        if deadline is not None:
+            deadline.check(self.label, reason)
         raise SourceError(f"{self.label}: {reason} (after {attempt + 1} tries)")
+
+    def _timeout(self, deadline: Deadline | None) -> float:
+        if deadline is None:
+            return self.timeout
+        return max(0.1, min(self.timeout, deadline.remaining()))
 
 
 def _hint(status: int) -> str:
@@ -130,8 +146,15 @@ def _hint(status: int) -> str:
     return ""
 
 
-def download(response: requests.Response, target: Path, max_bytes: int, label: str) -> Path:
-    """Stream the body into `target` (atomically), refusing bodies over `max_bytes`."""
+def download(
+    response: requests.Response,
+    target: Path,
+    max_bytes: int,
+    label: str,
+    deadline: Deadline | None = None,
+) -> Path:
+    """Stream the body into `target` (atomically), refusing bodies over `max_bytes` and
+    stopping at the pull's `deadline`."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         response.close()
@@ -141,14 +164,22 @@ def download(response: requests.Response, target: Path, max_bytes: int, label: s
     size = 0
     import requests  # noqa: PLC0415
 
+    def in_time() -> None:
+        # The deadline shuts the socket: a body that ends or breaks off after it is cut short.
+        if deadline is not None:
+            deadline.check(label, f"{size} bytes of the export received")
+
     try:
         with partial.open("wb") as stream:
             for chunk in response.iter_content(CHUNK):
+                in_time()
                 size += len(chunk)
                 if size > max_bytes:
                     raise SourceError(f"{label}: the export is over max_bytes {max_bytes}")
                 stream.write(chunk)
+        in_time()
     except requests.exceptions.RequestException as error:
+        in_time()
         raise SourceError(f"{label}: the download broke off ({type(error).__name__})") from None
     finally:
         response.close()
@@ -168,6 +199,7 @@ class HttpSource:
     max_bytes: int = 50_000_000
     verify: bool | str = True
     format: str | None = None
+    deadline: float | None = None  # seconds a pull may take; None: [schedule] pull_deadline
 
     @property
     def label(self) -> str:
@@ -184,7 +216,7 @@ class HttpSource:
         return headers
 
     def documents(self, context: SourceContext) -> Iterator[DocumentInput]:
-        import requests  # noqa: PLC0415
+        from korwatch.sources.session import GuardedSession  # noqa: PLC0415 - requests
 
         folder = context.state_dir / ("http-" + hashlib.sha256(self.url.encode()).hexdigest()[:16])
         known = read_json(folder / "state.json")
@@ -196,7 +228,7 @@ class HttpSource:
         auth = None
         if self.username and self.password is not None:
             auth = (self.username, self.password.reveal())
-        with requests.Session() as session:
+        with GuardedSession(self.label, context.deadline) as session:
             response = self.fetcher().request(
                 session, "GET", self.url, headers, auth=auth, stream=True
             )
@@ -207,7 +239,8 @@ class HttpSource:
                 "etag": response.headers.get("ETag"),
                 "last_modified": response.headers.get("Last-Modified"),
             }
-            path = download(response, folder / _file_name(self.url), self.max_bytes, self.label)
+            target = folder / _file_name(self.url)
+            path = download(response, target, self.max_bytes, self.label, context.deadline)
         write_json(folder / "pending.json", validators)
         yield DocumentInput(path=path, name=safe_url(self.url), format=self.format)
 
@@ -239,7 +272,8 @@ def write_json(path: Path, data: Mapping[str, Any]) -> None:
 
 
 def read_common(table: Table) -> dict[str, Any]:
-    """timeout, retries, max_bytes, verify and ca_file: the options every pulled source has."""
+    """timeout, retries, max_bytes, verify and ca_file: the options every pulled source has.
+    A kind pulled in a thread of its own (pull.py) also reads `deadline` (table.duration)."""
     timeout = table.number("timeout", 30.0)
     if timeout <= 0:
         table.problem("timeout", "must be more than 0 seconds")
@@ -283,5 +317,6 @@ class HttpKind:
         if not url:
             return None
         return HttpSource(
-            url, tuple(resolved), username, password, token, format=format_name, **common
-        )
+            url, tuple(resolved), username, password, token, format=format_name,
+            deadline=table.duration("deadline"), **common,
+        )  # fmt: skip

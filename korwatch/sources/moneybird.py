@@ -82,6 +82,7 @@ class MoneybirdSource:
     max_bytes: int = 50_000_000
     verify: bool | str = True
     format: str | None = None
+    deadline: float | None = None  # seconds a pull may take; None: [schedule] pull_deadline
 
     @property
     def label(self) -> str:
@@ -91,11 +92,11 @@ class MoneybirdSource:
         return f"{self.api_url.rstrip('/')}/{self.administration_id}/{path}"
 
     def documents(self, context: SourceContext) -> Iterator[DocumentInput]:
-        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
+        from korwatch.sources.session import GuardedSession  # noqa: PLC0415 - requests
 
         folder = context.state_dir / f"moneybird-{self.administration_id}"
         known: dict[str, Any] = read_json(folder / "versions.json")
-        with requests.Session() as session:
+        with GuardedSession(self.label, context.deadline) as session:
             versions = self._versions(session)
             changed = [i for i, v in versions.items() if known.get(i) != v]
             if not changed:
@@ -178,4 +179,7 @@ class MoneybirdKind:
         common = read_common(table)
         if administration is None or token is None:
             return None
-        return MoneybirdSource(administration, token, api_url, format=format_name, **common)
+        return MoneybirdSource(
+            administration, token, api_url, format=format_name,
+            deadline=table.duration("deadline"), **common,
+        )  # fmt: skip

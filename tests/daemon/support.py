@@ -63,7 +63,9 @@ def daemon_config(
     schedule: str = 'scan = "1s"\ndeliver = "1s"\nwatch = "off"\nretry = ["1s"]',
     extra: str = "",
     smtp_timeout: float = 5,
+    also: str = "",
 ) -> Path:
+    """One business ("studio") reading `source`; `also`: more [[business]] tables after it."""
     if smtp_port is not None:
         email = (
             f'backend = "smtp"\nhost = "127.0.0.1"\nport = {smtp_port}\ntimeout = {smtp_timeout}'
@@ -89,7 +91,7 @@ own_ibans = ["{OWN_IBAN}"]
 
   [[business.source]]
 {source}
-""",
+{also}""",
         encoding="utf-8",
     )
     return config

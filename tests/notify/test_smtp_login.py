@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword, auth_mechanism
 
 from korwatch.cli import main
-from tests.helpers import free_port
+from tests.helpers import config_text, free_port
 
 PASSWORD = "pässwort"
 
@@ -69,25 +69,8 @@ def _config(tmp_path: Path, port: int) -> Path:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     config = tmp_path / "korwatch.toml"
-    config.write_text(
-        f"""state_dir = "state"
-[email]
-host = "127.0.0.1"
-port = {port}
-timeout = 5
-sender = "korwatch@example.nl"
-username = "kw"
-password = "{PASSWORD}"
-
-[[business]]
-id = "studio"
-recipients = ["selina@example.nl"]
-  [[business.source]]
-  type = "directory"
-  path = "{inbox}"
-""",
-        encoding="utf-8",
-    )
+    login = f'username = "kw"\npassword = "{PASSWORD}"'
+    config.write_text(config_text(inbox, smtp_port=port, extra_email=login), encoding="utf-8")
     return config
 
 
