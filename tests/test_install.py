@@ -42,6 +42,7 @@ def test_a_normal_install_runs_the_example_scan_and_renders_its_templates(
     assert "running bdist_wheel" in pip_output  # the backend's output is there to be read
     assert "SetuptoolsDeprecationWarning" not in pip_output
     assert "project.license" not in pip_output
+    assert "absent from the `packages` configuration" not in pip_output  # templates/nl, /en
     shutil.rmtree(source)  # the installed korwatch must not need the source tree
     crossed = _installed_templates(venv) / "nl" / "crossed.txt"
     # A line added to the installed copy only: the email below must carry it.

@@ -20,7 +20,12 @@ def test_the_listed_packages_are_the_tree_and_the_templates() -> None:
     setuptools = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
     found = _packages_in_the_tree()
     assert "korwatch.formats.csv" in found  # the walk reached the nested packages
-    assert sorted(setuptools["packages"]) == sorted(found | {"korwatch.templates"})
+    # Each language folder of the templates installs as a data package of its own.
+    languages = {
+        f"korwatch.templates.{d.name}" for d in (REPO / "templates").iterdir() if d.is_dir()
+    }
+    assert {"korwatch.templates.nl", "korwatch.templates.en"} <= languages
+    assert sorted(setuptools["packages"]) == sorted(found | {"korwatch.templates"} | languages)
     assert setuptools["package-dir"] == {"korwatch.templates": "templates"}
 
 
