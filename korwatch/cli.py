@@ -7,6 +7,9 @@ configuration error. Only this module and `korwatch.commands` print or exit.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -42,7 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = next(module for module in MODULES if args.command == module.NAME)
     try:
         config = load_config(find_config(getattr(args, "config", None)))
-        return int(command.run(config, args))
+        code = int(command.run(config, args))
+        sys.stdout.flush()  # here, so that a reader gone away is met below, not at exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except ConfigError as error:
         print(error, file=sys.stderr)
         return USAGE
@@ -51,6 +58,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return FAILED
     except KeyboardInterrupt:
         return 130
+
+
+def _reader_gone() -> int:
+    """The reader of our output left (`korwatch ledger --csv | head -1`): stop quietly, as a
+    Unix tool killed by SIGPIPE does, with its exit code (128 + 13). Python's own flush of
+    stdout at exit would fail again and print a traceback, so stdout is pointed at /dev/null
+    (https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":

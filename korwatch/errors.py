@@ -58,3 +58,8 @@ class SourceError(KorwatchError):
 class SourceWaiting(KorwatchError):
     """A source that has nothing to do now and says why, e.g. a bank feed whose reads for the
     day are spent, or whose consent must be renewed first. Neither a success nor a failure."""
+
+
+class UnreadableFile(KorwatchError):
+    """A document korwatch will not read: not a regular file, gone, or a link out of its folder.
+    The caller prefixes the file name."""

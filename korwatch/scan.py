@@ -17,7 +17,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -33,16 +33,24 @@ from korwatch.alerts.events import (
 )
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
-from korwatch.errors import KorwatchError, ParseError, SourceError, SourceWaiting
+from korwatch.errors import (
+    KorwatchError,
+    ParseError,
+    SourceError,
+    SourceWaiting,
+    UnreadableFile,
+)
 from korwatch.formats.base import read_sample
 from korwatch.formats.detect import detect
 from korwatch.ledger import store as ledger
 from korwatch.ledger.feeds import LedgerFeeds
 from korwatch.ledger.insert import insert_records
 from korwatch.ledger.reader import document_chunks
+from korwatch.names import shown
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.sources import DocumentInput, Source, SourceContext
 from korwatch.sources.base import pulled
+from korwatch.sources.opening import opened
 from korwatch.sources.pull import Pull, Pulls
 from korwatch.tax.classify import classify_one
 
@@ -137,16 +145,36 @@ def import_document(
     A document that failed before is skipped until its content changes, unless `retry_failed`
     (a file given by hand, perhaps with --format, is always tried again).
     """
-    result = DocumentResult(business.id, document.name, "failed")
+    result = DocumentResult(business.id, shown(document.name), "failed")
     try:
-        digest = sha256_of(document.path)
-    except OSError as error:
-        result.error = f"{document.name}: cannot read the file: {error.strerror}"
-        return result
+        with opened(document.path, document.folder) as path:
+            _import_opened(
+                connection, config, business, replace(document, path=path), now, result,
+                retry_failed=retry_failed, progress=progress,
+            )  # fmt: skip
+    except (UnreadableFile, OSError) as error:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        result.error = f"{result.name}: {reason}"
+    return result
+
+
+def _import_opened(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    document: DocumentInput,
+    now: datetime,
+    result: DocumentResult,
+    *,
+    retry_failed: bool,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """import_document once the file is opened and checked (`document.path` reads it)."""
+    digest = sha256_of(document.path)
     status = ledger.document_status(connection, business.id, digest)
     if status is not None and not (retry_failed and status == "failed"):
         result.status = "known" if status == "imported" else "known-failed"
-        return result
+        return
     try:
         _store(connection, config, business, document, digest, now, result, progress)
     except (ParseError, UnicodeError, ValueError, ArithmeticError, LookupError) as error:
@@ -154,18 +182,18 @@ def import_document(
         # but one bad file must still not stop the scan. Either way the file is recorded as
         # failed and not retried until it changes (or is given by hand to `korwatch import`).
         if not isinstance(error, ParseError):
-            log.error("internal error reading %s", document.name, exc_info=error)
+            log.error("internal error reading %s", result.name, exc_info=error)
             error = ParseError(
                 f"korwatch could not read this file (internal error {type(error).__name__}: "
                 f"{error}); please report it"
             )
-        result.error = f"{document.name}: {error}"
+        result.error = f"{result.name}: {error}"
         with ledger.transaction(connection):
             ledger.record_document(
                 connection,
                 business.id,
                 digest,
-                document.name,
+                result.name,
                 format_name=result.format,
                 status="failed",
                 error=str(error),
@@ -173,7 +201,6 @@ def import_document(
                 duplicates=0,
                 when=now.isoformat(timespec="seconds"),
             )
-    return result
 
 
 def _store(
@@ -194,7 +221,7 @@ def _store(
         inserted = insert_records(
             connection,
             business.id,
-            (digest, document.name),
+            (digest, result.name),
             document_chunks(parser, sample),
             judge,
             progress,
@@ -205,7 +232,7 @@ def _store(
             connection,
             business.id,
             digest,
-            document.name,
+            result.name,
             format_name=parser.name,
             status="imported",
             error=None,
@@ -408,6 +435,8 @@ def _scan_source(
         reason = (
             str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
         )
+        if tally.in_hand:  # failed with this file in hand, not in the listing
+            reason = f"{tally.in_hand}: {reason}"
         log.debug("source failed", exc_info=not isinstance(error, SourceError))
         _source_failed(connection, business, source, context, report, reason)
         return
@@ -443,6 +472,7 @@ def _import_pull(
 class _Tally:
     new: int = 0  # documents imported
     read: int = 0  # documents read (imported, known or failed)
+    in_hand: str = ""  # the document being imported, shown, for a failure's message
 
 
 def _import_all(
@@ -460,12 +490,14 @@ def _import_all(
     full read: neither a success nor a failure)."""
     acknowledge = getattr(source, "acknowledge", None)
     for document in documents:
+        tally.in_hand = shown(document.name)
         result = import_document(connection, config, business, document, context.now)
         report.documents.append(result)
         tally.new += result.status == "imported"
         tally.read += 1
         if acknowledge is not None:
             acknowledge(document, result.status)  # e.g. move to processed/, save an ETag
+        tally.in_hand = ""
         if stop():
             return False
     return True

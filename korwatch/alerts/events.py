@@ -18,6 +18,7 @@ from korwatch.alerts.series import chart_facts
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig
 from korwatch.models import money
+from korwatch.names import shown
 from korwatch.tax.eukor import EU_KOR_START, UnionCounter, union_counter
 from korwatch.tax.forecast import project
 from korwatch.tax.thresholds import CROSSED, Passage, YearState
@@ -47,9 +48,9 @@ def record_facts(item: Classified) -> dict[str, str]:
     return {
         "date": record.date.isoformat(),
         "amount": money(record.amount_cents),
-        "counterparty": record.counterparty_name,
-        "description": record.description,
-        "source": record.document_name,
+        "counterparty": shown(record.counterparty_name),
+        "description": shown(record.description),
+        "source": shown(record.document_name),
     }
 
 
@@ -60,9 +61,9 @@ def item_facts(item: Classified) -> dict[str, str]:
         "date": item.effective_date.isoformat(),
         "amount": money(item.amount_cents),
         "invoice": item.invoice,
-        "counterparty": record.counterparty_name,
-        "description": record.description,
-        "source": record.document_name,
+        "counterparty": shown(record.counterparty_name),
+        "description": shown(record.description),
+        "source": shown(record.document_name),
     }
 
 

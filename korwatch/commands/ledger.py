@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from collections.abc import Iterator
 
@@ -17,6 +18,7 @@ from korwatch.alerts.evaluation import evaluate_year
 from korwatch.commands.common import OK, USAGE, chosen_year, selected
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
+from korwatch.names import shown
 from korwatch.scan import open_ledger
 from korwatch.tax.thresholds import YearState
 from korwatch.tax.verdict import UNPAID
@@ -42,8 +44,10 @@ COLUMNS = (
     "flags",
     "uncertain",
 )
-_TEXT = {"reason", "invoice", "counterparty", "description", "source"}
+# A cell starting with one of these is a formula to a spreadsheet (OWASP's list), unless it is
+# a plain number such as "-12.50", which must stay a number.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +68,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
         for business in selected(config, args.business)
     ]
     if args.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        # Every field quoted: a CR or LF inside one stays inside its row in any spreadsheet.
+        writer = csv.writer(sys.stdout, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(COLUMNS)
         for business, state in states:
             for row in rows(business.id, state):
@@ -108,11 +113,15 @@ def rows(business_id: str, state: YearState) -> Iterator[dict[str, str]]:
 
 
 def _safe(row: dict[str, str]) -> list[str]:
-    """Text from bank files cannot become a spreadsheet formula."""
-    return [
-        "'" + row[name] if name in _TEXT and row[name].startswith(_FORMULA) else row[name]
-        for name in COLUMNS
-    ]
+    """Text from bank files and file names cannot become a spreadsheet formula or a new row:
+    control characters are escaped and a formula is prefixed with ', in every cell."""
+    return [_cell(shown(row[name])) for name in COLUMNS]
+
+
+def _cell(text: str) -> str:
+    if text.startswith(_FORMULA) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _print_ledger(business: BusinessConfig, state: YearState) -> None:
@@ -127,15 +136,17 @@ def _print_ledger(business: BusinessConfig, state: YearState) -> None:
     for row in rows(business.id, state):
         mark = "COUNTS " if row["counted"] == "true" else "no     "
         flags = f" [{row['flags']}]" if row["flags"] else ""
-        who = " | ".join(
-            part for part in (row["invoice"], row["counterparty"], row["description"]) if part
+        who = shown(
+            " | ".join(
+                part for part in (row["invoice"], row["counterparty"], row["description"]) if part
+            )
         )
         print(
             f"  {row['effective_date']} {row['amount']:>12} {mark}{row['counted_amount']:>12} "
             f"{row['cumulative']:>12}  {row['rule']}: {row['reason']}{flags}"
         )
         if who:
-            print(f"      {who} ({row['source']})")
+            print(f"      {who} ({shown(row['source'])})")
         summary = f"{row['date']} {row['amount']} {who}"
         if UNPAID in row["flags"].split():
             unpaid.append(summary)

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Protocol
 
 from korwatch.models import HEAD_BYTES, Record, Sample
+from korwatch.names import shown
+
+_QUOTED = 40  # characters of a column name quoted in a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,18 @@ def decode_head(head: bytes) -> str:
         if error.start >= len(head) - 3 and error.reason == "unexpected end of data":
             return head[: error.start].decode("utf-8-sig")
         return head.decode("cp1252", errors="replace")
+
+
+def other_columns(unexpected: list[str], common: int, expected: int) -> str:
+    """The columns a file has that a format does not expect, for a mismatch message.
+
+    Their names are quoted only when the file shares at least half of the format's columns,
+    so that it is recognisably that export, changed (a bank renamed a column). Any other file
+    is not a recognised export, and nothing of its content is quoted: it may be anything
+    korwatch can read (a link to a file of secrets), so only the number of columns is said.
+    """
+    if not unexpected:
+        return ""
+    if 2 * common >= expected:
+        return "unexpected " + ", ".join(repr(shown(name[:_QUOTED])) for name in unexpected)
+    return f"{len(unexpected)} other column{'s' if len(unexpected) > 1 else ''}"

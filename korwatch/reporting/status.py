@@ -19,6 +19,7 @@ from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
 from korwatch.ledger.feeds import feed_overview
 from korwatch.models import money
+from korwatch.names import shown
 from korwatch.reporting.status_rules import rule_facts
 from korwatch.tax.thresholds import threshold_for
 
@@ -63,7 +64,7 @@ def business_status(
         },
         "counted_items": sum(1 for item in state.items if item.counts),
         "failed_documents": [
-            {"name": name, "error": error}
+            {"name": shown(name), "error": shown(error)}
             for name, error in ledger.failed_documents(connection, business.id)
         ],
         "notes": notes,

@@ -28,6 +28,9 @@ class DocumentInput:
     path: Path  # a local file holding the document's bytes
     name: str  # how to name it in messages: the file path or the URL
     format: str | None = None  # a format forced by the config, else detected
+    # The source folder the file must stay in: a symbolic link out of it is not followed.
+    # None for a file named by hand or downloaded by korwatch into its state directory.
+    folder: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,11 @@ The daemon reads the latter at its next pass; a scan run by hand waits for them 
 Documents already imported are skipped later, by their sha256, in the ledger. With
 `move_files = true` each file is moved, once its import is committed, into `processed/` (imported
 or already known) or `failed/` (unreadable) inside the folder, so the inbox shows what is left.
+
+A symbolic link that leads out of the folder is not followed unless `follow_symlinks = true` (the
+inbox may be writable by others, and a link could import, or quote in an error, any file korwatch
+can read). File names are shown escaped (`korwatch.names.shown`): a name with bytes that are not
+UTF-8 or with control characters is still imported, and named in every message.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 
 from korwatch.configtable import Table
 from korwatch.errors import SourceError
+from korwatch.names import shown_path
 from korwatch.sources.base import DocumentInput, SourceContext
 
 PARTIAL_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp")
@@ -32,6 +38,7 @@ class DirectorySource:
     settle_seconds: float
     format: str | None
     move_files: bool = False
+    follow_symlinks: bool = False
     # The files the last documents() left for a later scan because they were still changing
     # (a list the frozen source fills: the scan reports them, so "0 imported" is not a puzzle).
     settling: list[str] = field(default_factory=list, compare=False)
@@ -54,9 +61,10 @@ class DirectorySource:
             except OSError:
                 continue  # removed between listing and reading
             if now - modified < self.settle_seconds:
-                self.settling.append(str(file))  # probably still being written
+                self.settling.append(shown_path(file))  # probably still being written
                 continue
-            yield DocumentInput(path=file, name=str(file), format=self.format)
+            folder = None if self.follow_symlinks else self.path
+            yield DocumentInput(file, shown_path(file), self.format, folder)
 
     def settled(self) -> Iterator[DocumentInput]:
         """For a scan run by hand: wait for the files the last documents() left settling.
@@ -139,4 +147,5 @@ class DirectoryKind:
         if not path:
             return None
         move = table.boolean("move_files", False)
-        return DirectorySource(path, patterns, max(settle, 0.0), format_name, move)
+        follow = table.boolean("follow_symlinks", False)
+        return DirectorySource(path, patterns, max(settle, 0.0), format_name, move, follow)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from korwatch.errors import ParseError
-from korwatch.formats.base import Mismatch
+from korwatch.formats.base import Mismatch, other_columns
 from korwatch.formats.csv.layout import Converter, Profile, Readers, Row
 from korwatch.formats.csv.rows import WIDTH, RowConverter
 from korwatch.models import Record, Sample, Transaction
@@ -84,7 +84,8 @@ class ProfileParser:
             if common and (best is None or score > best.score):
                 missing = [e for e, w in zip(expected, wanted, strict=True) if w not in found]
                 unexpected = [original.get(f, f) for f in found if f not in wanted]
-                best = Mismatch(score, _describe_difference(missing, unexpected, len(rows[0])))
+                others = other_columns(unexpected, len(common), len(set(wanted)))
+                best = Mismatch(score, _describe_difference(missing, others, len(rows[0])))
         return best
 
     # -- parsing ---------------------------------------------------------------------------
@@ -176,12 +177,12 @@ class ProfileParser:
         return RowConverter(self.readers, indexes).convert
 
 
-def _describe_difference(missing: list[str], unexpected: list[str], count: int) -> str:
+def _describe_difference(missing: list[str], others: str, count: int) -> str:
     parts = []
     if missing:
         parts.append("missing " + ", ".join(repr(name) for name in missing))
-    if unexpected:
-        parts.append("unexpected " + ", ".join(repr(name) for name in unexpected))
+    if others:
+        parts.append(others)
     return "; ".join(parts) or f"the same {count} column names in another order or delimiter"
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from korwatch.errors import ParseError
-from korwatch.formats.base import Mismatch, Parser
+from korwatch.formats.base import Mismatch, Parser, other_columns
 from korwatch.formats.csv.profile import choose_encoding
 from korwatch.formats.csv.values import AmountReader, parse_amount
 from korwatch.models import Invoice, Record, Sample
@@ -122,14 +122,12 @@ class InvoiceCsvParser:
             common = found & set(language)
             if len(common) >= 2:
                 missing = [name for name in required if name not in found]
-                unexpected = sorted(found - set(language))
+                others = other_columns(sorted(found - set(language)), len(common), len(required))
                 detail = "; ".join(
                     part
                     for part in (
                         "missing " + ", ".join(repr(n) for n in missing) if missing else "",
-                        "unexpected " + ", ".join(repr(n) for n in unexpected)
-                        if unexpected
-                        else "",
+                        others,
                     )
                     if part
                 )
