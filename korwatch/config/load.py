@@ -292,7 +292,7 @@ def _business(
         rules=read_rules(
             table,
             basis=table.string("basis", "bank", choices=BASES) or "bank",
-            own_ibans=frozenset(normalise_iban(i) for i in table.strings("own_ibans")),
+            own_ibans=table.ibans("own_ibans"),
         ),
         warn_at=tuple(sorted(warn_at)) if warn_at is not None else None,
         language=table.string("language", "nl", choices=LANGUAGES) or "nl",
@@ -319,7 +319,3 @@ def _source(table: Table, profiles: Mapping[str, Parser]) -> Source | None:
     source = kind.from_config(table, format_name)
     table.finish()
     return source
-
-
-def normalise_iban(value: str) -> str:
-    return "".join(value.split()).upper()

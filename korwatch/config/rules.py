@@ -34,7 +34,7 @@ def read_rules(table: Table, basis: str, own_ibans: frozenset[str]) -> RuleSetti
     settings = RuleSettings(
         basis=basis,
         own_ibans=own_ibans,
-        private_ibans=frozenset(_iban(i) for i in table.strings("private_ibans")),
+        private_ibans=table.ibans("private_ibans"),
         user_rules=rules,
         any_description=combined_pattern(rules),
         any_counterparty=combined_pattern(rules, names=True),
@@ -76,7 +76,7 @@ def _user_rule(table: Table, index: int) -> UserRule | None:
     rule = UserRule(
         label=label,
         category=category or CATEGORIES["turnover"],
-        iban=_iban(table.string("iban", "") or ""),
+        iban=table.iban("iban"),
         counterparty=(table.string("counterparty", "") or "").casefold(),
         description=pattern,
         min_cents=None if low is None else cents(low),
@@ -111,7 +111,3 @@ def _eu_kor(business: Table) -> EuKorSettings:
     )
     table.finish()
     return settings
-
-
-def _iban(value: str) -> str:
-    return "".join(value.split()).upper()

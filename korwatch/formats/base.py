@@ -9,11 +9,14 @@ bank that changes its export is reported instead of misread.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
+from korwatch.errors import ParseError
 from korwatch.models import HEAD_BYTES, Record, Sample
 from korwatch.names import shown
 
@@ -75,3 +78,61 @@ def other_columns(unexpected: list[str], common: int, expected: int) -> str:
     if 2 * common >= expected:
         return "unexpected " + ", ".join(repr(shown(name[:_QUOTED])) for name in unexpected)
     return f"{len(unexpected)} other column{'s' if len(unexpected) > 1 else ''}"
+
+
+# Every amount korwatch reads is below this, in the file's own currency: 15 digits before the
+# decimal mark, the SWIFT (MT940) amount field's own limit. A larger "amount" is no booking but
+# a broken or hostile file; refused here it cannot reach the cents arithmetic (10^17 cents and
+# more overflow SQLite's 64-bit integer) nor the decimal context (28 digits).
+MAX_AMOUNT = Decimal(10) ** 15
+
+
+def checked_amount(amount: Decimal, line: int | None = None) -> Decimal:
+    """`amount` when it is a finite number below MAX_AMOUNT either way, else a ParseError.
+
+    Every format's amount reader calls it before rounding (the one rule for all of them);
+    their fast paths read at most 15 digits before the decimal mark, which is below it.
+    """
+    if amount.is_finite() and -MAX_AMOUNT < amount < MAX_AMOUNT:
+        return amount
+    shown_amount = f"{amount:.3E}" if amount.is_finite() else str(amount)
+    raise ParseError(
+        f"the amount {shown_amount} is not below 10^15: no export holds such an amount, "
+        "so the file is refused",
+        line=line,
+    )
+
+
+# The longest line (CSV) or field (an MT940 tag with its continuation lines) korwatch reads.
+# The longest in any real export seen is under 600 characters (tests/fixtures, shared/samples),
+# so 1 MiB leaves room for any bank's notes while a hostile file (a 1 GB line) is refused after
+# reading 1 MiB of it: memory stays a few MiB per line, not a multiple of the file.
+MAX_LINE = 1 << 20
+
+
+class LimitedLines:
+    """The lines of a text file, each refused with its number when longer than MAX_LINE.
+
+    Reads with readline(limit), so an endless line is never held whole; `number` is the line
+    last read (for messages about what the caller failed to read in it).
+    """
+
+    def __init__(self, handle: TextIO, limit: int = MAX_LINE) -> None:
+        self.number = 0
+        self._read = functools.partial(handle.readline, limit + 1)
+        self._limit = limit
+
+    def __iter__(self) -> Iterator[str]:
+        limit, read = self._limit, self._read
+        while line := read():
+            self.number += 1
+            if len(line) > limit:
+                raise ParseError(too_long("the line", limit), line=self.number)
+            yield line
+
+
+def too_long(what: str, limit: int = MAX_LINE) -> str:
+    return (
+        f"{what} is longer than {limit >> 20} MiB; no bank or invoice export has such lines, "
+        "so the file is refused"
+    )

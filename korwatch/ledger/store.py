@@ -344,12 +344,25 @@ def year_counts(
 
 
 def credits_cents(connection: sqlite3.Connection, business: str, years: Iterable[int]) -> int:
-    """The sum of every positive amount (credits, invoices) stored in these years."""
+    """The sum of every positive amount (credits, invoices) stored in these years.
+
+    A sum past SQLite's 64-bit integer (many amounts near the largest a file may hold) is
+    given as that integer's maximum: the callers compare it with a threshold, which it is over.
+    """
     where, params = _of_years(business, years)
-    row = connection.execute(
-        f"SELECT COALESCE(SUM(amount_cents), 0) FROM records {where} AND amount_cents > 0", params
-    ).fetchone()
+    try:
+        row = connection.execute(
+            f"SELECT COALESCE(SUM(amount_cents), 0) FROM records {where} AND amount_cents > 0",
+            params,
+        ).fetchone()
+    except sqlite3.OperationalError as error:
+        if "integer overflow" not in str(error):
+            raise
+        return _LARGEST_INTEGER
     return int(row[0])
+
+
+_LARGEST_INTEGER = (1 << 63) - 1
 
 
 def _of_years(business: str, years: Iterable[int]) -> tuple[str, tuple[object, ...]]:

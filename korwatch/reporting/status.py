@@ -21,6 +21,7 @@ from korwatch.ledger.feeds import feed_overview
 from korwatch.models import money
 from korwatch.names import shown
 from korwatch.reporting.status_rules import rule_facts
+from korwatch.tax.iban_typos import LikelyTypo, likely_typos
 from korwatch.tax.thresholds import threshold_for
 
 
@@ -43,6 +44,10 @@ def business_status(
         )
     if threshold_for(year, config.thresholds).assumed:
         notes.append(f"no known threshold for {year}: assumed EUR 20,000 (set [thresholds])")
+    rules = business.rules
+    typos = likely_typos(state.items, rules.own_ibans, rules.private_ibans)
+    notes += [_typo_note(typo) for typo in typos]
+    optional = {"likely_typos": [_typo_facts(typo) for typo in typos]} if typos else {}
     return {
         "id": business.id,
         "name": business.name,
@@ -92,6 +97,7 @@ def business_status(
         ],
         "undelivered": health.undelivered(connection, business.id),
         "bank_feeds": bank_feeds(connection, business.id, today),
+        **optional,
     }
 
 
@@ -126,3 +132,22 @@ def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> li
             }
         )
     return found
+
+
+def _typo_facts(typo: LikelyTypo) -> dict[str, Any]:
+    return {
+        "key": typo.key,
+        "configured": typo.configured,
+        "seen": typo.seen,
+        "credits": typo.credits,
+        "amount": money(typo.amount_cents),
+    }
+
+
+def _typo_note(typo: LikelyTypo) -> str:
+    effect = "count as turnover" if typo.key == "own_ibans" else "are not seen as private"
+    return (
+        f"likely typo in the config: {typo.key} has {typo.configured}, but {typo.credits} "
+        f"credit(s) of {money(typo.amount_cents)} came from {typo.seen}, one slip away; "
+        f"if that is the same account, correct {typo.key} (these credits now {effect})"
+    )

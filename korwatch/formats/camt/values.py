@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from korwatch.clock import local_today
 from korwatch.errors import ParseError
+from korwatch.formats.base import checked_amount
 from korwatch.models import CENT
 
 # xs:decimal without sign or exponent; banks zero-pad ("000000000000087.71"), drop decimals
@@ -39,7 +40,7 @@ def parse_amount(text: str | None, line: int | None) -> Decimal:
         value = Decimal(raw)
     except InvalidOperation as error:  # pragma: no cover - the regex already guards this
         raise ParseError(f"the amount {raw!r} is not a number", line=line) from error
-    rounded = value.quantize(CENT)
+    rounded = checked_amount(value, line).quantize(CENT)
     if rounded != value:
         # Exact values with extra zeros ("8.850") pass; a real fraction of a cent cannot be
         # booked to an account, so it means the file is not what we think it is.
@@ -51,9 +52,9 @@ def plain_amount(text: str) -> Decimal | None:
     """The common amount shape ("87.71", "000000000000087.71"), converted without regex or
     quantize; None for any other text (then `parse_amount` decides, with its errors)."""
     whole, _, cents = text.partition(".")
-    # Two decimals is exactly CENT's exponent; up to 28 characters stays within the decimal
-    # context's precision, so quantize would neither change nor refuse the value.
-    if len(cents) == 2 and cents.isdecimal() and whole.isdecimal() and len(text) <= 28:
+    # Two decimals is exactly CENT's exponent; up to 15 digits before the point (leading zeros
+    # included) is below MAX_AMOUNT and within the decimal context's precision.
+    if len(cents) == 2 and cents.isdecimal() and whole.isdecimal() and len(whole) <= 15:
         return Decimal(text)
     return None
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from korwatch.errors import ParseError
-from korwatch.formats.base import Mismatch, other_columns
+from korwatch.formats.base import LimitedLines, Mismatch, other_columns
 from korwatch.formats.csv.layout import Converter, Profile, Readers, Row
 from korwatch.formats.csv.rows import WIDTH, RowConverter
 from korwatch.models import Record, Sample, Transaction
@@ -92,11 +92,14 @@ class ProfileParser:
 
     def parse(self, sample: Sample) -> Iterator[Record]:
         encoding = choose_encoding(sample.path, self.profile.encoding)
+        lines = None
         try:
             with sample.path.open(encoding=encoding, newline="") as handle:
-                yield from self._records(handle)
+                lines = LimitedLines(handle)
+                yield from self._records(iter(lines))
         except csv.Error as error:
-            raise ParseError(f"the CSV quoting is broken: {error}") from None
+            line = lines.number if lines is not None else None
+            raise ParseError(f"the CSV quoting is broken: {error}", line=line) from None
         except UnicodeDecodeError as error:  # the fallback codec (cp1252) leaves bytes undefined
             raise ParseError(f"the file is not valid {encoding}: {error.reason}") from None
 

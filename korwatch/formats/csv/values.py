@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from korwatch.errors import ParseError
+from korwatch.formats.base import checked_amount
 from korwatch.models import CENT
 
 _FAST_DATE = re.compile(r"(%[Ymd])([-/.]?)(%[Ymd])([-/.]?)(%[Ymd])")
@@ -122,7 +123,7 @@ class AmountReader:
         if self.decimal_mark != ".":
             cleaned = cleaned.replace(self.decimal_mark, ".")
         try:
-            value = Decimal(cleaned).quantize(CENT)
+            value = checked_amount(Decimal(cleaned)).quantize(CENT)
         except InvalidOperation:  # pragma: no cover - the pattern admits only plain numbers
             raise ValueError(f"amount {text!r} is not a number") from None
         return value if value else abs(value)  # no "-0.00"
@@ -147,3 +148,5 @@ def parse_amount(reader: AmountReader, text: str, line: int) -> Decimal:
         return reader(text)
     except ValueError as error:
         raise ParseError(str(error), line=line) from None
+    except ParseError as error:  # checked_amount's, which knows no line
+        raise ParseError(error.reason, line=line) from None

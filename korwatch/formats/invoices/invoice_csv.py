@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from korwatch.errors import ParseError
-from korwatch.formats.base import Mismatch, Parser, other_columns
+from korwatch.formats.base import LimitedLines, Mismatch, Parser, other_columns
 from korwatch.formats.csv.profile import choose_encoding
 from korwatch.formats.csv.values import AmountReader, parse_amount
 from korwatch.models import Invoice, Record, Sample
@@ -139,10 +139,11 @@ class InvoiceCsvParser:
     def parse(self, sample: Sample) -> Iterator[Record]:
         encoding = choose_encoding(sample.path, "cp1252")
         with sample.path.open(encoding=encoding, newline="") as handle:
+            lines = LimitedLines(handle)
             try:
-                yield from self._invoices(handle)
+                yield from self._invoices(iter(lines))
             except csv.Error as error:
-                raise ParseError(f"the CSV quoting is broken: {error}") from None
+                raise ParseError(f"the CSV quoting is broken: {error}", lines.number) from None
             except UnicodeDecodeError as error:
                 # Neither UTF-8 nor the fallback: cp1252 leaves five bytes undefined.
                 raise ParseError(f"the file is not valid {encoding}: {error.reason}") from None

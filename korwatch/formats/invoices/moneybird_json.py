@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from korwatch.errors import ParseError
-from korwatch.formats.base import Mismatch, Parser
+from korwatch.formats.base import Mismatch, Parser, checked_amount
 from korwatch.models import Invoice, Record, Sample
 
 MARKER = '{"korwatch": "moneybird-sales-invoices"'
@@ -83,7 +83,7 @@ def _amount(item: dict[str, Any], key: str, index: int) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ParseError(f"{key} is missing", index)
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        return checked_amount(Decimal(str(value)), index).quantize(Decimal("0.01"))
     except InvalidOperation:
         raise ParseError(f"{key} {value!r} is not an amount", index) from None
 

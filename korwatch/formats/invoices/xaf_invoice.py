@@ -32,6 +32,7 @@ from datetime import date
 from decimal import Decimal
 
 from korwatch.errors import ParseError
+from korwatch.formats.base import checked_amount
 from korwatch.formats.safexml import Element, line_of, path, text_at
 from korwatch.models import CENT, Invoice
 
@@ -129,7 +130,7 @@ def _signed(element: Element, namespace: str, amount: str, kind: str) -> Decimal
     raw = (found.text or "").strip() if found is not None else ""
     if not _AMOUNT.fullmatch(raw):
         raise ParseError(f"the {amount} {raw!r} is not a decimal number", line=line)
-    value = Decimal(raw)
+    value = checked_amount(Decimal(raw), line)
     if value.quantize(CENT) != value:
         raise ParseError(f"the {amount} {raw} has a fraction of a cent", line=line)
     side = text_at(element, namespace, kind).upper()

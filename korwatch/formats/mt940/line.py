@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from korwatch.errors import ParseError
+from korwatch.formats.base import checked_amount
 
 _LINE = re.compile(
     r"(?P<value>\d{6})(?P<entry>\d{4}|    )?(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
@@ -89,7 +90,7 @@ def parse_amount(text: str, line: int) -> Decimal:
         amount = Decimal(text.replace(",", "."))
     except InvalidOperation:
         raise ParseError(f"amount {text!r} is not a number", line=line) from None
-    if amount != amount.quantize(Decimal("0.01")):
+    if checked_amount(amount, line) != amount.quantize(Decimal("0.01")):
         raise ParseError(f"amount {text!r} has more than two decimals", line=line)
     return amount
 

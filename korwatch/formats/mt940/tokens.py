@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from korwatch.errors import ParseError
+from korwatch.formats.base import MAX_LINE, too_long
 
 _TAG = re.compile(r":(\d\d[A-Z]?):")
 _ENVELOPE = re.compile(r"^(?:\{[1235]:(?:\{[^{}]*\}|[^{}])*\})*(?:\{4:)?")
@@ -84,7 +85,10 @@ def read_batches(path: Path) -> Iterator[Batch]:
     number = 1
     with path.open("rb") as handle:
         while chunk := handle.read(_BATCH_BYTES):
-            chunk += handle.readline()  # up to the end of the line the read cut
+            rest = handle.readline(MAX_LINE + 1)  # up to the end of the line the read cut
+            if len(rest) > MAX_LINE:  # never hold a line longer than that whole
+                raise ParseError(too_long("the line"), line=number + chunk.count(b"\n"))
+            chunk += rest
             numbers, lines = _batch(chunk, number)
             yield numbers, lines
             number = numbers[-1] + 1
@@ -145,6 +149,7 @@ class Tokenizer:
         fast, fields = False, self.current.fields
         more: list[str] = []  # the continuation lines of the last field, while `fast`
         for numbers, lines in batches:
+            _check_growing(self.current.fields)
             for number, text in zip(numbers, lines, strict=True):
                 # Inline fast path for the lines that make up nearly every file: :61: and :86:
                 # (which never start a statement) and continuation lines, inside a message.
@@ -164,6 +169,7 @@ class Tokenizer:
                 fields = self.current.fields
                 fast = self.inside and bool(fields) and not (self.glue or self.pending_dash)
                 more = fields[-1].more if fields else more
+        _check_growing(self.current.fields)
         if self.current.fields:
             yield self.current
 
@@ -264,3 +270,12 @@ class Tokenizer:
             self.current.message_type = self.message_type
         self.inside = True
         self.current.fields.append(Field(tag, value, [], number))
+
+
+def _check_growing(fields: list[Field]) -> None:
+    """Refuse the field still being read (the last) when it is longer than MAX_LINE: checked
+    once a batch, so that continuation lines cannot pile up without end (a :86: of 500 MB)."""
+    if fields:
+        last = fields[-1]
+        if len(last.value) + sum(map(len, last.more)) > MAX_LINE:
+            raise ParseError(too_long(f"the :{last.tag}: field"), line=last.line)

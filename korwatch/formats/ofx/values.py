@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from korwatch.clock import local_today
 from korwatch.errors import ParseError
+from korwatch.formats.base import checked_amount
 from korwatch.models import CENT, Transaction
 
 ZERO = Decimal("0.00")
@@ -69,7 +70,7 @@ def parse_amount(raw: str | None) -> Decimal:
             if value
             else "the STMTTRN has no TRNAMT value"
         )
-    amount = Decimal(value.replace(",", "."))
+    amount = checked_amount(Decimal(value.replace(",", ".")))
     rounded = amount.quantize(CENT)
     if rounded != amount:
         raise ParseError(f"TRNAMT {value} has a fraction of a cent")
