@@ -16,7 +16,7 @@ from tests.conftest import Workspace
 from tests.helpers import OWN_IBAN, Payment, SmtpServer, config_text, ing_csv
 
 D = Decimal
-PRIVATE_IBAN = "NL02RABO0123456789"
+PRIVATE_IBAN = "NL44RABO0123456789"
 
 
 def _configure(workspace: Workspace, smtp_server: SmtpServer, extra: str) -> None:

@@ -284,7 +284,7 @@ category = "platform-payout"
 fee_percent = 3
 """
 T13_RECORDS = [
-    bank("2026-02-03", "2000.00", "J. de Vries", iban="NL02RABO0123456789"),
+    bank("2026-02-03", "2000.00", "J. de Vries", iban="NL44RABO0123456789"),
     bank("2026-03-12", "5000.00", "Qredits", description="uitbetaling lening"),
     bank("2026-04-30", "1150.00", "Belastingdienst", iban="NL86INGB0002445588"),
     bank("2026-05-15", "96.80", "Drukkerij", description="restitutie dubbele betaling"),
@@ -294,7 +294,7 @@ T13_RECORDS = [
 
 
 def test_t13_non_turnover_credits_are_excluded_and_payouts_count_gross() -> None:
-    rules = settings('private_ibans = ["NL02RABO0123456789"]\n' + T13_RULES, basis="bank")
+    rules = settings('private_ibans = ["NL44RABO0123456789"]\n' + T13_RULES, basis="bank")
     year = state(T13_RECORDS, rules)
     assert money(year.turnover_cents) == "3420.00"
     stripe = next(i for i in year.items if i.category == "platform-payout")
@@ -303,7 +303,7 @@ def test_t13_non_turnover_credits_are_excluded_and_payouts_count_gross() -> None
     assert categories == ["private-deposit", "loan", "tax-refund", "supplier-refund"]
     # Variant: not in the KOR and charging 21 %: both sales count net of VAT.
     outside = settings(
-        'private_ibans = ["NL02RABO0123456789"]\n' + T13_RULES + "[vat]\nin_kor = false\n", "bank"
+        'private_ibans = ["NL44RABO0123456789"]\n' + T13_RULES + "[vat]\nin_kor = false\n", "bank"
     )
     assert money(state(T13_RECORDS, outside).turnover_cents) == "2826.45"
 
