@@ -153,8 +153,10 @@ def import_document(
                 retry_failed=retry_failed, progress=progress,
             )  # fmt: skip
     except (UnreadableFile, OSError) as error:
-        reason = error.strerror if isinstance(error, OSError) else str(error)
-        result.error = f"{result.name}: {reason}"
+        reason = str(error)
+        if isinstance(error, OSError):  # while reading: the disk, or the file went away
+            reason = f"cannot read the file: {error.strerror or error}"
+        result.error = f"{result.name}: {shown(reason)}"
     return result
 
 
@@ -187,7 +189,9 @@ def _import_opened(
                 f"korwatch could not read this file (internal error {type(error).__name__}: "
                 f"{error}); please report it"
             )
-        result.error = f"{result.name}: {error}"
+        # A message may quote the file (the line it could not read): shown, like the name.
+        reason = shown(str(error))
+        result.error = f"{result.name}: {reason}"
         with ledger.transaction(connection):
             ledger.record_document(
                 connection,
@@ -196,7 +200,7 @@ def _import_opened(
                 result.name,
                 format_name=result.format,
                 status="failed",
-                error=str(error),
+                error=reason,
                 records=0,
                 duplicates=0,
                 when=now.isoformat(timespec="seconds"),
