@@ -436,7 +436,7 @@ def _scan_source(
     except Exception as error:
         if stop():
             return  # interrupted by the stop itself (e.g. a retry wait cut short)
-        reason = (
+        reason = shown(
             str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
         )
         if tally.in_hand:  # failed with this file in hand, not in the listing

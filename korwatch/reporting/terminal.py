@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import time
 from collections.abc import Sequence
 from typing import TextIO
@@ -117,8 +118,12 @@ def estimate_records(path: os.PathLike[str] | str) -> int | None:
     if os.path.splitext(path)[1].lower() not in LINE_FORMATS:
         return None
     try:
-        count = 0
-        with open(path, "rb") as handle:
+        # Non-blocking and regular files only: a FIFO put at the name must not hang the bar.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            count = 0
             while chunk := handle.read(1 << 20):
                 count += chunk.count(b"\n")
         return max(count - 1, 1)
