@@ -40,12 +40,13 @@ from korwatch.errors import (
     SourceWaiting,
     UnreadableFile,
 )
-from korwatch.formats.base import read_sample
+from korwatch.formats.base import Parser, read_sample
 from korwatch.formats.detect import detect
 from korwatch.ledger import store as ledger
 from korwatch.ledger.feeds import LedgerFeeds
 from korwatch.ledger.insert import insert_records
 from korwatch.ledger.reader import document_chunks
+from korwatch.ledger.rows import Chunk
 from korwatch.names import shown
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.sources import DocumentInput, Source, SourceContext
@@ -220,15 +221,13 @@ def _store(
     sample = read_sample(document.path)
     parser = detect(sample, document.format, config.csv_profiles)
     result.format = parser.name
+    rows = document_chunks(parser, sample)
+    if document.format and not parser.identify(sample):
+        rows = _unquoted(rows, parser)
     with ledger.transaction(connection):
         judge = functools.partial(classify_one, settings=business.rules)
         inserted = insert_records(
-            connection,
-            business.id,
-            (digest, result.name),
-            document_chunks(parser, sample),
-            judge,
-            progress,
+            connection, business.id, (digest, result.name), rows, judge, progress
         )
         new, duplicates, years = inserted.new, inserted.duplicates, inserted.years
         # The document row first, so the alert's "source" names this document.
@@ -255,6 +254,19 @@ def _store(
                     record_transitions(connection, facts(business), state, now, today)
                     record_eukor_crossing(connection, facts(business), state, business.rules, now)
     result.status, result.new, result.duplicates = "imported", new, duplicates
+
+
+def _unquoted(rows: Iterator[Chunk], parser: Parser) -> Iterator[Chunk]:
+    """The rows of a file read with a forced format that does not recognise it: its errors
+    would quote a file that is perhaps no export at all, so they say only where and what."""
+    try:
+        yield from rows
+    except ParseError as error:
+        raise ParseError(
+            f"the file does not look like {parser.label}, the format forced for it, and "
+            "cannot be read as one",
+            line=error.line,
+        ) from None
 
 
 def scan(

@@ -189,3 +189,14 @@ def test_a_regular_file_is_read_through_the_checked_descriptor(workspace: Worksp
         path.symlink_to("/dev/zero")  # the name now points elsewhere: the reader does not
         assert reading.read_bytes() == b"x"
         assert stat.S_ISREG(os.stat(reading).st_mode)
+
+
+def test_a_forced_format_does_not_quote_a_file_it_does_not_recognise(
+    workspace: Workspace,
+) -> None:
+    _set_source_option(workspace, 'format = "mt940"')
+    workspace.drop("notes.sta", "PASSWORD=hunter2-SECRET\n")
+    code, _, err = workspace.run("scan")
+    assert code == 1
+    assert "notes.sta: line 1: the file does not look like SWIFT MT940" in err
+    assert "hunter2" not in err
