@@ -161,7 +161,9 @@ def _settled(item: Classified, invoices: _Invoices, index: int, on_invoices: boo
     paid = invoices.paid.get(index, 0)
     if paid < _to_pay(item):
         return _set(item, flags=(*item.flags, UNPAID))
-    first = invoices.first_paid[index]
+    first = invoices.first_paid.get(index)
+    if first is None:  # an invoice of 0.00 (or less): nothing was due, and nothing was paid
+        return item
     if on_invoices and item.counts and first < item.effective_date:
         reason = (
             f"an invoice paid before its date counts on the day the money came in, {first} (R7.1)"

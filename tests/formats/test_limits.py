@@ -117,3 +117,11 @@ def test_a_csv_field_over_the_csv_module_s_limit_names_its_line(tmp_path: Path) 
     with pytest.raises(ParseError, match="field larger than field limit") as refused:
         list(detect(sample).parse(sample))
     assert refused.value.line == 3
+
+
+def test_an_invoice_of_zero_is_imported_not_an_internal_error(workspace: Workspace) -> None:
+    # Found by benchmarks/fuzz.py: an unpaid invoice with nothing to pay had no first payment.
+    workspace.drop("sales.csv", _invoices("0.00"))
+    code, out, err = workspace.run("scan")
+    assert code == 0, err
+    assert "sales.csv (invoice-csv: 1 new" in out
