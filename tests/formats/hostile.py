@@ -196,9 +196,12 @@ class Importer:
             _swap(path, special, self.folder)
         document = DocumentInput(path, os.fsdecode(path), parser, self.inbox)
         business = self.config.businesses[0]
-        result = import_document(
-            connection, self.config, business, document, NOW, retry_failed=True
-        )
+        try:
+            result = import_document(
+                connection, self.config, business, document, NOW, retry_failed=True
+            )
+        finally:
+            _clear(path)  # the inbox keeps one example at a time
         error = result.error or ""
         if "internal error" in error or not error.isprintable():
             raise Crash(error)
