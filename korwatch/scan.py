@@ -439,7 +439,7 @@ def _scan_source(
             connection, config, business, source, documents, context, report, stop, tally
         ):
             return
-        report.settling += getattr(source, "settling", [])
+        report.settling += [shown(name) for name in getattr(source, "settling", [])]
     except SourceWaiting as waiting:
         # Nothing to do now (a bank feed's reads are spent): a success only for what was read.
         report.waiting.append(f"{business.id}: {source.label}: {waiting}")

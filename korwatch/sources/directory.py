@@ -41,6 +41,7 @@ class DirectorySource:
     follow_symlinks: bool = False
     # The files the last documents() left for a later scan because they were still changing
     # (a list the frozen source fills: the scan reports them, so "0 imported" is not a puzzle).
+    # Their paths as they are (settled() looks at them again); the scan shows them escaped.
     settling: list[str] = field(default_factory=list, compare=False)
 
     @property
@@ -61,10 +62,13 @@ class DirectorySource:
             except OSError:
                 continue  # removed between listing and reading
             if now - modified < self.settle_seconds:
-                self.settling.append(shown_path(file))  # probably still being written
+                self.settling.append(str(file))  # probably still being written
                 continue
-            folder = None if self.follow_symlinks else self.path
-            yield DocumentInput(file, shown_path(file), self.format, folder)
+            yield self._document(file)
+
+    def _document(self, file: Path) -> DocumentInput:
+        folder = None if self.follow_symlinks else self.path
+        return DocumentInput(file, shown_path(file), self.format, folder)
 
     def settled(self) -> Iterator[DocumentInput]:
         """For a scan run by hand: wait for the files the last documents() left settling.
@@ -89,7 +93,7 @@ class DirectorySource:
                     seen[file] = (state, time.time())  # written to again: start again
                 elif time.time() - changed >= self.settle_seconds:
                     del seen[file]
-                    yield DocumentInput(path=file, name=str(file), format=self.format)
+                    yield self._document(file)
             left = deadline - time.monotonic()
             if not seen or left <= 0:
                 break

@@ -33,7 +33,7 @@ from korwatch.formats.detect import PARSERS, detect
 from korwatch.formats.invoices.moneybird_json import MARKER
 from korwatch.scan import import_document, open_ledger
 from korwatch.sources import DocumentInput
-from tests.conftest import FIXTURES, SAMPLES
+from tests.samples import files, fixtures
 
 T = TypeVar("T")
 NOW = datetime.fromisoformat("2026-11-26T12:00:00+01:00")
@@ -70,16 +70,15 @@ def seeds() -> dict[str, tuple[bytes, ...]]:
     """Real files of each parser's format: the fixtures and the shared samples, by detection,
     plus small written seeds for the formats that have none (refusals, Moneybird JSON)."""
     found: dict[str, list[bytes]] = {name: [] for name in PARSERS}
-    folders = [FIXTURES / kind for kind in ("csv", "camt", "mt940", "ofx", "xaf")]
-    folders += [SAMPLES / kind for kind in ("csv", "camt053", "mt940", "ofx", "accounting")]
-    for folder in folders:
-        for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-            if path.suffix in (".json", ".md", ".py", ".pdf") or path.stat().st_size > 1 << 20:
-                continue
-            try:
-                found[detect(read_sample(path)).name].append(path.read_bytes())
-            except Exception:  # noqa: S112  (a sample no parser claims is no seed)
-                continue
+    paths = [fixture.path for fixture in fixtures()]
+    paths += files("csv", "camt053", "mt940", "ofx", "accounting")
+    for path in sorted(set(paths)):
+        if path.suffix in (".json", ".md", ".py", ".pdf") or path.stat().st_size > 1 << 20:
+            continue
+        try:
+            found[detect(read_sample(path)).name].append(path.read_bytes())
+        except Exception:  # noqa: S112  (a sample no parser claims is no seed)
+            continue
     for name, parser in PARSERS.items():
         if not found[name] and hasattr(parser, "prefix"):  # a refusal: its header is its format
             found[name].append(f"{parser.prefix}\n1;2;3\n".encode())

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from korwatch.formats.detect import PARSERS
 from tests.formats.hostile import SPECIALS, Importer, hostile_name, mutate, seeds
+from tests.samples import needs_samples
 
 T = TypeVar("T")
 
@@ -34,10 +35,12 @@ class Drawn:
         return self.data.draw(st.sampled_from(options))
 
 
+@needs_samples
 def test_every_parser_has_a_seed_to_mutate() -> None:
     assert sorted(name for name, files in seeds().items() if files) == sorted(PARSERS)
 
 
+@needs_samples
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("parser", sorted(PARSERS))
 @settings(

@@ -13,12 +13,13 @@ import pytest
 from korwatch.errors import ParseError
 from korwatch.formats.base import MAX_AMOUNT, MAX_LINE, read_sample
 from korwatch.formats.detect import detect
-from tests.conftest import FIXTURES, Workspace
+from tests.conftest import Workspace
 from tests.helpers import Payment, ing_csv
+from tests.samples import needs_samples, sample_named
 
 HUGE = "100000000000000000.00"  # 10^17: its cents overflow SQLite's 64-bit integer
 LONG = "1" * 30 + ".00"  # past the 28 digits of the decimal context
-MT940 = FIXTURES / "mt940" / "libmt94x-ing__ming-ing-provided-example-single-message.txt"
+MT940 = "libmt94x-ing__ming-ing-provided-example-single-message.txt"  # samples, as the two below
 
 
 def _ing(amount: str) -> str:
@@ -27,12 +28,12 @@ def _ing(amount: str) -> str:
 
 
 def _camt(amount: str) -> bytes:
-    seed = (FIXTURES / "camt" / "genkgo__camt053.v2.minimal.xml").read_bytes()
+    seed = sample_named("genkgo__camt053.v2.minimal.xml").read_bytes()
     return seed.replace(b">8.85</Amt>", f">{amount}</Amt>".encode(), 1)
 
 
 def _ofx(amount: str) -> bytes:
-    seed = (FIXTURES / "ofx" / "ofxparse__bank_medium.ofx").read_bytes()
+    seed = sample_named("ofxparse__bank_medium.ofx").read_bytes()
     return seed.replace(b"<TRNAMT>-6.60", f"<TRNAMT>-{amount}".encode(), 1)
 
 
@@ -48,7 +49,9 @@ LINES = {"ing.csv": 2, "statement.xml": 91, "bank.ofx": 15, "sales.csv": 2}
 
 
 @pytest.mark.parametrize("amount", [HUGE, LONG])
-@pytest.mark.parametrize("name", sorted(BUILDERS))
+@pytest.mark.parametrize(
+    "name", [n if n.endswith(".csv") else pytest.param(n, marks=needs_samples) for n in BUILDERS]
+)
 def test_an_amount_of_10_to_the_15_or_more_is_a_parse_error_naming_its_line(
     workspace: Workspace, name: str, amount: str
 ) -> None:
@@ -70,21 +73,25 @@ def test_the_largest_amount_below_the_limit_is_read_to_the_cent(tmp_path: Path) 
     assert record.amount == Decimal(largest)  # type: ignore[union-attr]
 
 
+@needs_samples
 def test_an_mt940_amount_over_the_swift_length_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "huge.sta"
-    path.write_bytes(MT940.read_bytes().replace(b"D15,00NTRF", b"D1000000000000000,00NTRF", 1))
+    path.write_bytes(
+        sample_named(MT940).read_bytes().replace(b"D15,00NTRF", b"D1000000000000000,00NTRF", 1)
+    )
     sample = read_sample(path)
     with pytest.raises(ParseError, match="longer than 15 characters") as refused:
         list(detect(sample).parse(sample))
     assert refused.value.line == 6
 
 
+@needs_samples
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("shape", ["one line", "continuation lines"])
 def test_an_mt940_field_longer_than_1_mib_is_refused_with_its_line(
     tmp_path: Path, shape: str
 ) -> None:
-    text = MT940.read_bytes()
+    text = sample_named(MT940).read_bytes()
     # 3 MiB of remittance: as one line, or as 65-character lines as SWIFT wraps them.
     filler = b"x" * (3 * MAX_LINE) if shape == "one line" else (b"y" * 64 + b"\n") * 48_000
     path = tmp_path / "long.sta"
