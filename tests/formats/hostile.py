@@ -30,6 +30,7 @@ from korwatch.config.load import load_config
 from korwatch.config.model import Config
 from korwatch.formats.base import MAX_LINE, read_sample
 from korwatch.formats.detect import PARSERS, detect
+from korwatch.formats.feeds.bankfeed import MARKER as BANK_FEED
 from korwatch.formats.invoices.moneybird_json import MARKER
 from korwatch.scan import import_document, open_ledger
 from korwatch.sources import DocumentInput
@@ -83,6 +84,7 @@ def seeds() -> dict[str, tuple[bytes, ...]]:
         if not found[name] and hasattr(parser, "prefix"):  # a refusal: its header is its format
             found[name].append(f"{parser.prefix}\n1;2;3\n".encode())
     found["moneybird-json"].append(_moneybird_seed())
+    found["bank-feed"].append(_bank_feed_seed())
     return {name: tuple(files) for name, files in found.items()}
 
 
@@ -98,6 +100,23 @@ def _moneybird_seed() -> bytes:
     }
     body = json.dumps({"administration_id": "1", "invoices": [invoice, invoice]})
     return (MARKER + ", " + body[1:]).encode()
+
+
+def _bank_feed_seed() -> bytes:
+    entry = {
+        "amount": "250.00",
+        "booking_date": "2026-03-02",
+        "value_date": "2026-03-02",
+        "currency": "EUR",
+        "counterparty_name": "Klant BV",
+        "counterparty_iban": "NL91ABNA0417164300",
+        "description": "Factuur 2026-001",
+        "bank_id": "E1",
+    }
+    body = {"provider": "enablebanking", "source": "ing", "account": "NL20INGB0001234567"}
+    body |= {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+    text = json.dumps({**body, "transactions": [entry, {**entry, "bank_id": "E2"}]})
+    return (BANK_FEED + ", " + text[1:]).encode()
 
 
 def mutate(seed: bytes, choose: Chooser) -> bytes:

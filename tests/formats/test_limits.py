@@ -4,6 +4,7 @@ a traceback or a 500 MB description in the ledger."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from korwatch.errors import ParseError
 from korwatch.formats.base import MAX_AMOUNT, MAX_LINE, read_sample
 from korwatch.formats.detect import detect
+from korwatch.formats.feeds.bankfeed import MARKER as BANK_FEED
 from tests.conftest import Workspace
 from tests.helpers import Payment, ing_csv
 from tests.samples import needs_samples, sample_named
@@ -44,13 +46,25 @@ def _invoices(amount: str) -> str:
     )
 
 
+def _feed(amount: str) -> str:
+    entry = {"amount": amount, "booking_date": "2026-03-02", "counterparty_name": "Klant BV"}
+    body = json.dumps({"account": "NL20INGB0001234567", "transactions": [entry]})
+    return BANK_FEED + ", " + body[1:]
+
+
 BUILDERS = {"ing.csv": _ing, "statement.xml": _camt, "bank.ofx": _ofx, "sales.csv": _invoices}
-LINES = {"ing.csv": 2, "statement.xml": 91, "bank.ofx": 15, "sales.csv": 2}
+BUILDERS["feed.json"] = _feed  # a bank feed's pull, as the bank's API sent it
+OWN = ("ing.csv", "sales.csv", "feed.json")  # written here; the others are samples, mutated
+LINES = {"ing.csv": 2, "statement.xml": 91, "bank.ofx": 15, "sales.csv": 2, "feed.json": 1}
 
 
 @pytest.mark.parametrize("amount", [HUGE, LONG])
 @pytest.mark.parametrize(
-    "name", [n if n.endswith(".csv") else pytest.param(n, marks=needs_samples) for n in BUILDERS]
+    "name",
+    [
+        n if n.endswith((".csv", ".json")) else pytest.param(n, marks=needs_samples)
+        for n in BUILDERS
+    ],
 )
 def test_an_amount_of_10_to_the_15_or_more_is_a_parse_error_naming_its_line(
     workspace: Workspace, name: str, amount: str

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from korwatch.errors import ParseError
-from korwatch.formats.base import Mismatch
+from korwatch.formats.base import Mismatch, checked_amount
 from korwatch.models import Record, Sample, Transaction
 
 MARKER = '{"korwatch": "bank-feed"'
@@ -53,7 +53,7 @@ def transaction_of(item: Any, account: str, index: int) -> Transaction:
         valued = date.fromisoformat(str(value)) if value else None
     except (KeyError, InvalidOperation, ValueError) as error:
         raise ParseError(f"an entry's amount or date cannot be read ({error})", index) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+    if checked_amount(amount, index) != amount.quantize(Decimal("0.01")):
         raise ParseError(f"amount {item['amount']!r} is not in cents", index)
     name, iban, description, reference, bank_id, code = (
         str(item.get(field) or "") for field in _TEXT_FIELDS
