@@ -54,6 +54,7 @@ class DirectorySource:
         # Settling is about the real file system, so it uses the wall clock, not `context.now`.
         now = time.time()
         self.settling.clear()
+        folder = self._folder()
         for file in self._matching():
             if _looks_partial(file):
                 continue
@@ -64,11 +65,11 @@ class DirectorySource:
             if now - modified < self.settle_seconds:
                 self.settling.append(str(file))  # probably still being written
                 continue
-            yield self._document(file)
+            yield DocumentInput(file, shown_path(file), self.format, folder)
 
-    def _document(self, file: Path) -> DocumentInput:
-        folder = None if self.follow_symlinks else self.path
-        return DocumentInput(file, shown_path(file), self.format, folder)
+    def _folder(self) -> Path | None:
+        """The folder documents must stay in (resolved once a pass), None if links may leave."""
+        return None if self.follow_symlinks else Path(os.path.realpath(self.path))
 
     def settled(self) -> Iterator[DocumentInput]:
         """For a scan run by hand: wait for the files the last documents() left settling.
@@ -78,6 +79,7 @@ class DirectorySource:
         still changing then stays in `settling`, for a later scan.
         """
         deadline = time.monotonic() + self.settle_seconds
+        folder = self._folder()
         seen: dict[Path, tuple[_State, float]] = {}  # the state, and when it last changed
         for file in map(Path, self.settling):
             state = _state(file)
@@ -93,7 +95,7 @@ class DirectorySource:
                     seen[file] = (state, time.time())  # written to again: start again
                 elif time.time() - changed >= self.settle_seconds:
                     del seen[file]
-                    yield self._document(file)
+                    yield DocumentInput(file, shown_path(file), self.format, folder)
             left = deadline - time.monotonic()
             if not seen or left <= 0:
                 break

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from korwatch.errors import UnreadableFile
 
 _PROC_FDS = Path("/proc/self/fd")
+_HAVE_PROC = _PROC_FDS.is_dir()
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -42,13 +43,17 @@ _KINDS = (
 def opened(path: Path, folder: Path | None = None) -> Iterator[Path]:
     """A path that reads the regular file at `path`, checked, while the context lasts.
 
-    `folder`: the source folder the file must stay in (a link out of it is refused); None for
-    a file named by hand or downloaded by korwatch itself. Raises UnreadableFile.
+    `folder`: the real path (os.path.realpath) of the source folder the file must stay in (a
+    link out of it is refused); None for a file named by hand or downloaded by korwatch itself.
+    Raises UnreadableFile.
     """
-    real = Path(os.path.realpath(path))
-    if folder is not None:
-        _check_inside(path, real, Path(os.path.realpath(folder)))
-    _check_regular(_stat(path))
+    link = stat.S_ISLNK(_stat(path, os.lstat).st_mode)
+    # Resolved before opening only where it can matter: a link (which may lead anywhere, to a
+    # device whose opening acts), or a system without /proc to check the opened file by.
+    real = Path(os.path.realpath(path)) if link or not _HAVE_PROC else path
+    if folder is not None and real is not path:
+        _check_inside(real, folder)
+    _check_regular(_stat(real, os.stat))
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         descriptor = os.open(real, flags | getattr(os, "O_NOFOLLOW", 0))
@@ -58,20 +63,20 @@ def opened(path: Path, folder: Path | None = None) -> Iterator[Path]:
         status = os.fstat(descriptor)
         _check_regular(status)  # what was opened, not what the name pointed at before
         if folder is not None:
-            _check_still_inside(descriptor, status, real, Path(os.path.realpath(folder)))
+            _check_still_inside(descriptor, status, real, folder)
         yield Path(os.devnull) if status.st_size == 0 else _reading_path(descriptor, real)
     finally:
         os.close(descriptor)
 
 
-def _stat(path: Path) -> os.stat_result:
+def _stat(path: Path, how: Callable[[Path], os.stat_result]) -> os.stat_result:
     try:
-        return os.stat(path)
+        return how(path)
     except OSError as error:
         raise UnreadableFile(f"cannot read the file: {error.strerror}") from None
 
 
-def _check_inside(path: Path, real: Path, folder: Path) -> None:
+def _check_inside(real: Path, folder: Path) -> None:
     if not real.is_relative_to(folder):
         raise UnreadableFile(
             f"is a symbolic link to a file outside the source folder {folder}; korwatch does "
@@ -100,9 +105,8 @@ def _check_still_inside(descriptor: int, status: os.stat_result, real: Path, fol
         if checked is None or (checked.st_dev, checked.st_ino) != (status.st_dev, status.st_ino):
             raise UnreadableFile("changed while it was being opened; it is tried again") from None
         return
-    _check_inside(real, where, folder)
+    _check_inside(where, folder)
 
 
 def _reading_path(descriptor: int, real: Path) -> Path:
-    through = _PROC_FDS / str(descriptor)
-    return through if _PROC_FDS.is_dir() else real
+    return _PROC_FDS / str(descriptor) if _HAVE_PROC else real
