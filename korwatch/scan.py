@@ -527,6 +527,7 @@ def _source_failed(
     report: ScanReport,
     reason: str,
 ) -> None:
+    reason = shown(reason)  # a server's words or a file's name: never raw control characters
     report.source_errors.append(f"{business.id}: {source.label}: {reason}")
     with ledger.transaction(connection):
         health.record_failure(connection, business.id, source.label, context.now, reason)
