@@ -86,13 +86,13 @@ def _imported(ledger: Path) -> int:
 
 def _pending(ledger: Path) -> int:
     found = query(ledger, "SELECT COUNT(*) FROM alert_events WHERE status = 'pending'")
-    return int(found[0][0])
+    return int(found[0][0]) if found else 0  # no schema yet: killed while creating the ledger
 
 
 def _assert_whole_documents(ledger: Path) -> None:
     """Every document row has all its records, and no record lacks its document row."""
-    if not ledger.exists():
-        return
+    if not query(ledger, "SELECT name FROM sqlite_master WHERE name = 'records'"):
+        return  # killed before the schema was made: nothing stored, nothing half stored
     per_document = query(
         ledger,
         "SELECT d.sha256, d.records, (SELECT COUNT(*) FROM records r WHERE r.document = d.sha256)"
