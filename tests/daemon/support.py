@@ -164,6 +164,12 @@ def query(ledger: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
             raise
 
 
+def count(ledger: Path, sql: str, *params: object) -> int:
+    """A `SELECT COUNT(*) ...`; 0 for a ledger without its schema yet (or no ledger at all)."""
+    found = query(ledger, sql, *params)
+    return int(found[0][0]) if found else 0
+
+
 def events(ledger: Path) -> list[tuple[object, ...]]:
     try:
         return query(ledger, "SELECT kind, level, status, attempts FROM alert_events ORDER BY id")

@@ -11,6 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.daemon.support import (
+    count,
     daemon_config,
     directory_source,
     export_of,
@@ -30,7 +31,7 @@ def _imported(ledger: Path) -> int:
     rows = query(ledger, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'documents'")
     if not rows[0][0]:
         return 0
-    return int(query(ledger, "SELECT COUNT(*) FROM documents WHERE status = 'imported'")[0][0])
+    return count(ledger, "SELECT COUNT(*) FROM documents WHERE status = 'imported'")
 
 
 def test_an_invalid_config_at_start_exits_2(tmp_path: Path) -> None:

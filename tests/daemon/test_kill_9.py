@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from tests.daemon.support import daemon_config, directory_source, query, start_daemon, until
+from tests.daemon.support import count, daemon_config, directory_source, query, start_daemon, until
 from tests.helpers import Payment, ing_csv
 
 FILES = 24
@@ -81,12 +81,11 @@ def test_kill_9_at_random_moments_never_half_imports_loses_or_repeats(tmp_path: 
 
 
 def _imported(ledger: Path) -> int:
-    return int(query(ledger, "SELECT COUNT(*) FROM documents WHERE status = 'imported'")[0][0])
+    return count(ledger, "SELECT COUNT(*) FROM documents WHERE status = 'imported'")
 
 
 def _pending(ledger: Path) -> int:
-    found = query(ledger, "SELECT COUNT(*) FROM alert_events WHERE status = 'pending'")
-    return int(found[0][0]) if found else 0  # no schema yet: killed while creating the ledger
+    return count(ledger, "SELECT COUNT(*) FROM alert_events WHERE status = 'pending'")
 
 
 def _assert_whole_documents(ledger: Path) -> None:
