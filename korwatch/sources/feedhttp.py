@@ -52,6 +52,12 @@ class JsonApi:
     verify: bool | str = True
     max_bytes: int = 50_000_000
 
+    @property
+    def shown(self) -> str:
+        """The API as messages name it: never a request's path, which holds session and
+        account ids (secrets of the ledger)."""
+        return safe_url(self.base_url)
+
     def call(
         self,
         session: requests.Session,
@@ -99,16 +105,16 @@ class JsonApi:
             )  # fmt: skip
         except requests.exceptions.SSLError:
             raise SourceError(
-                f"{self.label}: the TLS certificate of {safe_url(url)} could not be verified"
+                f"{self.label}: the TLS certificate of {self.shown} could not be verified"
             ) from None
         except requests.exceptions.RequestException as error:
-            return None, f"cannot reach {safe_url(url)} ({type(error).__name__})", 2.0
+            return None, f"cannot reach {self.shown} ({type(error).__name__})", 2.0
         with response:
             if len(response.content) > self.max_bytes:
                 raise SourceError(f"{self.label}: an answer is over max_bytes {self.max_bytes}")
             if response.status_code >= 500:
                 found = retry_after(response.headers.get("Retry-After"), time.time())
-                reason = f"{safe_url(url)} answered HTTP {response.status_code}"
+                reason = f"{self.shown} answered HTTP {response.status_code}"
                 return None, reason, found if found is not None else 2.0
             try:
                 parsed = json.loads(response.content) if response.content else None
