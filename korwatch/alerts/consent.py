@@ -10,10 +10,11 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from korwatch.alerts.health import raise_once
+from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig
 from korwatch.ledger.feeds import feed_overview, mark_needs_consent
 from korwatch.sources import BankFeedSource
-from korwatch.sources.bankfeed import EXPIRING_DAYS
+from korwatch.sources.bankfeed import EXPIRING_DAYS, days_left, ends_on
 
 CONSENT_EXPIRING = "consent-expiring"
 NEEDS_CONSENT = "needs-consent"
@@ -37,7 +38,7 @@ def check_consents(
         facts = {
             "source": feed["source"],
             "bank": feed["bank"],
-            "valid_until": feed["valid_until"][:10],
+            "valid_until": ends_on(until).isoformat(),
             "command": source.renew_command(business.id, feed["bank"], feed["country"]),
         }
         state, reason, since = feed["state"], feed["reason"] or "", str(feed["state_since"])
@@ -55,7 +56,7 @@ def check_consents(
             continue
         due = [days for days in sorted(EXPIRING_DAYS) if until - now <= timedelta(days=days)]
         if due:  # the nearest threshold only: 3 days left says more than 14
-            facts["days_left"] = max(0, (until - now).days)
+            facts["days_left"] = max(0, days_left(until, local_today(now)))
             level = f"{CONSENT_EXPIRING}:{feed['source']}:{feed['valid_until'][:10]}:{due[0]}"
             raised += raise_once(connection, who, CONSENT_EXPIRING, level, now.year, facts, now)
     return raised

@@ -27,7 +27,7 @@ from korwatch.errors import ConfigError, KorwatchError
 from korwatch.ledger.feeds import LedgerFeeds
 from korwatch.scan import open_ledger, scan, scan_lock
 from korwatch.sources import BankFeedSource
-from korwatch.sources.bankfeed import Bank, Consent, GrantedAccount, Provider, Started
+from korwatch.sources.bankfeed import Bank, Consent, GrantedAccount, Provider, Started, ends_on
 from korwatch.sources.redirect import RedirectListener, answer_of, is_local
 
 NAME = "connect"
@@ -68,7 +68,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     now = clock.now()
     granted = Consent(consent.session, consent.valid_until, chosen)
     store.save_consent(business.id, source.name, source.kind, bank, granted, now)
-    until = f"{consent.valid_until:%Y-%m-%d}"
+    until = ends_on(consent.valid_until).isoformat()
     print(f"connected {business.id} to {bank.name} ({bank.country}) until {until}:")
     for account in chosen:
         print(f"  watching {account.account}" + (f" ({account.name})" if account.name else ""))

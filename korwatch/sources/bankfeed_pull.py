@@ -41,6 +41,7 @@ from korwatch.sources.bankfeed import (
     StoredConsent,
     first_day,
     next_read_at,
+    shown_time,
 )
 from korwatch.sources.base import DocumentInput, SourceContext
 from korwatch.sources.http import safe_url
@@ -114,7 +115,7 @@ class BankFeedSource:
         for account in store.accounts(context.business, self.name):
             wait = self.next_read(store, context, account.account, consent)
             if wait is not None:
-                waiting.append(f"{account.account}: next read allowed at {_shown(wait)}")
+                waiting.append(f"{account.account}: next read allowed at {shown_time(wait)}")
                 continue
             read = self._pull(provider, store, context, account)
             yield self._document(context, account, read)
@@ -147,11 +148,10 @@ class BankFeedSource:
             raise SourceWaiting(f"not connected to a bank yet: run {renew}")
         renew = self.renew_command(context.business, consent.bank, consent.country)
         if consent.state != "authorized":
-            raise SourceWaiting(
-                f"needs consent since {_shown(consent.state_since)} ({consent.reason}): run {renew}"
-            )
+            since = shown_time(consent.state_since)
+            raise SourceWaiting(f"needs consent since {since} ({consent.reason}): run {renew}")
         if consent.valid_until <= context.now:
-            reason = f"the consent expired on {_shown(consent.valid_until)}"
+            reason = f"the consent expired on {shown_time(consent.valid_until)}"
             store.needs_consent(context.business, self.name, reason, context.now)
             raise NeedsConsent(f"{reason}: run {renew}")
         return consent
@@ -179,7 +179,7 @@ class BankFeedSource:
         except RateLimited as error:
             until = error.retry_at or context.now + self.settings.spacing
             store.postpone(context.business, self.name, until)
-            raise SourceWaiting(f"{error}; next read at {_shown(until)}") from None
+            raise SourceWaiting(f"{error}; next read at {shown_time(until)}") from None
         store.set_pending(context.business, self.name, account.account, read.pending, context.now)
         return read
 
@@ -227,10 +227,6 @@ def _entry(item: Transaction) -> dict[str, object]:
         "bank_id": item.bank_id,
         "code": item.code,
     }
-
-
-def _shown(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def read_feed_settings(table: Table, kind: str) -> FeedSettings:
