@@ -164,20 +164,22 @@ class EnableBanking:
         path = f"/accounts/{account.remote_id}/transactions"
         params = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
         try:
-            body = self._call("GET", path, "reading transactions", params=params)
+            body = self._read(path, params)
         except _WrongPeriod:
             params = {"date_from": date_from.isoformat(), "strategy": "longest"}
-            body = self._call("GET", path, "reading transactions", params=params)
+            body = self._read(path, params)
         for _page in range(MAX_PAGES):
             yield from _list(body, "transactions")
             key = body.get("continuation_key") if isinstance(body, dict) else None
             if not key:
                 return
             # The same parameters on every page (the key is "only valid in current session").
-            body = self._call(
-                "GET", path, "reading transactions", params={**params, "continuation_key": key}
-            )
+            body = self._read(path, {**params, "continuation_key": key})
         raise SourceError(f"enablebanking: more than {MAX_PAGES} pages of transactions")
+
+    def _read(self, path: str, params: dict[str, str]) -> Any:
+        """One page of transactions, asked once: the bank may count a failed read too."""
+        return self._call("GET", path, "reading transactions", params=params, retry_answers=False)
 
 
 class _WrongPeriod(SourceError):

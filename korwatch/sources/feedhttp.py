@@ -1,10 +1,11 @@
 """JSON over HTTPS for the bank-feed providers: retries, rate limits, and nothing secret in errors.
 
 Network faults and 5xx answers are retried with backoff (Retry-After honoured, as the http
-source does). A 429 asking for a short wait (an API's per-minute limit) is waited out; a longer
-one, or one without a wait (a bank's daily limit), raises RateLimited with the moment the next
-read is allowed, so the source stops until then instead of spending more of the bank's reads.
-Every other answer, 4xx included, goes back to the provider, which knows its error codes.
+source does), except for a read of transactions, which the bank may count even when it failed.
+A 429 asking for a short wait (an API's per-minute limit) is waited out; a longer one, or one
+without a wait (a bank's daily limit), raises RateLimited with the moment the next read is
+allowed, so the source stops until then instead of spending more of the bank's reads. Every
+other answer, 4xx included, goes back to the provider, which knows its error codes.
 """
 
 from __future__ import annotations
@@ -67,13 +68,19 @@ class JsonApi:
         *,
         params: Mapping[str, Any] | None = None,
         body: Any = None,
+        retry_answers: bool = True,
     ) -> Answer:
+        """The answer to one request. Network faults, and with `retry_answers` 5xx answers,
+        are tried again. A read of transactions passes False: the bank may count a read it
+        answered with an error, or that timed out after it was sent, against the day's four;
+        the next scheduled read is the retry."""
         url = self.base_url.rstrip("/") + path
+        request = _Request(method, url, headers, params, body, retry_answers)
         reason, wait = "", 0.0
         for attempt in range(self.retries + 1):
             if attempt:
                 pause(min(wait, MAX_WAIT_SECONDS))
-            answer, reason, wait = self._once(session, method, url, headers, params, body)
+            answer, reason, wait = self._once(session, request)
             if answer is None:
                 continue
             if answer.status == 429:
@@ -86,33 +93,34 @@ class JsonApi:
         raise SourceError(f"{self.label}: {reason} (after {self.retries + 1} tries)")
 
     def _once(
-        self,
-        session: requests.Session,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        params: Mapping[str, Any] | None,
-        body: Any,
+        self, session: requests.Session, request: _Request
     ) -> tuple[Answer | None, str, float]:
         """One request: (the answer, or None with the reason and wait before the next try)."""
         import requests  # noqa: PLC0415 - heavy; only pulled sources need it
 
-        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **headers}
+        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **request.headers}
         try:
             response = session.request(
-                method, url, headers=sent, params=params, json=body,
-                timeout=self.timeout, verify=self.verify, allow_redirects=False,
+                request.method, request.url, headers=sent, params=request.params,
+                json=request.body, timeout=self.timeout, verify=self.verify,
+                allow_redirects=False,
             )  # fmt: skip
         except requests.exceptions.SSLError:
             raise SourceError(
                 f"{self.label}: the TLS certificate of {self.shown} could not be verified"
             ) from None
+        except requests.exceptions.ReadTimeout:
+            if not request.retry_answers:
+                raise SourceError(
+                    f"{self.label}: no answer from {self.shown} within {self.timeout:g} s"
+                ) from None
+            return None, f"no answer from {self.shown} within {self.timeout:g} s", 2.0
         except requests.exceptions.RequestException as error:
             return None, f"cannot reach {self.shown} ({type(error).__name__})", 2.0
         with response:
             if len(response.content) > self.max_bytes:
                 raise SourceError(f"{self.label}: an answer is over max_bytes {self.max_bytes}")
-            if response.status_code >= 500:
+            if response.status_code >= 500 and request.retry_answers:
                 found = retry_after(response.headers.get("Retry-After"), time.time())
                 reason = f"{self.shown} answered HTTP {response.status_code}"
                 return None, reason, found if found is not None else 2.0
@@ -121,6 +129,16 @@ class JsonApi:
             except ValueError:
                 parsed = None  # a proxy's HTML error page: the status still says enough
             return Answer(response.status_code, parsed, dict(response.headers)), "", 0.0
+
+
+@dataclass(frozen=True)
+class _Request:
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    params: Mapping[str, Any] | None
+    body: Any
+    retry_answers: bool
 
 
 def _reset_seconds(headers: Mapping[str, str]) -> float | None:
