@@ -13,6 +13,7 @@ from tests.conftest import Workspace
 from tests.feeds.conftest import bank_config
 from tests.feeds.fake_enablebanking import FakeAccount, FakeEnableBanking, entry
 from tests.feeds.flow import connect
+from tests.feeds.server import rsa_key_pair
 from tests.helpers import OWN_IBAN, SmtpServer
 
 NOW = "2026-06-15T10:00:00+02:00"
@@ -105,3 +106,15 @@ def test_declining_at_the_bank_connects_nothing(
     assert done.code == 1
     assert "the bank did not grant access: User cancelled" in done.err
     assert bank_workspace.status(2026)["bank_feeds"] == []
+
+
+def test_a_key_enable_banking_does_not_know_is_named_as_the_problem_when_connecting(
+    bank_workspace: Workspace, enablebanking: FakeEnableBanking
+) -> None:
+    (bank_workspace.root / "enablebanking.pem").write_text(rsa_key_pair()[0], encoding="utf-8")
+    enablebanking.accounts = [FakeAccount(OWN_IBAN)]
+    done = connect(bank_workspace, NOW, fakes=[enablebanking], browse=False)
+    assert done.code == 1
+    assert "refused the application (UNAUTHORIZED_ACCESS)" in done.err
+    assert "check application_id and private_key" in done.err
+    assert enablebanking.rejected_tokens == 1 and not enablebanking.auths
