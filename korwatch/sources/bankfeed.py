@@ -32,7 +32,12 @@ EXPIRING_DAYS = (14, 3)  # the consent-expiry emails go out this many days befor
 
 
 class NeedsConsent(SourceError):
-    """The bank no longer lets korwatch read: the consent expired, was revoked or closed."""
+    """The bank no longer lets korwatch read: the consent expired, was revoked or closed.
+    `code` is the provider's word for it (EXPIRED_SESSION, AccessExpiredError, 401, ...)."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class RateLimited(SourceError):

@@ -44,7 +44,8 @@ from korwatch.sources.bankfeed import (
     shown_time,
 )
 from korwatch.sources.base import DocumentInput, SourceContext
-from korwatch.sources.http import safe_url
+from korwatch.sources.feedhttp import JsonApi
+from korwatch.sources.http import read_common, safe_url
 from korwatch.sources.redirect import LOCAL_HOSTS
 
 MARKER = "bank-feed"  # the document's first key's value, for format detection
@@ -235,7 +236,7 @@ def read_feed_settings(table: Table, kind: str) -> FeedSettings:
     if not name.replace("-", "").replace("_", "").isalnum():
         table.problem("name", f'"{name}" must be letters, digits, "-" or "_"')
     redirect = table.string("redirect_url", "http://127.0.0.1:8765/callback") or ""
-    check_redirect(table, redirect)
+    check_url(table, "redirect_url", redirect)
     interval = _interval(table)
     reads = table.integer("reads_per_day", READS_PER_DAY, 1, READS_PER_DAY)
     country = (table.string("country", "NL") or "NL").upper()
@@ -257,14 +258,25 @@ def read_feed_settings(table: Table, kind: str) -> FeedSettings:
     )
 
 
-def check_redirect(table: Table, url: str) -> None:
+def feed_api(table: Table, label: str, default_url: str) -> JsonApi:
+    """The provider's API from `api_url` (default: the provider's own) and the options every
+    pulled source has (timeout, retries, verify, ca_file, max_bytes)."""
+    api_url = table.string("api_url", default_url) or default_url
+    check_url(table, "api_url", api_url)
+    common = read_common(table)
+    return JsonApi(label, api_url, common["timeout"], common["retries"], common["verify"],
+                   common["max_bytes"])  # fmt: skip
+
+
+def check_url(table: Table, key: str, url: str) -> None:
+    """An https URL, or plain http to this machine only: what crosses the network (a signed
+    token, a secret key, the bank's authorisation code) is not sent unencrypted."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        table.problem("redirect_url", f'"{safe_url(url)}" must be an http(s) URL')
+        table.problem(key, f'"{safe_url(url)}" must be an http(s) URL')
     elif parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
         table.problem(
-            "redirect_url",
-            f'"{safe_url(url)}": plain http only to this machine (127.0.0.1), else https',
+            key, f'"{safe_url(url)}": plain http only to this machine (127.0.0.1), else https'
         )
 
 

@@ -61,7 +61,6 @@ class JsonApi:
 
     def call(
         self,
-        session: requests.Session,
         method: str,
         path: str,
         headers: Mapping[str, str],
@@ -74,13 +73,16 @@ class JsonApi:
         are tried again. A read of transactions passes False: the bank may count a read it
         answered with an error, or that timed out after it was sent, against the day's four;
         the next scheduled read is the retry."""
+        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
+
         url = self.base_url.rstrip("/") + path
         request = _Request(method, url, headers, params, body, retry_answers)
         reason, wait = "", 0.0
         for attempt in range(self.retries + 1):
             if attempt:
                 pause(min(wait, MAX_WAIT_SECONDS))
-            answer, reason, wait = self._once(session, request)
+            with requests.Session() as session:
+                answer, reason, wait = self._once(session, request)
             if answer is None:
                 continue
             if answer.status == 429:

@@ -118,3 +118,17 @@ def test_a_key_enable_banking_does_not_know_is_named_as_the_problem_when_connect
     assert "refused the application (UNAUTHORIZED_ACCESS)" in done.err
     assert "check application_id and private_key" in done.err
     assert enablebanking.rejected_tokens == 1 and not enablebanking.auths
+
+
+def test_check_config_refuses_an_api_url_that_would_send_the_keys_in_plain_http(
+    tmp_path: Path, smtp_server: SmtpServer, rsa_keys: tuple[str, str]
+) -> None:
+    """A signed token (and GoCardless's secret key) must not cross the network unencrypted."""
+    key = tmp_path / "key.pem"
+    key.write_text(rsa_keys[0], encoding="utf-8")
+    config = tmp_path / "korwatch.toml"
+    text = bank_config(tmp_path, "http://api.example.org", key, smtp_port=smtp_server.port)
+    config.write_text(text, encoding="utf-8")
+    code, _, err = Workspace(tmp_path, tmp_path / "inbox", config).run("check-config")
+    assert code == 2
+    assert "business[0].source[1].api_url" in err and "plain http only to this machine" in err
