@@ -98,27 +98,9 @@ class JsonApi:
         self, session: requests.Session, request: _Request
     ) -> tuple[Answer | None, str, float]:
         """One request: (the answer, or None with the reason and wait before the next try)."""
-        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
-
-        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **request.headers}
-        try:
-            response = session.request(
-                request.method, request.url, headers=sent, params=request.params,
-                json=request.body, timeout=self.timeout, verify=self.verify,
-                allow_redirects=False,
-            )  # fmt: skip
-        except requests.exceptions.SSLError:
-            raise SourceError(
-                f"{self.label}: the TLS certificate of {self.shown} could not be verified"
-            ) from None
-        except requests.exceptions.ReadTimeout:
-            if not request.retry_answers:
-                raise SourceError(
-                    f"{self.label}: no answer from {self.shown} within {self.timeout:g} s"
-                ) from None
-            return None, f"no answer from {self.shown} within {self.timeout:g} s", 2.0
-        except requests.exceptions.RequestException as error:
-            return None, f"cannot reach {self.shown} ({type(error).__name__})", 2.0
+        response = self._send(session, request)
+        if isinstance(response, str):
+            return None, response, 2.0
         with response:
             if len(response.content) > self.max_bytes:
                 raise SourceError(f"{self.label}: an answer is over max_bytes {self.max_bytes}")
@@ -131,6 +113,29 @@ class JsonApi:
             except ValueError:
                 parsed = None  # a proxy's HTML error page: the status still says enough
             return Answer(response.status_code, parsed, dict(response.headers)), "", 0.0
+
+    def _send(self, session: requests.Session, request: _Request) -> requests.Response | str:
+        """The response, or why there is none when it is worth another try."""
+        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
+
+        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **request.headers}
+        try:
+            return session.request(
+                request.method, request.url, headers=sent, params=request.params,
+                json=request.body, timeout=self.timeout, verify=self.verify,
+                allow_redirects=False,
+            )  # fmt: skip
+        except requests.exceptions.SSLError:
+            raise SourceError(
+                f"{self.label}: the TLS certificate of {self.shown} could not be verified"
+            ) from None
+        except requests.exceptions.ReadTimeout:
+            late = f"no answer from {self.shown} within {self.timeout:g} s"
+            if not request.retry_answers:  # it may have reached the bank
+                raise SourceError(f"{self.label}: {late}") from None
+            return late
+        except requests.exceptions.RequestException as error:
+            return f"cannot reach {self.shown} ({type(error).__name__})"
 
 
 @dataclass(frozen=True)

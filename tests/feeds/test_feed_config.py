@@ -19,9 +19,12 @@ from tests.helpers import OWN_IBAN, SmtpServer
 NOW = "2026-06-15T10:00:00+02:00"
 
 
-def _check(tmp_path: Path, smtp: SmtpServer, key: Path, extra: str = "") -> tuple[int, str]:
+def _check(
+    tmp_path: Path, smtp: SmtpServer, key: Path, extra: str = "",
+    api_url: str = "https://api.example.invalid",
+) -> tuple[int, str]:  # fmt: skip
     config = tmp_path / "korwatch.toml"
-    text = bank_config(tmp_path, "https://api.example.invalid", key, smtp_port=smtp.port)
+    text = bank_config(tmp_path, api_url, key, smtp_port=smtp.port)
     config.write_text(text + extra, encoding="utf-8")
     workspace = Workspace(tmp_path, tmp_path / "inbox", config)
     code, out, err = workspace.run("check-config")
@@ -126,9 +129,6 @@ def test_check_config_refuses_an_api_url_that_would_send_the_keys_in_plain_http(
     """A signed token (and GoCardless's secret key) must not cross the network unencrypted."""
     key = tmp_path / "key.pem"
     key.write_text(rsa_keys[0], encoding="utf-8")
-    config = tmp_path / "korwatch.toml"
-    text = bank_config(tmp_path, "http://api.example.org", key, smtp_port=smtp_server.port)
-    config.write_text(text, encoding="utf-8")
-    code, _, err = Workspace(tmp_path, tmp_path / "inbox", config).run("check-config")
+    code, out = _check(tmp_path, smtp_server, key, api_url="http://api.example.org")
     assert code == 2
-    assert "business[0].source[1].api_url" in err and "plain http only to this machine" in err
+    assert "business[0].source[1].api_url" in out and "plain http only to this machine" in out
