@@ -15,11 +15,13 @@ the ledger before it is made, so a restart or a manual `korwatch scan` never spe
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -202,11 +204,13 @@ class BankFeedSource:
             },
             ensure_ascii=False,
         )
-        digest = hashlib.sha256(body.encode()).hexdigest()[:16]
-        folder = context.state_dir / f"feed-{self.name}"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{account.account}-{digest}.json"
-        path.write_text(body, encoding="utf-8")
+        # A private temporary file, not a folder in the state directory: `korwatch connect`
+        # and `scan --source` run by hand (under systemd: as root), and a folder they made
+        # there would not be writable by the service's own user afterwards.
+        handle, name = tempfile.mkstemp(prefix=f"korwatch-{self.name}-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(body)
+        path = Path(name)
         name = f"{self.label} {account.account} {read.date_from}..{today}"
         return DocumentInput(path=path, name=name, format="bank-feed")
 
