@@ -44,7 +44,8 @@ API_URL = "https://bankaccountdata.gocardless.com/api/v2"
 SCOPE = ["balances", "details", "transactions"]
 # An end-user agreement that has ended answers 400 (older) or 401 (newer) with this summary
 # (actual#3826, opencollective#8538); AccessExpiredError and AccountInactiveError are 401
-# (GoCardless knowledge base, account endpoint errors); 409 is a suspended account.
+# (GoCardless knowledge base, account endpoint errors); 409 is a suspended account; a deleted
+# requisition (and its accounts) is gone: 404.
 EUA_EXPIRED = re.compile(r"end user agreement.*expired", re.IGNORECASE)
 CONSENT_TYPES = frozenset({"AccessExpiredError", "AccountInactiveError"})
 
@@ -208,7 +209,7 @@ def _body(answer: Answer, what: str, *, consent: bool) -> Any:
     body = answer.body if isinstance(answer.body, dict) else {}
     words = f"{body.get('summary', '')} {body.get('detail', '')}"
     ended = (
-        answer.status in (401, 403, 409)
+        answer.status in (401, 403, 404, 409)  # 404: the requisition or account was deleted
         or EUA_EXPIRED.search(words) is not None
         or body.get("type") in CONSENT_TYPES
     )

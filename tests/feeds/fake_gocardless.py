@@ -76,6 +76,7 @@ class FakeGoCardless:
         self.faults: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         self.successes: defaultdict[str, list[datetime]] = defaultdict(list)
         self.limit = 4
+        self.revoked: set[str] = set()  # account ids whose requisition was deleted
         self.now = datetime.now(UTC)
         self.today = self.now.date()
         self.lock = threading.Lock()
@@ -84,6 +85,11 @@ class FakeGoCardless:
 
     def invalidate_access(self) -> None:
         self.access.clear()
+
+    def handle_delete(self, requisition_id: str) -> None:
+        """The person (or another program) deleted the requisition at GoCardless."""
+        with self.lock:
+            self._delete(requisition_id)
 
     def handle(self, request: Request) -> Response:
         with self.lock:
@@ -129,6 +135,8 @@ class FakeGoCardless:
             return _found(self.agreements.get(parts[2]))
         if parts == ["requisitions"] and method == "POST":
             return self._requisition(request.get_json())
+        if parts[0] == "requisitions" and len(parts) == 2 and method == "DELETE":
+            return self._delete(parts[1])
         if parts[0] == "requisitions" and len(parts) == 2:
             requisition = self.requisitions.get(parts[1])
             status = "EX" if self.expired_agreements else (requisition or {}).get("status")
@@ -142,6 +150,17 @@ class FakeGoCardless:
         if parts[0] == "accounts" and account is not None and parts[2:] == ["transactions"]:
             return self._transactions(account, request.args.to_dict())
         return _error(404, "Not found", "/".join(parts))
+
+    def _delete(self, requisition_id: str) -> Response:
+        """ "Delete requisition and its end user agreement": its accounts can no longer be read."""
+        requisition = self.requisitions.pop(requisition_id, None)
+        if requisition is None:
+            return _error(404, "Not found", "No such requisition")
+        self.agreements.pop(requisition["agreement"], None)
+        self.revoked.update(requisition["accounts"])
+        return _json({"summary": "Requisition deleted",
+                      "detail": f"Requisition '{requisition_id}' deleted with all its End User "
+                                "Agreements"})  # fmt: skip
 
     def _agreement(self, body: Any) -> Response:
         """An end-user agreement within the institution's limits (over them the API refuses
@@ -190,6 +209,9 @@ class FakeGoCardless:
         if self.expired_agreements:
             return _error(401, "End User Agreement (EUA) x has expired",
                           "EUA was valid for 90 days and it expired")  # fmt: skip
+        if account.id in self.revoked:  # its requisition was deleted (knowledge base)
+            return _error(401, "Access has expired or it has been revoked",
+                          "AccessExpiredError")  # fmt: skip
         limited = self._spend(account)
         if isinstance(limited, Response):
             return limited
