@@ -122,3 +122,16 @@ def test_a_pull_makes_no_folder_in_the_state_directory(
     state = bank_workspace.root / "state"
     assert sorted(p.name for p in state.iterdir() if p.is_dir()) == []
     assert bank_workspace.status(2026)["turnover"] == "8000.00"
+
+
+def test_connect_names_the_granted_accounts_it_does_not_watch_and_how_to_add_them(
+    bank_workspace: Workspace, enablebanking: FakeEnableBanking
+) -> None:
+    enablebanking.accounts = [FakeAccount(OWN_IBAN), FakeAccount("NL44RABO0123456789", "Privé")]
+    done = connect(bank_workspace, NOW, fakes=[enablebanking])
+    assert done.code == 0, done.err
+    assert f"watching {OWN_IBAN}" in done.out
+    assert (
+        "not watching NL44RABO0123456789 (Privé): not one of this business's own_ibans" in done.out
+    )
+    assert "--account NL44RABO0123456789" in done.out
