@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta
+from typing import Any
 
 from korwatch.alerts.health import raise_once
+from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig
 from korwatch.ledger.feeds import feed_overview, mark_needs_consent
 from korwatch.sources import BankFeedSource
-from korwatch.sources.bankfeed import EXPIRING_DAYS
+from korwatch.sources.bankfeed import EXPIRING_DAYS, days_left, ends_on
 
 CONSENT_EXPIRING = "consent-expiring"
 NEEDS_CONSENT = "needs-consent"
@@ -31,34 +33,40 @@ def check_consents(
     who = {"id": business.id, "name": business.name}
     for feed in feed_overview(connection, business.id):
         source = sources.get(feed["source"])
-        if source is None:
-            continue  # a source no longer in the config
-        until = datetime.fromisoformat(feed["valid_until"])
-        facts = {
-            "source": feed["source"],
-            "bank": feed["bank"],
-            "valid_until": feed["valid_until"][:10],
-            "command": source.renew_command(business.id, feed["bank"], feed["country"]),
-        }
-        state, reason, since = feed["state"], feed["reason"] or "", str(feed["state_since"])
-        if state == "authorized" and until <= now:
-            state, reason, since = (
-                "needs-consent",
-                f"the consent ended on {until:%Y-%m-%d}",
-                _at(now),
-            )
-            mark_needs_consent(connection, business.id, feed["source"], reason, now)
-        if state != "authorized":
-            facts.update(reason=reason, since=since[:10])
-            level = f"{NEEDS_CONSENT}:{feed['source']}:{since}"
-            raised += raise_once(connection, who, NEEDS_CONSENT, level, now.year, facts, now)
-            continue
-        due = [days for days in sorted(EXPIRING_DAYS) if until - now <= timedelta(days=days)]
-        if due:  # the nearest threshold only: 3 days left says more than 14
-            facts["days_left"] = max(0, (until - now).days)
-            level = f"{CONSENT_EXPIRING}:{feed['source']}:{feed['valid_until'][:10]}:{due[0]}"
-            raised += raise_once(connection, who, CONSENT_EXPIRING, level, now.year, facts, now)
+        if source is not None:  # else a source no longer in the config
+            raised += _check_feed(connection, who, source, feed, now)
     return raised
+
+
+def _check_feed(
+    connection: sqlite3.Connection,
+    who: dict[str, str],
+    source: BankFeedSource,
+    feed: dict[str, Any],
+    now: datetime,
+) -> list[str]:
+    until = datetime.fromisoformat(feed["valid_until"])
+    facts = {
+        "source": feed["source"],
+        "bank": feed["bank"],
+        "valid_until": ends_on(until).isoformat(),
+        "command": source.renew_command(who["id"], feed["bank"], feed["country"]),
+    }
+    state, reason, since = feed["state"], feed["reason"] or "", str(feed["state_since"])
+    if state == "authorized" and until <= now:
+        state, reason, since = "needs-consent", f"the consent ended on {ends_on(until)}", _at(now)
+        mark_needs_consent(connection, who["id"], feed["source"], reason, now)
+    if state != "authorized":
+        facts.update(reason=reason, since=since[:10])
+        level = f"{NEEDS_CONSENT}:{feed['source']}:{since}"
+        return raise_once(connection, who, NEEDS_CONSENT, level, now.year, facts, now)
+    due = [days for days in sorted(EXPIRING_DAYS) if until - now <= timedelta(days=days)]
+    if not due:
+        return []
+    # The nearest threshold only: 3 days left says more than 14.
+    facts["days_left"] = max(0, days_left(until, local_today(now)))
+    level = f"{CONSENT_EXPIRING}:{feed['source']}:{feed['valid_until'][:10]}:{due[0]}"
+    return raise_once(connection, who, CONSENT_EXPIRING, level, now.year, facts, now)
 
 
 def _at(moment: datetime) -> str:

@@ -27,7 +27,7 @@ from korwatch.errors import ConfigError, KorwatchError
 from korwatch.ledger.feeds import LedgerFeeds
 from korwatch.scan import open_ledger, scan, scan_lock
 from korwatch.sources import BankFeedSource
-from korwatch.sources.bankfeed import Bank, Consent, GrantedAccount, Provider, Started
+from korwatch.sources.bankfeed import Bank, Consent, GrantedAccount, Provider, Started, ends_on
 from korwatch.sources.redirect import RedirectListener, answer_of, is_local
 
 NAME = "connect"
@@ -68,15 +68,38 @@ def run(config: Config, args: argparse.Namespace) -> int:
     now = clock.now()
     granted = Consent(consent.session, consent.valid_until, chosen)
     store.save_consent(business.id, source.name, source.kind, bank, granted, now)
-    until = f"{consent.valid_until:%Y-%m-%d}"
-    print(f"connected {business.id} to {bank.name} ({bank.country}) until {until}:")
-    for account in chosen:
-        print(f"  watching {account.account}" + (f" ({account.name})" if account.name else ""))
+    _print_connected(business, bank, consent, chosen, explicit=bool(wanted))
     with scan_lock(config):
         report = scan(connection, config, now, businesses={business.id},
                       sources=lambda s: s is source, feed_mode="now")  # fmt: skip
     print_report(report)
     return FAILED if report.failed else OK
+
+
+def _print_connected(
+    business: BusinessConfig,
+    bank: Bank,
+    consent: Consent,
+    chosen: tuple[GrantedAccount, ...],
+    *,
+    explicit: bool,
+) -> None:
+    """What is watched, and each granted account that is not, with how to watch it too."""
+    until = ends_on(consent.valid_until).isoformat()
+    print(f"connected {business.id} to {bank.name} ({bank.country}) until {until}:")
+    for account in chosen:
+        print(f"  watching {_label(account)}")
+    why = "not named with --account or in accounts" if explicit else (
+        "not one of this business's own_ibans" if all(
+            a.account in business.rules.own_ibans for a in chosen) else "not chosen")  # fmt: skip
+    for account in consent.accounts:
+        if account not in chosen:
+            print(f"  not watching {_label(account)}: {why}; to watch it too, connect again "
+                  f"with --account {account.account} for each account to watch")  # fmt: skip
+
+
+def _label(account: GrantedAccount) -> str:
+    return account.account + (f" ({account.name})" if account.name else "")
 
 
 def bank_source(config: Config, business: BusinessConfig, name: str | None) -> BankFeedSource:
@@ -140,8 +163,11 @@ def _read(prompt: str) -> str:
 
 
 def _ask(account: GrantedAccount, business: BusinessConfig) -> bool:
-    label = account.account + (f" ({account.name})" if account.name else "")
-    return _read(f"watch {label} for {business.id}? [y/N] ").strip().lower() in ("y", "yes", "j")
+    return _read(f"watch {_label(account)} for {business.id}? [y/N] ").strip().lower() in (
+        "y",
+        "yes",
+        "j",
+    )
 
 
 def choose_accounts(

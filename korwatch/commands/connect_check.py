@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from korwatch.clock import local_today
 from korwatch.commands.common import FAILED, OK
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import SourceError
 from korwatch.ledger.feeds import LedgerFeeds
 from korwatch.scan import open_ledger, state_dir
 from korwatch.sources import BankFeedSource, SourceContext
+from korwatch.sources.bankfeed import days_left, ends_on, shown_time
 
 
 def print_check(config: Config, businesses: list[BusinessConfig], now: datetime) -> int:
@@ -48,14 +50,12 @@ def _check(
             consent = store.consent(business.id, source.name) or consent
     if consent.state != "authorized":
         return f"NEEDS CONSENT ({consent.reason}); renew: {renew}", False
-    days = (consent.valid_until - now).days
+    days = days_left(consent.valid_until, local_today(now))
     context = SourceContext(business.id, state_dir(config), now, store, "scheduled")
     reads = []
     for account in store.accounts(business.id, source.name):
         wait = source.next_read(store, context, account.account, consent)
-        reads.append(
-            f"{account.account} next read {'now' if wait is None else f'{wait:%Y-%m-%d %H:%M}'}"
-        )
+        reads.append(f"{account.account} next read {'now' if wait is None else shown_time(wait)}")
     accounts = "; ".join(reads) or "no accounts"
-    until = f"{consent.valid_until:%Y-%m-%d}"
+    until = ends_on(consent.valid_until).isoformat()
     return f"{consent.bank}: authorised until {until} ({days} days left); {accounts}", True

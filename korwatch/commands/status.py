@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from typing import Any
 
 from korwatch import clock
@@ -16,6 +17,7 @@ from korwatch.reporting.status_rules import rule_lines
 from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.reporting.terminal_status import status_table
 from korwatch.scan import open_ledger
+from korwatch.sources.bankfeed import ends_on
 
 NAME = "status"
 HELP = "where each business stands"
@@ -85,7 +87,8 @@ def _print_feed(feed: dict[str, Any], language: str, style: Style) -> None:
     """A bank consent: its state and expiry, and each account's pending entries."""
     head = f"  bank feed {feed['source']} ({feed['bank']}): "
     if feed["state"] == "authorized":
-        print(head + f"consent until {feed['valid_until'][:10]} ({feed['days_left']} days left)")
+        until = ends_on(datetime.fromisoformat(feed["valid_until"]))
+        print(head + f"consent until {until} ({feed['days_left']} days left)")
     else:
         print(head + style.paint("NEEDS CONSENT", "red", "bold") + f" ({feed['reason']})")
     for account in feed["accounts"]:

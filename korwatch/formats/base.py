@@ -10,11 +10,12 @@ bank that changes its export is reported instead of misread.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from korwatch.errors import ParseError
 from korwatch.models import HEAD_BYTES, Record, Sample
@@ -46,6 +47,31 @@ class Parser(Protocol):
     def mismatch(self, sample: Sample) -> Mismatch | None:
         """For a file no parser claimed: how close it is to this format and what differs."""
         ...
+
+
+class OwnDocument:
+    """A JSON document a korwatch source wrote (`{"korwatch": MARKER, ...}`, the Moneybird and
+    bank-feed pulls): known by its first key, so never a near miss of another format."""
+
+    marker: str  # the value of the first key, "korwatch"
+    what: str  # how errors name the document, e.g. "bank feed"
+
+    def identify(self, sample: Sample) -> bool:
+        return sample.text.lstrip().startswith(f'{{"korwatch": "{self.marker}"')
+
+    def mismatch(self, sample: Sample) -> Mismatch | None:
+        return None
+
+    def document(self, sample: Sample, key: str) -> tuple[dict[str, Any], list[Any]]:
+        """The whole document and its list under `key`; ParseError when it has none."""
+        try:
+            data = json.loads(sample.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ParseError(f"not a readable {self.what} document: {error}") from None
+        items = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise ParseError(f'the {self.what} document has no "{key}" list')
+        return data, items
 
 
 def read_sample(path: Path) -> Sample:

@@ -7,7 +7,7 @@ The shape is the contract of DESIGN.md: money as strings with two decimals, date
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from korwatch import clock
@@ -21,6 +21,7 @@ from korwatch.ledger.feeds import feed_overview
 from korwatch.models import money
 from korwatch.names import shown
 from korwatch.reporting.status_rules import rule_facts
+from korwatch.sources.bankfeed import days_left
 from korwatch.tax.iban_typos import LikelyTypo, likely_typos
 from korwatch.tax.thresholds import threshold_for
 
@@ -106,7 +107,7 @@ def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> li
     No session or account id: those are secrets of the ledger."""
     found = []
     for feed in feed_overview(connection, business):
-        until = date.fromisoformat(feed["valid_until"][:10])
+        until = datetime.fromisoformat(feed["valid_until"])
         accounts = [
             {
                 "account": account["account"],
@@ -127,7 +128,7 @@ def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> li
                 "reason": feed["reason"],
                 "since": feed["state_since"],
                 "valid_until": feed["valid_until"],
-                "days_left": (until - today).days,
+                "days_left": days_left(until, today),
                 "accounts": accounts,
             }
         )

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
+from korwatch.clock import local_today
 from korwatch.errors import SourceError
 from korwatch.models import Transaction
 
@@ -31,7 +32,12 @@ EXPIRING_DAYS = (14, 3)  # the consent-expiry emails go out this many days befor
 
 
 class NeedsConsent(SourceError):
-    """The bank no longer lets korwatch read: the consent expired, was revoked or closed."""
+    """The bank no longer lets korwatch read: the consent expired, was revoked or closed.
+    `code` is the provider's word for it (EXPIRED_SESSION, AccessExpiredError, 401, ...)."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class RateLimited(SourceError):
@@ -267,6 +273,23 @@ def next_read_at(
         waits.append(not_before)
     wait = max(waits, default=None)
     return None if wait is None or wait <= now else wait
+
+
+def ends_on(valid_until: datetime) -> date:
+    """The day a consent ends, on the Dutch calendar (as every date korwatch shows)."""
+    return local_today(valid_until)
+
+
+def days_left(valid_until: datetime, today: date) -> int:
+    """Calendar days from `today` to the day the consent ends: what `status`, `connect
+    --check` and the expiry emails all say (a consent ending 12 December has 3 days left on
+    the 9th, whatever the hour)."""
+    return (ends_on(valid_until) - today).days
+
+
+def shown_time(moment: datetime) -> str:
+    """A moment as messages about reads show it (the API's own clock is UTC)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def first_day(last_booked: date | None, today: date, overlap_days: int, start: date) -> date:

@@ -15,11 +15,13 @@ the ledger before it is made, so a restart or a manual `korwatch scan` never spe
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -41,9 +43,11 @@ from korwatch.sources.bankfeed import (
     StoredConsent,
     first_day,
     next_read_at,
+    shown_time,
 )
 from korwatch.sources.base import DocumentInput, SourceContext
-from korwatch.sources.http import safe_url
+from korwatch.sources.feedhttp import JsonApi
+from korwatch.sources.http import read_common, safe_url
 from korwatch.sources.redirect import LOCAL_HOSTS
 
 MARKER = "bank-feed"  # the document's first key's value, for format detection
@@ -114,7 +118,7 @@ class BankFeedSource:
         for account in store.accounts(context.business, self.name):
             wait = self.next_read(store, context, account.account, consent)
             if wait is not None:
-                waiting.append(f"{account.account}: next read allowed at {_shown(wait)}")
+                waiting.append(f"{account.account}: next read allowed at {shown_time(wait)}")
                 continue
             read = self._pull(provider, store, context, account)
             yield self._document(context, account, read)
@@ -147,11 +151,10 @@ class BankFeedSource:
             raise SourceWaiting(f"not connected to a bank yet: run {renew}")
         renew = self.renew_command(context.business, consent.bank, consent.country)
         if consent.state != "authorized":
-            raise SourceWaiting(
-                f"needs consent since {_shown(consent.state_since)} ({consent.reason}): run {renew}"
-            )
+            since = shown_time(consent.state_since)
+            raise SourceWaiting(f"needs consent since {since} ({consent.reason}): run {renew}")
         if consent.valid_until <= context.now:
-            reason = f"the consent expired on {_shown(consent.valid_until)}"
+            reason = f"the consent expired on {shown_time(consent.valid_until)}"
             store.needs_consent(context.business, self.name, reason, context.now)
             raise NeedsConsent(f"{reason}: run {renew}")
         return consent
@@ -179,7 +182,7 @@ class BankFeedSource:
         except RateLimited as error:
             until = error.retry_at or context.now + self.settings.spacing
             store.postpone(context.business, self.name, until)
-            raise SourceWaiting(f"{error}; next read at {_shown(until)}") from None
+            raise SourceWaiting(f"{error}; next read at {shown_time(until)}") from None
         store.set_pending(context.business, self.name, account.account, read.pending, context.now)
         return read
 
@@ -201,11 +204,13 @@ class BankFeedSource:
             },
             ensure_ascii=False,
         )
-        digest = hashlib.sha256(body.encode()).hexdigest()[:16]
-        folder = context.state_dir / f"feed-{self.name}"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{account.account}-{digest}.json"
-        path.write_text(body, encoding="utf-8")
+        # A private temporary file, not a folder in the state directory: `korwatch connect`
+        # and `scan --source` run by hand (under systemd: as root), and a folder they made
+        # there would not be writable by the service's own user afterwards.
+        handle, name = tempfile.mkstemp(prefix=f"korwatch-{self.name}-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(body)
+        path = Path(name)
         name = f"{self.label} {account.account} {read.date_from}..{today}"
         return DocumentInput(path=path, name=name, format="bank-feed")
 
@@ -229,17 +234,13 @@ def _entry(item: Transaction) -> dict[str, object]:
     }
 
 
-def _shown(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def read_feed_settings(table: Table, kind: str) -> FeedSettings:
     """The keys every bank source has; problems are reported on the table."""
     name = table.string("name", kind) or kind
     if not name.replace("-", "").replace("_", "").isalnum():
         table.problem("name", f'"{name}" must be letters, digits, "-" or "_"')
     redirect = table.string("redirect_url", "http://127.0.0.1:8765/callback") or ""
-    check_redirect(table, redirect)
+    check_url(table, "redirect_url", redirect)
     interval = _interval(table)
     reads = table.integer("reads_per_day", READS_PER_DAY, 1, READS_PER_DAY)
     country = (table.string("country", "NL") or "NL").upper()
@@ -261,14 +262,25 @@ def read_feed_settings(table: Table, kind: str) -> FeedSettings:
     )
 
 
-def check_redirect(table: Table, url: str) -> None:
+def feed_api(table: Table, label: str, default_url: str) -> JsonApi:
+    """The provider's API from `api_url` (default: the provider's own) and the options every
+    pulled source has (timeout, retries, verify, ca_file, max_bytes)."""
+    api_url = table.string("api_url", default_url) or default_url
+    check_url(table, "api_url", api_url)
+    common = read_common(table)
+    return JsonApi(label, api_url, common["timeout"], common["retries"], common["verify"],
+                   common["max_bytes"])  # fmt: skip
+
+
+def check_url(table: Table, key: str, url: str) -> None:
+    """An https URL, or plain http to this machine only: what crosses the network (a signed
+    token, a secret key, the bank's authorisation code) is not sent unencrypted."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        table.problem("redirect_url", f'"{safe_url(url)}" must be an http(s) URL')
+        table.problem(key, f'"{safe_url(url)}" must be an http(s) URL')
     elif parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
         table.problem(
-            "redirect_url",
-            f'"{safe_url(url)}": plain http only to this machine (127.0.0.1), else https',
+            key, f'"{safe_url(url)}": plain http only to this machine (127.0.0.1), else https'
         )
 
 

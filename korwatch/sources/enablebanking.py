@@ -33,9 +33,8 @@ from korwatch.sources.bankfeed import (
     decimal_amount,
     feed_transaction,
 )
-from korwatch.sources.bankfeed_pull import BankFeedSource, read_feed_settings
+from korwatch.sources.bankfeed_pull import BankFeedSource, feed_api, read_feed_settings
 from korwatch.sources.feedhttp import Answer, JsonApi, error_code
-from korwatch.sources.http import read_common
 from korwatch.sources.signing import load_private_key, signed_token
 
 API_URL = "https://api.enablebanking.com"
@@ -82,10 +81,7 @@ class EnableBanking:
     def _call(self, method: str, path: str, what: str, **options: Any) -> Any:
         """The answer's body; errors by the reference's codes. A refusal reaching a session
         or account means the consent ended; elsewhere it is the application's key."""
-        import requests  # noqa: PLC0415
-
-        with requests.Session() as session:
-            answer = self.api.call(session, method, path, self._headers(), **options)
+        answer = self.api.call(method, path, self._headers(), **options)
         consent = path.startswith(("/accounts/", "/sessions/"))
         return _body(answer, what, consent=consent)
 
@@ -135,7 +131,7 @@ class EnableBanking:
         try:
             found = self._call("GET", f"/sessions/{session}", "asking the session's state")
         except NeedsConsent as error:
-            return ConsentStatus(False, str(error).rsplit("(", 1)[-1].rstrip(")"))
+            return ConsentStatus(False, error.code)
         status = str(found.get("status", "")) if isinstance(found, dict) else ""
         until = _valid_until(found) if isinstance(found, dict) else None
         return ConsentStatus(status == "AUTHORIZED", status or "UNKNOWN", until)
@@ -164,20 +160,22 @@ class EnableBanking:
         path = f"/accounts/{account.remote_id}/transactions"
         params = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
         try:
-            body = self._call("GET", path, "reading transactions", params=params)
+            body = self._read(path, params)
         except _WrongPeriod:
             params = {"date_from": date_from.isoformat(), "strategy": "longest"}
-            body = self._call("GET", path, "reading transactions", params=params)
+            body = self._read(path, params)
         for _page in range(MAX_PAGES):
             yield from _list(body, "transactions")
             key = body.get("continuation_key") if isinstance(body, dict) else None
             if not key:
                 return
             # The same parameters on every page (the key is "only valid in current session").
-            body = self._call(
-                "GET", path, "reading transactions", params={**params, "continuation_key": key}
-            )
+            body = self._read(path, {**params, "continuation_key": key})
         raise SourceError(f"enablebanking: more than {MAX_PAGES} pages of transactions")
+
+    def _read(self, path: str, params: dict[str, str]) -> Any:
+        """One page of transactions, asked once: the bank may count a failed read too."""
+        return self._call("GET", path, "reading transactions", params=params, retry_answers=False)
 
 
 class _WrongPeriod(SourceError):
@@ -192,7 +190,8 @@ def _body(answer: Answer, what: str, *, consent: bool) -> Any:
         raise _WrongPeriod(f"enablebanking: {what}: the bank does not serve that period")
     refused = code in CONSENT_ERRORS or answer.status in (401, 403)
     if refused and consent:
-        raise NeedsConsent(f"enablebanking: {what}: access ended ({code or answer.status})")
+        word = code or str(answer.status)
+        raise NeedsConsent(f"enablebanking: {what}: access ended ({word})", word)
     if refused:
         raise SourceError(
             f"enablebanking: {what}: the API refused the application ({code or answer.status}); "
@@ -288,12 +287,9 @@ class EnableBankingKind:
                 application_id = ""
         key = load_private_key(table, "private_key")
         settings = read_feed_settings(table, self.name)
-        api_url = table.string("api_url", API_URL) or API_URL
-        common = read_common(table)
+        api = feed_api(table, self.name, API_URL)
         if not application_id or key is None:
             return None
-        api = JsonApi(self.name, api_url, common["timeout"], common["retries"],
-                      common["verify"], common["max_bytes"])  # fmt: skip
         return BankFeedSource(
             EnableBankingClient(application_id, key, api, settings.psu_type), settings
         )

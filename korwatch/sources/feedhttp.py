@@ -1,10 +1,11 @@
 """JSON over HTTPS for the bank-feed providers: retries, rate limits, and nothing secret in errors.
 
 Network faults and 5xx answers are retried with backoff (Retry-After honoured, as the http
-source does). A 429 asking for a short wait (an API's per-minute limit) is waited out; a longer
-one, or one without a wait (a bank's daily limit), raises RateLimited with the moment the next
-read is allowed, so the source stops until then instead of spending more of the bank's reads.
-Every other answer, 4xx included, goes back to the provider, which knows its error codes.
+source does), except for a read of transactions, which the bank may count even when it failed.
+A 429 asking for a short wait (an API's per-minute limit) is waited out; a longer one, or one
+without a wait (a bank's daily limit), raises RateLimited with the moment the next read is
+allowed, so the source stops until then instead of spending more of the bank's reads. Every
+other answer, 4xx included, goes back to the provider, which knows its error codes.
 """
 
 from __future__ import annotations
@@ -52,22 +53,36 @@ class JsonApi:
     verify: bool | str = True
     max_bytes: int = 50_000_000
 
+    @property
+    def shown(self) -> str:
+        """The API as messages name it: never a request's path, which holds session and
+        account ids (secrets of the ledger)."""
+        return safe_url(self.base_url)
+
     def call(
         self,
-        session: requests.Session,
         method: str,
         path: str,
         headers: Mapping[str, str],
         *,
         params: Mapping[str, Any] | None = None,
         body: Any = None,
+        retry_answers: bool = True,
     ) -> Answer:
+        """The answer to one request. Network faults, and with `retry_answers` 5xx answers,
+        are tried again. A read of transactions passes False: the bank may count a read it
+        answered with an error, or that timed out after it was sent, against the day's four;
+        the next scheduled read is the retry."""
+        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
+
         url = self.base_url.rstrip("/") + path
+        request = _Request(method, url, headers, params, body, retry_answers)
         reason, wait = "", 0.0
         for attempt in range(self.retries + 1):
             if attempt:
                 pause(min(wait, MAX_WAIT_SECONDS))
-            answer, reason, wait = self._once(session, method, url, headers, params, body)
+            with requests.Session() as session:
+                answer, reason, wait = self._once(session, request)
             if answer is None:
                 continue
             if answer.status == 429:
@@ -80,41 +95,57 @@ class JsonApi:
         raise SourceError(f"{self.label}: {reason} (after {self.retries + 1} tries)")
 
     def _once(
-        self,
-        session: requests.Session,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        params: Mapping[str, Any] | None,
-        body: Any,
+        self, session: requests.Session, request: _Request
     ) -> tuple[Answer | None, str, float]:
         """One request: (the answer, or None with the reason and wait before the next try)."""
-        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
-
-        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **headers}
-        try:
-            response = session.request(
-                method, url, headers=sent, params=params, json=body,
-                timeout=self.timeout, verify=self.verify, allow_redirects=False,
-            )  # fmt: skip
-        except requests.exceptions.SSLError:
-            raise SourceError(
-                f"{self.label}: the TLS certificate of {safe_url(url)} could not be verified"
-            ) from None
-        except requests.exceptions.RequestException as error:
-            return None, f"cannot reach {safe_url(url)} ({type(error).__name__})", 2.0
+        response = self._send(session, request)
+        if isinstance(response, str):
+            return None, response, 2.0
         with response:
             if len(response.content) > self.max_bytes:
                 raise SourceError(f"{self.label}: an answer is over max_bytes {self.max_bytes}")
-            if response.status_code >= 500:
+            if response.status_code >= 500 and request.retry_answers:
                 found = retry_after(response.headers.get("Retry-After"), time.time())
-                reason = f"{safe_url(url)} answered HTTP {response.status_code}"
+                reason = f"{self.shown} answered HTTP {response.status_code}"
                 return None, reason, found if found is not None else 2.0
             try:
                 parsed = json.loads(response.content) if response.content else None
             except ValueError:
                 parsed = None  # a proxy's HTML error page: the status still says enough
             return Answer(response.status_code, parsed, dict(response.headers)), "", 0.0
+
+    def _send(self, session: requests.Session, request: _Request) -> requests.Response | str:
+        """The response, or why there is none when it is worth another try."""
+        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
+
+        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **request.headers}
+        try:
+            return session.request(
+                request.method, request.url, headers=sent, params=request.params,
+                json=request.body, timeout=self.timeout, verify=self.verify,
+                allow_redirects=False,
+            )  # fmt: skip
+        except requests.exceptions.SSLError:
+            raise SourceError(
+                f"{self.label}: the TLS certificate of {self.shown} could not be verified"
+            ) from None
+        except requests.exceptions.ReadTimeout:
+            late = f"no answer from {self.shown} within {self.timeout:g} s"
+            if not request.retry_answers:  # it may have reached the bank
+                raise SourceError(f"{self.label}: {late}") from None
+            return late
+        except requests.exceptions.RequestException as error:
+            return f"cannot reach {self.shown} ({type(error).__name__})"
+
+
+@dataclass(frozen=True)
+class _Request:
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    params: Mapping[str, Any] | None
+    body: Any
+    retry_answers: bool
 
 
 def _reset_seconds(headers: Mapping[str, str]) -> float | None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Workspace
-from tests.feeds.fake_enablebanking import APP_ID, FakeEnableBanking
+from tests.feeds.fake_enablebanking import FakeEnableBanking
+from tests.feeds.fake_enablebanking_checks import APP_ID
 from tests.feeds.fake_gocardless import SECRET_ID, SECRET_KEY, FakeGoCardless
 from tests.feeds.server import rsa_key_pair
 from tests.helpers import OWN_IBAN, SmtpServer, free_port

@@ -23,12 +23,17 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-import jwt
 from werkzeug import Request, Response
 
+from tests.feeds.fake_enablebanking_checks import (
+    APP_ID,
+    Problem,
+    aspsps_problem,
+    auth_problem,
+    token_problem,
+    transactions_problem,
+)
 from tests.feeds.server import LocalServer
-
-APP_ID = "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f809a1b"
 
 
 def entry(
@@ -91,6 +96,7 @@ class FakeEnableBanking:
         self.redirect_urls: list[str] = []
         self.auths: dict[str, dict[str, Any]] = {}
         self.codes: dict[str, str] = {}
+        self.used_codes: set[str] = set()
         self.sessions: dict[str, FakeSession] = {}
         self.faults: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         self.reads: list[tuple[str, dict[str, str]]] = []  # (iban, query) of each page read
@@ -129,7 +135,7 @@ class FakeEnableBanking:
         with self.lock:
             if request.path.startswith("/consent/"):
                 return self._consent_page(request.path.rsplit("/", 1)[-1])
-            problem = self._token_problem(request.headers.get("Authorization", ""))
+            problem = token_problem(request.headers.get("Authorization", ""), self.public_key)
             if problem is not None:
                 self.rejected_tokens += 1
                 return _error(401, "UNAUTHORIZED_ACCESS", problem)
@@ -143,7 +149,9 @@ class FakeEnableBanking:
                           "redirect_urls": self.redirect_urls, "active": True,
                           "countries": ["NL"], "services": ["AIS"]})  # fmt: skip
         if method == "GET" and parts == ["aspsps"]:
-            return self._aspsps(request.args.get("country", ""))
+            return _refused(aspsps_problem(request.args.to_dict())) or self._aspsps(
+                request.args.get("country", "")
+            )
         if method == "POST" and parts == ["auth"]:
             return self._auth(request.get_json())
         if method == "POST" and parts == ["sessions"]:
@@ -154,40 +162,23 @@ class FakeEnableBanking:
             return self._account(parts[1], parts[2], request.args.to_dict())
         return _error(404, "NOT_FOUND", request.path)
 
-    def _token_problem(self, header: str) -> str | None:
-        if not header.startswith("Bearer "):
-            return "no bearer token"
-        token = header.removeprefix("Bearer ")
-        try:
-            head = jwt.get_unverified_header(token)
-            claims = jwt.decode(
-                token, self.public_key, algorithms=["RS256"], audience="api.enablebanking.com",
-                issuer="enablebanking.com", options={"require": ["exp", "iat", "iss", "aud"]},
-            )  # fmt: skip
-        except jwt.PyJWTError as error:
-            return f"bad token: {error}"
-        if head.get("kid") != APP_ID or head.get("typ") != "JWT" or head.get("alg") != "RS256":
-            return "wrong token header"
-        if claims["exp"] - claims["iat"] > 86400:
-            return "token lives longer than 86400 s"
-        return None
-
     def _aspsps(self, country: str) -> Response:
-        banks = [
+        return _json({"aspsps": [b for b in self.banks() if country in ("", b["country"])]})
+
+    def banks(self) -> list[dict[str, Any]]:
+        return [
             {"name": name, "country": "NL", "logo": "https://example.invalid/logo.png",
              "psu_types": ["personal", "business"], "auth_methods": [],
              "maximum_consent_validity": 15552000, "beta": False, "bic": bic}
             for name, bic in (("ING", "INGBNL2A"), ("Rabobank", "RABONL2U"),
                               ("ABN AMRO", "ABNANL2A"))
         ]  # fmt: skip
-        return _json({"aspsps": [b for b in banks if country in ("", b["country"])]})
 
     def _auth(self, body: Any) -> Response:
+        refused = _refused(auth_problem(body, self.banks(), self.now))
+        if refused is not None:
+            return refused
         valid_until = datetime.fromisoformat(body["access"]["valid_until"])
-        if valid_until.tzinfo is None:
-            return _error(422, "WRONG_REQUEST_PARAMETERS", "valid_until without offset")
-        if valid_until > self.now + timedelta(seconds=15552000):
-            return _error(422, "WRONG_REQUEST_PARAMETERS", "valid_until beyond the maximum")
         if self.redirect_urls and body["redirect_url"] not in self.redirect_urls:
             return _error(422, "REDIRECT_URI_NOT_ALLOWED", "Redirect URI not allowed")
         auth_id = str(uuid.uuid4())
@@ -209,9 +200,13 @@ class FakeEnableBanking:
         )
 
     def _session(self, body: Any) -> Response:
-        auth_id = self.codes.pop(body.get("code", ""), None)
-        if auth_id is None:
+        code = body.get("code", "") if isinstance(body, dict) else ""
+        if code in self.used_codes:  # a code works once (a reload of the redirect page)
             return _error(422, "ALREADY_AUTHORIZED", "Session is already authorized")
+        auth_id = self.codes.pop(code, None)
+        if auth_id is None:
+            return _error(422, "WRONG_AUTHORIZATION_CODE", "Wrong authorization code provided")
+        self.used_codes.add(code)
         auth = self.auths[auth_id]
         session = FakeSession(
             str(uuid.uuid4()), auth["valid_until"], {str(uuid.uuid4()): a for a in self.accounts}
@@ -250,10 +245,9 @@ class FakeEnableBanking:
         session = next((s for s in self.sessions.values() if uid in s.accounts), None)
         if session is None:
             return _error(404, "ACCOUNT_DOES_NOT_EXIST", "No account found")
-        if session.status == "REVOKED":
-            return _error(422, "REVOKED_SESSION", "Session is revoked")
-        if session.valid_until <= self.now:
-            return _error(401, "EXPIRED_SESSION", "Session is expired")
+        ended = self._ended(session)
+        if ended is not None:
+            return ended
         account = session.accounts[uid]
         if what == "balances":
             return _json(
@@ -271,7 +265,20 @@ class FakeEnableBanking:
             return _error(404, "NOT_FOUND", what)
         return self._transactions(account, query)
 
+    def _ended(self, session: FakeSession) -> Response | None:
+        """A session that can no longer read, as the reference's error codes say it."""
+        if session.status == "REVOKED":
+            return _error(422, "REVOKED_SESSION", "Session is revoked")
+        if session.status == "CLOSED":
+            return _error(422, "CLOSED_SESSION", "Session is closed")
+        if session.valid_until <= self.now:
+            return _error(401, "EXPIRED_SESSION", "Session is expired")
+        return None
+
     def _transactions(self, account: FakeAccount, query: dict[str, str]) -> Response:
+        refused = _refused(transactions_problem(query, self.today))
+        if refused is not None:
+            return refused
         self.reads.append((account.iban, query))
         first = "continuation_key" not in query
         if first and self.faults:
@@ -281,17 +288,36 @@ class FakeEnableBanking:
             self.unattended[account.iban] += 1
             if self.unattended[account.iban] > self.limit:
                 return _error(429, "ASPSP_RATE_LIMIT_EXCEEDED", "limit of the bank")
-        start = date.fromisoformat(query["date_from"])
-        oldest = None if self.history_days is None else self.today - timedelta(self.history_days)
-        if oldest is not None and query.get("strategy") != "longest" and start < oldest:
-            return _error(422, "WRONG_TRANSACTIONS_PERIOD", "Wrong transactions period")
-        if query.get("strategy") == "longest" and oldest is not None:
-            start = max(start, oldest)
-        end = date.fromisoformat(query.get("date_to") or self.today.isoformat())
+        window = self._window(query)
+        if isinstance(window, Response):
+            return window
+        start, end = window
+        wanted = query.get("transaction_status")
         found = [
             item for item in account.entries
-            if item["status"] == "PDNG" or start <= date.fromisoformat(item["booking_date"]) <= end
+            if wanted in (None, item["status"])
+            and (item["status"] == "PDNG"
+                 or start <= date.fromisoformat(item["booking_date"]) <= end)
         ]  # fmt: skip
+        return self._page(found, query)
+
+    def _window(self, query: dict[str, str]) -> tuple[date, date] | Response:
+        """The days served: from date_from ("meaningful defaults" without it: 90 days here) to
+        date_to; a start before the bank's history is refused, except with strategy "longest",
+        which serves what the bank has ("date_to is ignored in this strategy")."""
+        longest = query.get("strategy") == "longest"
+        start = date.fromisoformat(query.get("date_from") or str(self.today - timedelta(90)))
+        end = self.today if longest else date.fromisoformat(query.get("date_to", str(self.today)))
+        oldest = None if self.history_days is None else self.today - timedelta(self.history_days)
+        if oldest is not None and start < oldest:
+            if not longest:
+                return _error(422, "WRONG_TRANSACTIONS_PERIOD", "Wrong transactions period")
+            start = oldest
+        return start, end
+
+    def _page(self, found: list[dict[str, Any]], query: dict[str, str]) -> Response:
+        """One page; `continuation_key` is valid only with the same other parameters."""
+        first = "continuation_key" not in query
         params = {k: v for k, v in query.items() if k != "continuation_key"}
         offset = 0
         if not first:
@@ -311,6 +337,10 @@ def _signature(params: dict[str, str]) -> str:
 
 def _json(body: Any) -> Response:
     return Response(json.dumps(body), 200, content_type="application/json")
+
+
+def _refused(problem: Problem) -> Response | None:
+    return None if problem is None else _error(422, *problem)
 
 
 def _error(status: int, code: str, message: str) -> Response:

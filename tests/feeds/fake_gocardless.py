@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,6 +26,13 @@ from tests.feeds.server import LocalServer
 
 SECRET_ID = "8d5c8f6e-0a4b-4d8e-9c1f-2b3a4c5d6e7f"
 SECRET_KEY = "f" * 64
+INSTITUTIONS = [  # day counts are strings, as the API gives them
+    {"id": "ING_INGBNL2A", "name": "ING", "bic": "INGBNL2A", "countries": ["NL"],
+     "transaction_total_days": "730", "max_access_valid_for_days": "180",
+     "logo": "https://example.invalid/ing.png"},
+    {"id": "RABOBANK_RABONL2U", "name": "Rabobank", "countries": ["NL"],
+     "transaction_total_days": "540", "logo": "https://example.invalid/r.png"},
+]  # fmt: skip
 
 
 def gc_entry(day: date, amount: str, *, name: str = "Klant BV", booked: bool = True,
@@ -66,6 +74,9 @@ class FakeGoCardless:
         self.reads: list[tuple[str, dict[str, str]]] = []
         self.expired_agreements = False
         self.faults: list[tuple[int, dict[str, Any], dict[str, str]]] = []
+        self.successes: defaultdict[str, list[datetime]] = defaultdict(list)
+        self.limit = 4
+        self.revoked: set[str] = set()  # account ids whose requisition was deleted
         self.now = datetime.now(UTC)
         self.today = self.now.date()
         self.lock = threading.Lock()
@@ -74,6 +85,11 @@ class FakeGoCardless:
 
     def invalidate_access(self) -> None:
         self.access.clear()
+
+    def handle_delete(self, requisition_id: str) -> None:
+        """The person (or another program) deleted the requisition at GoCardless."""
+        with self.lock:
+            self._delete(requisition_id)
 
     def handle(self, request: Request) -> Response:
         with self.lock:
@@ -111,41 +127,66 @@ class FakeGoCardless:
 
     def _route(self, method: str, parts: list[str], request: Request) -> Response:  # noqa: PLR0911
         if parts == ["institutions"]:
-            return _json([
-                {"id": "ING_INGBNL2A", "name": "ING", "bic": "INGBNL2A", "countries": ["NL"],
-                 "transaction_total_days": "730", "max_access_valid_for_days": "180",
-                 "logo": "https://example.invalid/ing.png"},
-                {"id": "RABOBANK_RABONL2U", "name": "Rabobank", "countries": ["NL"],
-                 "transaction_total_days": "540", "logo": "https://example.invalid/r.png"},
-            ])  # fmt: skip
+            country = request.args.get("country", "").upper()
+            return _json([i for i in INSTITUTIONS if country in ("", *i["countries"])])
         if parts == ["agreements", "enduser"] and method == "POST":
-            body = request.get_json()
-            agreement = {**body, "id": str(uuid.uuid4()), "created": self.now.isoformat(),
-                         "accepted": None}  # fmt: skip
-            self.agreements[agreement["id"]] = agreement
-            return _json(agreement, 201)
-        if parts[:2] == ["agreements", "enduser"] and len(parts) == 3:
-            return _json(self.agreements[parts[2]])
+            return self._agreement(request.get_json())
+        if parts[:2] == ["agreements", "enduser"] and parts[2:3]:
+            return _found(self.agreements.get(parts[2]))
         if parts == ["requisitions"] and method == "POST":
-            body = request.get_json()
-            requisition = {**body, "id": str(uuid.uuid4()), "status": "CR", "accounts": []}
-            requisition["link"] = f"{self.server.url}/api/v2/consent/{requisition['id']}/"
-            self.requisitions[requisition["id"]] = requisition
-            return _json(requisition, 201)
+            return self._requisition(request.get_json())
+        if parts[0] == "requisitions" and len(parts) == 2 and method == "DELETE":
+            return self._delete(parts[1])
         if parts[0] == "requisitions" and len(parts) == 2:
-            requisition = self.requisitions[parts[1]]
-            status = "EX" if self.expired_agreements else requisition["status"]
-            return _json({**requisition, "status": status})
-        if parts[0] == "accounts" and len(parts) == 2:
-            account = self._account(parts[1])
+            requisition = self.requisitions.get(parts[1])
+            status = "EX" if self.expired_agreements else (requisition or {}).get("status")
+            return _found(requisition and {**requisition, "status": status})
+        account = next((a for a in self.accounts if parts[1:2] == [a.id]), None)
+        if parts[0] == "accounts" and account is None:
+            return _error(404, "Not found", "Account not found")
+        if parts[0] == "accounts" and account is not None and len(parts) == 2:
             return _json({"id": account.id, "iban": account.iban, "status": "READY",
                           "owner_name": "Fotostudio Wout"})  # fmt: skip
-        if parts[0] == "accounts" and parts[2:] == ["transactions"]:
-            return self._transactions(self._account(parts[1]), request.args.to_dict())
+        if parts[0] == "accounts" and account is not None and parts[2:] == ["transactions"]:
+            return self._transactions(account, request.args.to_dict())
         return _error(404, "Not found", "/".join(parts))
 
-    def _account(self, account_id: str) -> GcAccount:
-        return next(a for a in self.accounts if a.id == account_id)
+    def _delete(self, requisition_id: str) -> Response:
+        """ "Delete requisition and its end user agreement": its accounts can no longer be read."""
+        requisition = self.requisitions.pop(requisition_id, None)
+        if requisition is None:
+            return _error(404, "Not found", "No such requisition")
+        self.agreements.pop(requisition["agreement"], None)
+        self.revoked.update(requisition["accounts"])
+        return _json({"summary": "Requisition deleted",
+                      "detail": f"Requisition '{requisition_id}' deleted with all its End User "
+                                "Agreements"})  # fmt: skip
+
+    def _agreement(self, body: Any) -> Response:
+        """An end-user agreement within the institution's limits (over them the API refuses
+        the agreement: the days are the institution's transaction_total_days and
+        max_access_valid_for_days, 90 when it gives none)."""
+        problem = agreement_problem(body)
+        if problem is not None:
+            return _error(400, *problem)
+        agreement = {"max_historical_days": 90, "access_valid_for_days": 90,
+                     "access_scope": ["balances", "details", "transactions"], **body,
+                     "id": str(uuid.uuid4()), "created": self.now.isoformat(),
+                     "accepted": None}  # fmt: skip
+        self.agreements[agreement["id"]] = agreement
+        return _json(agreement, 201)
+
+    def _requisition(self, body: Any) -> Response:
+        agreement = self.agreements.get(str(body.get("agreement")))
+        if "redirect" not in body or agreement is None:
+            return _error(400, "Invalid requisition", "redirect and a known agreement needed")
+        if agreement["institution_id"] != body.get("institution_id"):
+            return _error(400, "Incorrect Institution ID",
+                          "the agreement was made for another institution")  # fmt: skip
+        requisition = {**body, "id": str(uuid.uuid4()), "status": "CR", "accounts": []}
+        requisition["link"] = f"{self.server.url}/api/v2/consent/{requisition['id']}/"
+        self.requisitions[requisition["id"]] = requisition
+        return _json(requisition, 201)
 
     def _consent(self, requisition_id: str) -> Response:
         requisition = self.requisitions[requisition_id]
@@ -156,6 +197,11 @@ class FakeGoCardless:
         return Response(status=302, headers={"Location": f"{requisition['redirect']}?{query}"})
 
     def _transactions(self, account: GcAccount, query: dict[str, str]) -> Response:
+        try:
+            start = date.fromisoformat(query.get("date_from", "2000-01-01"))
+            end = date.fromisoformat(query.get("date_to", "2999-12-31"))
+        except ValueError:
+            return _error(400, "Invalid date", "date_from and date_to are YYYY-MM-DD")
         self.reads.append((account.iban, query))
         if self.faults:
             status, body, headers = self.faults.pop(0)
@@ -163,10 +209,55 @@ class FakeGoCardless:
         if self.expired_agreements:
             return _error(401, "End User Agreement (EUA) x has expired",
                           "EUA was valid for 90 days and it expired")  # fmt: skip
-        start = date.fromisoformat(query.get("date_from", "2000-01-01"))
-        booked = [t for t in account.booked if date.fromisoformat(t["bookingDate"]) >= start]
-        return _json({"transactions": {"booked": booked, "pending": account.pending},
-                      "last_updated": self.now.isoformat()})  # fmt: skip
+        if account.id in self.revoked:  # its requisition was deleted (knowledge base)
+            return _error(401, "Access has expired or it has been revoked",
+                          "AccessExpiredError")  # fmt: skip
+        limited = self._spend(account)
+        if isinstance(limited, Response):
+            return limited
+        booked = [t for t in account.booked
+                  if start <= date.fromisoformat(t["bookingDate"]) <= end]  # fmt: skip
+        answer = _json({"transactions": {"booked": booked, "pending": account.pending},
+                        "last_updated": self.now.isoformat()})  # fmt: skip
+        answer.headers.update(limited)
+        return answer
+
+    def _spend(self, account: GcAccount) -> Response | dict[str, str]:
+        """The bank's limit: 4 successful reads of an account's transactions a day; the 5th
+        is refused (RateLimitError, 429) with the per-account headers (knowledge base article
+        11529584398236), as every answer carries them."""
+        day = [t for t in self.successes[account.id] if self.now - t < timedelta(days=1)]
+        reset = (min(day) + timedelta(days=1) - self.now) if day else timedelta(days=1)
+        left = max(0, self.limit - len(day) - 1)
+        prefix = "HTTP_X_RATELIMIT_ACCOUNT_SUCCESS_"
+        headers = {f"{prefix}LIMIT": str(self.limit), f"{prefix}REMAINING": str(left),
+                   f"{prefix}RESET": str(int(reset.total_seconds()))}  # fmt: skip
+        if len(day) >= self.limit:
+            body = {"summary": "Couldn't update account transactions", "status_code": 429,
+                    "detail": "Daily request limit set by the Institution has been exceeded.",
+                    "type": "RateLimitError"}  # fmt: skip
+            headers[f"{prefix}REMAINING"] = "0"
+            return Response(json.dumps(body), 429, headers, content_type="application/json")
+        self.successes[account.id] = [*day, self.now]
+        return headers
+
+
+def agreement_problem(body: Any) -> tuple[str, str] | None:
+    institution = next((i for i in INSTITUTIONS if i["id"] == body.get("institution_id")), None)
+    if institution is None:
+        return "Unknown Institution ID", f"{body.get('institution_id')} is not a valid institution"
+    for key, limit in (("max_historical_days", "transaction_total_days"),
+                       ("access_valid_for_days", "max_access_valid_for_days")):  # fmt: skip
+        days = body.get(key, 90)
+        if not isinstance(days, int) or not 1 <= days <= int(institution.get(limit, "90")):
+            return f"Incorrect {key}", f"{key} must be 1 to {institution.get(limit, '90')}"
+    if not set(body.get("access_scope", [])) <= {"balances", "details", "transactions"}:
+        return "Incorrect access_scope", "only balances, details and transactions"
+    return None
+
+
+def _found(body: Any) -> Response:
+    return _json(body) if body else _error(404, "Not found", "No such object")
 
 
 def _json(body: Any, status: int = 200) -> Response:

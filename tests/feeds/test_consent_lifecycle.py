@@ -4,6 +4,7 @@ needs-consent email after a 401 or a revocation while the other sources go on, `
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from tests.conftest import Workspace
@@ -47,7 +48,7 @@ def test_the_consent_expiry_emails_go_out_14_and_3_days_before_with_the_renew_co
     assert bank_workspace.run("scan", now=_at(2.5))[0] == 0
     assert bank_workspace.run("scan", now=_at(2))[0] == 0
     assert len(smtp_server.messages) == 2
-    assert "2 dag(en)" in text_and_html(smtp_server.messages[1])[0]
+    assert "3 dag(en)" in text_and_html(smtp_server.messages[1])[0]
 
 
 def test_a_revoked_consent_sends_one_needs_consent_email_and_the_other_sources_go_on(
@@ -82,7 +83,7 @@ def test_connect_check_shows_state_and_expiry_without_a_transaction_read(
     reads = len(enablebanking.reads)
     code, out, err = bank_workspace.run("connect", "--check", now="2026-06-16T10:00:00+02:00")
     assert code == 0, err
-    assert "ING: authorised until 2026-12-12 (178 days left)" in out
+    assert "ING: authorised until 2026-12-12 (179 days left)" in out
     assert f"{OWN_IBAN} next read now" in out
     enablebanking.revoke_all()
     code, out, _ = bank_workspace.run("connect", "--check", now="2026-06-16T10:05:00+02:00")
@@ -107,3 +108,21 @@ def test_after_a_401_a_renewal_resumes_from_the_last_booked_date_with_nothing_tw
     assert bank_workspace.status(2026)["turnover"] == "2200.00"
     assert bank_workspace.status(2026)["bank_feeds"][0]["state"] == "authorized"
     assert sum("geeft geen toegang meer" in s for s in _kinds(smtp_server)) == 1
+
+
+def test_check_status_and_the_email_count_the_same_days_left_on_the_calendar(
+    bank_workspace: Workspace, enablebanking: FakeEnableBanking, smtp_server: SmtpServer
+) -> None:
+    _connected(bank_workspace, enablebanking)  # ends 12 December 2026, 09:00 (+02:00)
+    now = "2026-06-16T10:00:00+02:00"  # 16 June -> 12 December: 179 calendar days
+    _, check, _ = bank_workspace.run("connect", "--check", now=now)
+    _, text, _ = bank_workspace.run("status", now=now)
+    code, out, _ = bank_workspace.run("status", "--json", now=now)
+    assert code == 0
+    assert json.loads(out)["businesses"][0]["bank_feeds"][0]["days_left"] == 179
+    assert "(179 days left)" in check and "(179 days left)" in text
+    _, check, _ = bank_workspace.run("connect", "--check", now="2026-06-15T11:00:00+02:00")
+    assert "next read 2026-06-15 14:00 UTC" in check  # as `scan` says it: 6 hours after
+    assert bank_workspace.run("scan", now=_at(2.5))[0] == 0  # 9 December, evening
+    (message,) = smtp_server.messages
+    assert "over 3 dag(en) af" in text_and_html(message)[0]

@@ -109,3 +109,29 @@ def test_the_warning_email_goes_out_once_the_feed_passes_75_percent(
     code, _, err = bank_workspace.run("scan", now="2026-06-17T02:00:00+02:00")
     assert code == 0, err
     assert len(smtp_server.messages) == 1
+
+
+def test_a_pull_makes_no_folder_in_the_state_directory(
+    bank_workspace: Workspace, enablebanking: FakeEnableBanking
+) -> None:
+    """`korwatch connect` runs by hand (under systemd: by root, beside the service's dynamic
+    user); a folder it made in the service's state directory would be root's, and every later
+    pull of the daemon would fail to write there."""
+    enablebanking.accounts = [FakeAccount(OWN_IBAN, entries=_year_of_payments())]
+    assert connect(bank_workspace, NOW, fakes=[enablebanking]).code == 0
+    state = bank_workspace.root / "state"
+    assert sorted(p.name for p in state.iterdir() if p.is_dir()) == []
+    assert bank_workspace.status(2026)["turnover"] == "8000.00"
+
+
+def test_connect_names_the_granted_accounts_it_does_not_watch_and_how_to_add_them(
+    bank_workspace: Workspace, enablebanking: FakeEnableBanking
+) -> None:
+    enablebanking.accounts = [FakeAccount(OWN_IBAN), FakeAccount("NL44RABO0123456789", "Privé")]
+    done = connect(bank_workspace, NOW, fakes=[enablebanking])
+    assert done.code == 0, done.err
+    assert f"watching {OWN_IBAN}" in done.out
+    assert (
+        "not watching NL44RABO0123456789 (Privé): not one of this business's own_ibans" in done.out
+    )
+    assert "--account NL44RABO0123456789" in done.out

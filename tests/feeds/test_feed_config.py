@@ -13,14 +13,18 @@ from tests.conftest import Workspace
 from tests.feeds.conftest import bank_config
 from tests.feeds.fake_enablebanking import FakeAccount, FakeEnableBanking, entry
 from tests.feeds.flow import connect
+from tests.feeds.server import rsa_key_pair
 from tests.helpers import OWN_IBAN, SmtpServer
 
 NOW = "2026-06-15T10:00:00+02:00"
 
 
-def _check(tmp_path: Path, smtp: SmtpServer, key: Path, extra: str = "") -> tuple[int, str]:
+def _check(
+    tmp_path: Path, smtp: SmtpServer, key: Path, extra: str = "",
+    api_url: str = "https://api.example.invalid",
+) -> tuple[int, str]:  # fmt: skip
     config = tmp_path / "korwatch.toml"
-    text = bank_config(tmp_path, "https://api.example.invalid", key, smtp_port=smtp.port)
+    text = bank_config(tmp_path, api_url, key, smtp_port=smtp.port)
     config.write_text(text + extra, encoding="utf-8")
     workspace = Workspace(tmp_path, tmp_path / "inbox", config)
     code, out, err = workspace.run("check-config")
@@ -105,3 +109,26 @@ def test_declining_at_the_bank_connects_nothing(
     assert done.code == 1
     assert "the bank did not grant access: User cancelled" in done.err
     assert bank_workspace.status(2026)["bank_feeds"] == []
+
+
+def test_a_key_enable_banking_does_not_know_is_named_as_the_problem_when_connecting(
+    bank_workspace: Workspace, enablebanking: FakeEnableBanking
+) -> None:
+    (bank_workspace.root / "enablebanking.pem").write_text(rsa_key_pair()[0], encoding="utf-8")
+    enablebanking.accounts = [FakeAccount(OWN_IBAN)]
+    done = connect(bank_workspace, NOW, fakes=[enablebanking], browse=False)
+    assert done.code == 1
+    assert "refused the application (UNAUTHORIZED_ACCESS)" in done.err
+    assert "check application_id and private_key" in done.err
+    assert enablebanking.rejected_tokens == 1 and not enablebanking.auths
+
+
+def test_check_config_refuses_an_api_url_that_would_send_the_keys_in_plain_http(
+    tmp_path: Path, smtp_server: SmtpServer, rsa_keys: tuple[str, str]
+) -> None:
+    """A signed token (and GoCardless's secret key) must not cross the network unencrypted."""
+    key = tmp_path / "key.pem"
+    key.write_text(rsa_keys[0], encoding="utf-8")
+    code, out = _check(tmp_path, smtp_server, key, api_url="http://api.example.org")
+    assert code == 2
+    assert "business[0].source[1].api_url" in out and "plain http only to this machine" in out

@@ -93,3 +93,19 @@ def test_the_per_account_limit_reset_header_sets_the_next_read(
     reads = len(gocardless.reads)
     gc_workspace.run("scan", "--source", "gocardless", now="2026-06-15T19:00:00+02:00")
     assert len(gocardless.reads) == reads
+
+
+def test_a_requisition_deleted_at_gocardless_needs_consent(
+    gc_workspace: Workspace, gocardless: FakeGoCardless, smtp_server: SmtpServer
+) -> None:
+    _connected(gc_workspace, gocardless)
+    for requisition in list(gocardless.requisitions):
+        gocardless.handle_delete(requisition)
+    code, out, _ = gc_workspace.run("connect", "--check", now="2026-06-16T10:00:00+02:00")
+    assert code == 1 and "NEEDS CONSENT" in out
+    reads = len(gocardless.reads)
+    code, out, _ = gc_workspace.run("scan", now="2026-06-16T18:00:00+02:00")
+    assert code == 0 and "needs consent since" in out
+    assert len(gocardless.reads) == reads  # nothing asked of the bank meanwhile
+    (message,) = smtp_server.messages
+    assert "ING geeft geen toegang meer" in message["Subject"]

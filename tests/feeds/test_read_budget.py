@@ -86,3 +86,19 @@ def test_a_429_from_the_bank_waits_for_its_retry_after(
     )
     assert code == 0, err
     assert len(enablebanking.reads) == before + 2
+
+
+def test_a_read_the_bank_answered_with_an_error_is_not_repeated_at_once(
+    bank_workspace: Workspace, enablebanking: FakeEnableBanking
+) -> None:
+    """The bank may count a read that failed on its side; the next read is the retry."""
+    _connected(bank_workspace, enablebanking)
+    failed = {"code": 500, "message": "Error interacting with ASPSP", "error": "ASPSP_ERROR"}
+    enablebanking.faults += [(500, failed, {}), (500, failed, {})]
+    before = len(enablebanking.reads)
+    code, _, err = bank_workspace.run(
+        "scan", "--source", "enablebanking", now="2026-06-15T12:00:00+02:00"
+    )
+    assert code == 1 and "ASPSP_ERROR" in err
+    assert len(enablebanking.reads) == before + 1  # asked once (retries = 1 in the config)
+    assert len(enablebanking.faults) == 1

@@ -6,39 +6,29 @@ decimal string, ISO dates). Only booked entries are in it; pending ones never be
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from korwatch.errors import ParseError
-from korwatch.formats.base import Mismatch, checked_amount
+from korwatch.formats.base import OwnDocument, checked_amount
 from korwatch.models import Record, Sample, Transaction
 
-MARKER = '{"korwatch": "bank-feed"'
 _TEXT_FIELDS = ("counterparty_name", "counterparty_iban", "description", "reference", "bank_id",
                 "code")  # fmt: skip
 
 
-class BankFeedParser:
+class BankFeedParser(OwnDocument):
     name = "bank-feed"
     label = "bank feed pull (written by korwatch's enablebanking and gocardless sources)"
-
-    def identify(self, sample: Sample) -> bool:
-        return sample.text.lstrip().startswith(MARKER)
-
-    def mismatch(self, sample: Sample) -> Mismatch | None:
-        return None
+    marker = "bank-feed"
+    what = "bank feed"
 
     def parse(self, sample: Sample) -> Iterator[Record]:
-        try:
-            data = json.loads(sample.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ParseError(f"not a readable bank feed document: {error}") from None
-        items = data.get("transactions") if isinstance(data, dict) else None
-        if not isinstance(items, list) or not isinstance(data.get("account"), str):
-            raise ParseError('the document has no "account" or no "transactions" list')
+        data, items = self.document(sample, "transactions")
+        if not isinstance(data.get("account"), str):
+            raise ParseError('the bank feed document has no "account"')
         for index, item in enumerate(items, start=1):
             yield transaction_of(item, data["account"], index)
 

@@ -10,37 +10,24 @@ negative.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from korwatch.errors import ParseError
-from korwatch.formats.base import Mismatch, Parser, checked_amount
+from korwatch.formats.base import OwnDocument, Parser, checked_amount
 from korwatch.models import Invoice, Record, Sample
 
-MARKER = '{"korwatch": "moneybird-sales-invoices"'
 
-
-class MoneybirdJsonParser:
+class MoneybirdJsonParser(OwnDocument):
     name = "moneybird-json"
     label = "Moneybird sales invoices (fetched by korwatch's moneybird source)"
-
-    def identify(self, sample: Sample) -> bool:
-        return sample.text.lstrip().startswith(MARKER)
-
-    def mismatch(self, sample: Sample) -> Mismatch | None:
-        return None
+    marker = "moneybird-sales-invoices"
+    what = "Moneybird invoices"
 
     def parse(self, sample: Sample) -> Iterator[Record]:
-        try:
-            data = json.loads(sample.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ParseError(f"not a readable Moneybird invoices document: {error}") from None
-        items = data.get("invoices") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            raise ParseError('the document has no "invoices" list')
+        _, items = self.document(sample, "invoices")
         for index, item in enumerate(items, start=1):
             invoice = invoice_of(item, index)
             if invoice is not None:
