@@ -56,8 +56,13 @@ class OwnDocument:
     marker: str  # the value of the first key, "korwatch"
     what: str  # how errors name the document, e.g. "bank feed"
 
+    @property
+    def opening(self) -> str:
+        """How such a document starts: `{"korwatch": "MARKER"`."""
+        return f'{{"korwatch": "{self.marker}"'
+
     def identify(self, sample: Sample) -> bool:
-        return sample.text.lstrip().startswith(f'{{"korwatch": "{self.marker}"')
+        return sample.text.lstrip().startswith(self.opening)
 
     def mismatch(self, sample: Sample) -> Mismatch | None:
         return None

@@ -30,8 +30,8 @@ from korwatch.config.load import load_config
 from korwatch.config.model import Config
 from korwatch.formats.base import MAX_LINE, read_sample
 from korwatch.formats.detect import PARSERS, detect
-from korwatch.formats.feeds.bankfeed import MARKER as BANK_FEED
-from korwatch.formats.invoices.moneybird_json import MARKER
+from korwatch.formats.feeds.bankfeed import BankFeedParser
+from korwatch.formats.invoices.moneybird_json import MoneybirdJsonParser
 from korwatch.scan import import_document, open_ledger
 from korwatch.sources import DocumentInput
 from tests.samples import files, fixtures
@@ -99,7 +99,7 @@ def _moneybird_seed() -> bytes:
         "contact": {"company_name": "Klant BV"},
     }
     body = json.dumps({"administration_id": "1", "invoices": [invoice, invoice]})
-    return (MARKER + ", " + body[1:]).encode()
+    return (MoneybirdJsonParser().opening + ", " + body[1:]).encode()
 
 
 def _bank_feed_seed() -> bytes:
@@ -116,7 +116,7 @@ def _bank_feed_seed() -> bytes:
     body = {"provider": "enablebanking", "source": "ing", "account": "NL20INGB0001234567"}
     body |= {"date_from": "2026-03-01", "date_to": "2026-03-31"}
     text = json.dumps({**body, "transactions": [entry, {**entry, "bank_id": "E2"}]})
-    return (BANK_FEED + ", " + text[1:]).encode()
+    return (BankFeedParser().opening + ", " + text[1:]).encode()
 
 
 def mutate(seed: bytes, choose: Chooser) -> bytes:

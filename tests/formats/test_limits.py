@@ -14,7 +14,7 @@ import pytest
 from korwatch.errors import ParseError
 from korwatch.formats.base import MAX_AMOUNT, MAX_LINE, read_sample
 from korwatch.formats.detect import detect
-from korwatch.formats.feeds.bankfeed import MARKER as BANK_FEED
+from korwatch.formats.feeds.bankfeed import BankFeedParser
 from tests.conftest import Workspace
 from tests.helpers import Payment, ing_csv
 from tests.samples import needs_samples, sample_named
@@ -49,7 +49,7 @@ def _invoices(amount: str) -> str:
 def _feed(amount: str) -> str:
     entry = {"amount": amount, "booking_date": "2026-03-02", "counterparty_name": "Klant BV"}
     body = json.dumps({"account": "NL20INGB0001234567", "transactions": [entry]})
-    return BANK_FEED + ", " + body[1:]
+    return BankFeedParser().opening + ", " + body[1:]
 
 
 BUILDERS = {"ing.csv": _ing, "statement.xml": _camt, "bank.ofx": _ofx, "sales.csv": _invoices}
