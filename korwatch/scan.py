@@ -31,6 +31,7 @@ from korwatch.alerts.events import (
     record_transitions,
     recorded_levels,
 )
+from korwatch.alerts.standing import invalidate, standing, standings
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import (
@@ -225,6 +226,7 @@ def _store(
     if document.format and not parser.identify(sample):
         rows = _unquoted(rows, parser)
     with ledger.transaction(connection):
+        had_invoices = ledger.has_invoices(connection, business.id)
         judge = functools.partial(classify_one, settings=business.rules)
         inserted = insert_records(
             connection, business.id, (digest, result.name), rows, judge, progress
@@ -244,7 +246,10 @@ def _store(
             when=now.isoformat(timespec="seconds"),
         )
         if new:
-            if ledger.has_invoices(connection, business.id):
+            has_invoices = ledger.has_invoices(connection, business.id)
+            # The first invoice makes every year read its neighbours (evaluation.years_read).
+            invalidate(connection, business.id, years if has_invoices == had_invoices else None)
+            if has_invoices:
                 # A January payment or supply date can decide December's turnover (T12).
                 years |= {year - 1 for year in years}
             today = local_today(now)
@@ -322,6 +327,7 @@ def scan(
                 context = SourceContext(business.id, _source_dir(config, business), now, feeds)
                 scanning.business(business, context, [])
             report.delivery.extend(deliver_due(connection, config, now, send, businesses, stop))
+    refresh_standings(connection, config, chosen, now, stop)
     return report
 
 
@@ -387,19 +393,39 @@ class _Scanning:
             _eukor_catch_up(connection, self.config, business, self.now)
 
 
+def refresh_standings(
+    connection: sqlite3.Connection,
+    config: Config,
+    businesses: list[BusinessConfig],
+    now: datetime,
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Bring the stored evaluations of this year up to date (alerts/standing.py), so that
+    `status`, the digests and the dashboard read them instead of evaluating. Only what an
+    import or a config change made stale is evaluated; `stop` is asked between batches."""
+    year = local_today(now).year
+    for start in range(0, len(businesses), _REFRESH_BATCH):
+        if stop():
+            return
+        standings(connection, config, businesses[start : start + _REFRESH_BATCH], year)
+
+
+_REFRESH_BATCH = 50  # businesses evaluated per stored batch (a stop waits for one at most)
+
+
 def _start_of_year_notice(
     connection: sqlite3.Connection, config: Config, business: BusinessConfig, now: datetime
 ) -> None:
     """In January, once: whether the KOR is available this year, judged on last year (T7).
 
-    Only when last year is in the ledger; without it nothing can be said for certain."""
+    Only when last year is in the ledger; without it nothing can be said for certain. Read
+    from the stored evaluation, so the scans of January do not evaluate last year each time."""
     today = local_today(now)
-    if today.month != 1 or (today.year - 1) not in ledger.years_with_records(
-        connection, business.id
-    ):
+    if today.month != 1 or "eligibility" in recorded_levels(connection, business.id, today.year):
         return
-    previous = evaluate_year(connection, config, business, today.year - 1, counting_only=True)
-    record_eligibility(connection, facts(business), today.year, previous, now)
+    previous = standing(connection, config, business, today.year).last
+    if previous is not None:
+        record_eligibility(connection, facts(business), today.year, previous, now)
 
 
 def _eukor_catch_up(
@@ -557,4 +583,5 @@ def import_paths(
             )
         )
     report.delivery = deliver_due(connection, config, now, send, {business.id})
+    refresh_standings(connection, config, [business], now)
     return report

@@ -21,7 +21,7 @@ from korwatch.models import money
 from korwatch.names import shown
 from korwatch.tax.eukor import EU_KOR_START, UnionCounter, union_counter
 from korwatch.tax.forecast import project
-from korwatch.tax.thresholds import CROSSED, Passage, YearState
+from korwatch.tax.thresholds import CROSSED, Passage, YearFigures, YearState
 from korwatch.tax.verdict import Classified, RuleSettings
 
 EUKOR_CROSSED = "eukor-crossed"  # the level and kind of the EU-KOR's Union crossing (R5.4)
@@ -168,7 +168,7 @@ def record_transitions(
 
 
 def eligibility_payload(
-    business: BusinessFacts, year: int, previous: YearState, now: datetime
+    business: BusinessFacts, year: int, previous: YearFigures, now: datetime
 ) -> dict[str, Any]:
     """The start-of-year notice: is the KOR available this year, judged on last year (R4.1)."""
     return {
@@ -188,7 +188,7 @@ def record_eligibility(
     connection: sqlite3.Connection,
     business: BusinessFacts,
     year: int,
-    previous: YearState,
+    previous: YearFigures,
     now: datetime,
 ) -> bool:
     """Queue the year's eligibility notice once per (business, year); True when queued now."""

@@ -12,7 +12,7 @@ from korwatch import clock
 from korwatch.commands.common import OK, USAGE, chosen_year, selected
 from korwatch.config.model import Config
 from korwatch.notify.render import format_amount
-from korwatch.reporting.status import business_status
+from korwatch.reporting.status import statuses
 from korwatch.reporting.status_rules import rule_lines
 from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.reporting.terminal_status import status_table
@@ -27,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, help="calendar year (default: this year)")
     parser.add_argument("--business", help="only this business")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--recompute",
+        action="store_true",
+        help="evaluate every year in full instead of reading the stored evaluation",
+    )
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
@@ -34,10 +39,9 @@ def run(config: Config, args: argparse.Namespace) -> int:
     if year is None:
         return USAGE
     connection = open_ledger(config)
-    items = [
-        business_status(connection, config, business, year)
-        for business in selected(config, args.business)
-    ]
+    items = statuses(
+        connection, config, selected(config, args.business), year, recompute=args.recompute
+    )
     if args.json:
         print(json.dumps({"businesses": items}, indent=2, ensure_ascii=False))
         return OK

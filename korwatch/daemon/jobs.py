@@ -19,14 +19,13 @@ from urllib.parse import urlsplit
 
 from korwatch import clock
 from korwatch.alerts import health
-from korwatch.alerts.evaluation import evaluate_year
-from korwatch.alerts.series import chart_facts
+from korwatch.alerts.standing import year_detail
 from korwatch.clock import local_today
 from korwatch.config.model import Config
 from korwatch.errors import KorwatchError
 from korwatch.ledger import store as ledger
 from korwatch.notify.outbox import DeliveryReport, deliver_due
-from korwatch.reporting.status import business_status
+from korwatch.reporting.status import statuses
 from korwatch.scan import ScanReport, open_ledger, scan, scan_lock
 from korwatch.sources import Source, SourceContext, is_bank_feed
 from korwatch.sources.directory import DirectorySource
@@ -230,10 +229,11 @@ def digest_job(config: Config, stop: Stop = lambda: False) -> None:
         with _ledger(config) as connection:
             if connection is None:
                 return
-            for business in config.businesses:
-                facts = business_status(connection, config, business, today.year)
+            items = statuses(connection, config, config.businesses, today.year, today)
+            for business, facts in zip(config.businesses, items, strict=True):
                 # The chart's series, so the digest shows the year like the warnings do.
-                facts.update(chart_facts(evaluate_year(connection, config, business, today.year)))
+                detail = year_detail(connection, config, business, today.year)
+                facts.update({key: detail[key] for key in ("cumulative", "warn_levels")})
                 facts["sources"] = [
                     {"source": h.source, "last_success_at": h.last_success_at,
                      "last_error": h.last_error}

@@ -164,6 +164,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE alert_events_new RENAME TO alert_events;
     CREATE INDEX alert_events_due ON alert_events (status, next_attempt_at)
     """,
+    # 6: the stored evaluation of each (business, year) (alerts/standing.py): `summary` and
+    # `detail` are JSON, NULL once stale; `fingerprint` hashes the config that decided them;
+    # `generation` goes up at each invalidation, so an evaluation that raced one is not kept.
+    """
+    CREATE TABLE evaluations (
+        business     TEXT NOT NULL,
+        year         INTEGER NOT NULL,
+        generation   INTEGER NOT NULL DEFAULT 0,
+        fingerprint  TEXT NOT NULL DEFAULT '',
+        summary      TEXT,
+        detail       TEXT,
+        evaluated_at TEXT,
+        PRIMARY KEY (business, year)
+    ) WITHOUT ROWID
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

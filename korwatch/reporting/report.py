@@ -17,19 +17,16 @@ from typing import Any
 
 import jinja2
 
-from korwatch.alerts.evaluation import evaluate_year
-from korwatch.alerts.events import item_facts, record_facts
-from korwatch.alerts.series import as_points, daily_cumulative, monthly_rows
+from korwatch.alerts.series import as_points, monthly_rows
+from korwatch.alerts.standing import standing, year_detail
+from korwatch.alerts.summary import YearSummary
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import from_cents, money
 from korwatch.notify.chart import ChartData, render_chart
 from korwatch.notify.context import crossing_todo, percent_of
 from korwatch.notify.render import inert
-from korwatch.tax.thresholds import YearState, threshold_for
-from korwatch.tax.verdict import Classified
-
-MAX_EXCLUDED_LISTED = 1000  # beyond this the page says how many more there are
+from korwatch.tax.thresholds import threshold_for
 
 
 def report_context(
@@ -40,10 +37,12 @@ def report_context(
     now: datetime,
     language: str,
 ) -> dict[str, Any]:
-    """Everything the report template shows; bank text made inert, money as strings."""
-    state = evaluate_year(connection, config, business, year)
+    """Everything the report template shows, from the stored evaluation of the year (and its
+    detail); bank text made inert, money as strings."""
+    summary = standing(connection, config, business, year).this
+    detail = year_detail(connection, config, business, year)
     today = local_today(now)
-    cumulative = daily_cumulative(state)
+    cumulative = detail["cumulative"]
     through = min(today, date(year, 12, 31))
     facts: dict[str, Any] = {
         "business": {"id": business.id, "name": business.name},
@@ -51,20 +50,23 @@ def report_context(
         "basis": business.rules.basis,
         "provisional": business.provisional,
         "generated_at": now.isoformat(timespec="minutes"),
-        "threshold": money(state.threshold_cents),
-        "turnover": money(state.turnover_cents),
-        "headroom": money(state.headroom_cents),
-        "over": money(max(0, -state.headroom_cents)),  # how far above the threshold, if above
-        "percent": percent_of(from_cents(state.turnover_cents), from_cents(state.threshold_cents)),
-        "level": state.level,
-        "warn_levels": [money(level) for level in state.warn_levels],
+        "threshold": money(summary.threshold_cents),
+        "turnover": money(summary.turnover_cents),
+        "headroom": money(summary.headroom_cents),
+        "over": money(max(0, -summary.headroom_cents)),  # how far above the threshold, if above
+        "percent": percent_of(
+            from_cents(summary.turnover_cents), from_cents(summary.threshold_cents)
+        ),
+        "level": summary.level,
+        "warn_levels": [money(level) for level in summary.warn_levels],
         "assumed_threshold": threshold_for(year, config.thresholds).assumed,
         "months": monthly_rows(year, cumulative, through),
-        "summary": rule_summary(state.items),
-        "crossing": _crossing(state),
-        **_excluded(state.items),
+        "summary": detail["rules"],
+        "crossing": _crossing(summary),
+        "excluded": detail["excluded"],
+        "excluded_more": detail["excluded_more"],
     }
-    facts["chart"] = {"src": _chart_uri(state, cumulative, through, language)}
+    facts["chart"] = {"src": _chart_uri(summary, cumulative, through, language)}
     return dict(inert(facts))
 
 
@@ -72,67 +74,31 @@ def render_report(env: jinja2.Environment, language: str, context: dict[str, Any
     return env.get_template(f"{language}/report.html").render({**context, "lang": language})
 
 
-def rule_summary(items: Sequence[Classified]) -> list[dict[str, Any]]:
-    """One line per deciding rule: counted or not, how many items, their total, the reason."""
-    groups: dict[tuple[bool, str], dict[str, Any]] = {}
-    for item in items:
-        key = (item.counts, item.rule)
-        group = groups.setdefault(
-            key, {"rule": item.rule, "counts": item.counts, "reason": item.reason, "n": 0, "c": 0}
-        )
-        group["n"] += 1
-        group["c"] += item.amount_cents if item.counts else item.record.amount_cents
-    ordered = sorted(groups.values(), key=lambda g: (not g["counts"], -abs(g["c"])))
-    return [
-        {
-            "rule": g["rule"],
-            "counts": g["counts"],
-            "reason": g["reason"],
-            "count": g["n"],
-            "amount": money(g["c"]),
-        }
-        for g in ordered
-    ]
-
-
-def _crossing(state: YearState) -> dict[str, Any] | None:
-    passage = state.crossing
-    if passage is None:
+def _crossing(summary: YearSummary) -> dict[str, Any] | None:
+    crossing = summary.listings["crossing"]
+    if crossing is None:
         return None
-    facts = item_facts(passage.item)
     return {
-        **facts,
-        "before": money(passage.before_cents),
-        "after": money(passage.after_cents),
-        "todo": crossing_todo(date.fromisoformat(facts["date"]), Decimal(facts["amount"])),
+        **crossing,
+        "todo": crossing_todo(date.fromisoformat(crossing["date"]), Decimal(crossing["amount"])),
     }
 
 
-def _excluded(items: Sequence[Classified]) -> dict[str, Any]:
-    excluded = [item for item in items if not item.counts and item.rule != "debit"]
-    return {
-        "excluded": [_excluded_row(item) for item in excluded[:MAX_EXCLUDED_LISTED]],
-        "excluded_more": max(0, len(excluded) - MAX_EXCLUDED_LISTED),
-    }
-
-
-def _excluded_row(item: Classified) -> dict[str, str]:
-    return {**record_facts(item), "rule": item.rule, "reason": item.reason}
-
-
-def _chart_uri(state: YearState, cumulative: list[list[str]], through: date, language: str) -> str:
-    passage = state.crossing
+def _chart_uri(
+    summary: YearSummary, cumulative: Sequence[Sequence[str]], through: date, language: str
+) -> str:
+    passage = summary.listings["crossing"]
     crossing = None
     if passage is not None:
         word = "factuur" if language == "nl" else "invoice"
-        label = f"{word} {passage.item.invoice}" if passage.item.invoice else ""
-        crossing = (passage.item.effective_date, from_cents(passage.after_cents), label)
+        label = f"{word} {passage['invoice']}" if passage["invoice"] else ""
+        crossing = (date.fromisoformat(passage["date"]), Decimal(passage["after"]), label)
     png = render_chart(
         ChartData(
-            year=state.year,
+            year=summary.year,
             points=as_points(cumulative),
-            threshold=from_cents(state.threshold_cents),
-            warn_levels=[from_cents(level) for level in state.warn_levels],
+            threshold=from_cents(summary.threshold_cents),
+            warn_levels=[from_cents(level) for level in summary.warn_levels],
             crossing=crossing,
             through=through,
             language=language,

@@ -1,19 +1,21 @@
 """Where each business stands, as the plain data behind `status` and `status --json`.
 
 The shape is the contract of DESIGN.md: money as strings with two decimals, dates ISO 8601,
-`level` one of ok / warning / crossed, `provisional` true on the bank basis.
+`level` one of ok / warning / crossed, `provisional` true on the bank basis. The figures come
+from the stored evaluation of each year (alerts/standing.py); `recompute` evaluates them in
+full instead, and gives the same bytes.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from korwatch import clock
 from korwatch.alerts import health
-from korwatch.alerts.evaluation import evaluate_year
-from korwatch.alerts.events import item_facts
+from korwatch.alerts.standing import Standing, standings
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
@@ -22,7 +24,6 @@ from korwatch.models import money
 from korwatch.names import shown
 from korwatch.reporting.status_rules import rule_facts
 from korwatch.sources.bankfeed import days_left
-from korwatch.tax.iban_typos import LikelyTypo, likely_typos
 from korwatch.tax.thresholds import threshold_for
 
 
@@ -32,57 +33,65 @@ def business_status(
     business: BusinessConfig,
     year: int,
     today: date | None = None,
+    *,
+    recompute: bool = False,
 ) -> dict[str, Any]:
-    state = evaluate_year(connection, config, business, year)
+    """One business's status item (see `statuses`)."""
+    return statuses(connection, config, [business], year, today, recompute=recompute)[0]
+
+
+def statuses(
+    connection: sqlite3.Connection,
+    config: Config,
+    businesses: Sequence[BusinessConfig],
+    year: int,
+    today: date | None = None,
+    *,
+    recompute: bool = False,
+) -> list[dict[str, Any]]:
+    """The status item of each business in `year`, in the order given."""
     today = today or local_today(clock.now())
-    warning_at = state.warning_at
-    crossing = state.crossing
-    notes: list[str] = []
-    if business.provisional:
-        notes.append(
-            "bank basis: provisional; unpaid invoices are not seen and not every "
-            'credit is turnover (import invoices or set basis = "invoices")'
-        )
-    if threshold_for(year, config.thresholds).assumed:
-        notes.append(f"no known threshold for {year}: assumed EUR 20,000 (set [thresholds])")
-    rules = business.rules
-    typos = likely_typos(state.items, rules.own_ibans, rules.private_ibans)
-    notes += [_typo_note(typo) for typo in typos]
+    found = standings(connection, config, businesses, year, recompute=recompute)
+    return [
+        status_item(connection, config, business, standing, today)
+        for business, standing in zip(businesses, found, strict=True)
+    ]
+
+
+def status_item(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    standing: Standing,
+    today: date,
+) -> dict[str, Any]:
+    """The status item of one business from its standing, with the live facts of the ledger
+    (failed documents, source health, undelivered email, bank feeds)."""
+    summary, year = standing.this, standing.year
+    warning_at = summary.warning_at_cents
+    typos = summary.listings.get("likely_typos", [])
     optional = {"likely_typos": [_typo_facts(typo) for typo in typos]} if typos else {}
     return {
         "id": business.id,
         "name": business.name,
         "year": year,
         "basis": business.rules.basis,
-        "turnover": money(state.turnover_cents),
-        "threshold": money(state.threshold_cents),
-        "headroom": money(state.headroom_cents),
-        "level": state.level,
+        "turnover": money(summary.turnover_cents),
+        "threshold": money(summary.threshold_cents),
+        "headroom": money(summary.headroom_cents),
+        "level": summary.level,
         "warning_at": money(warning_at) if warning_at is not None else None,
-        "crossed": state.crossed,
+        "crossed": summary.crossed,
         "provisional": business.provisional,
-        "crossing": None
-        if crossing is None
-        else {
-            **item_facts(crossing.item),
-            "before": money(crossing.before_cents),
-            "after": money(crossing.after_cents),
-        },
-        "counted_items": sum(1 for item in state.items if item.counts),
+        "crossing": summary.listings["crossing"],
+        "counted_items": summary.counted_items,
         "failed_documents": [
             {"name": shown(name), "error": shown(error)}
             for name, error in ledger.failed_documents(connection, business.id)
         ],
-        "notes": notes,
+        "notes": _notes(config, business, year) + [_typo_note(typo) for typo in typos],
         # The rules engine (issue 4): projection, eligibility, flags, open points, EU-KOR.
-        **rule_facts(
-            connection,
-            config,
-            business,
-            state,
-            today,
-            lambda other: evaluate_year(connection, config, business, other),
-        ),
+        **rule_facts(config, business, standing, today),
         # Watching the inputs (health.py): each source's last success and last error, and
         # emails that have failed at least once and still wait for delivery.
         "sources": [
@@ -100,6 +109,18 @@ def business_status(
         "bank_feeds": bank_feeds(connection, business.id, today),
         **optional,
     }
+
+
+def _notes(config: Config, business: BusinessConfig, year: int) -> list[str]:
+    notes: list[str] = []
+    if business.provisional:
+        notes.append(
+            "bank basis: provisional; unpaid invoices are not seen and not every "
+            'credit is turnover (import invoices or set basis = "invoices")'
+        )
+    if threshold_for(year, config.thresholds).assumed:
+        notes.append(f"no known threshold for {year}: assumed EUR 20,000 (set [thresholds])")
+    return notes
 
 
 def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> list[dict[str, Any]]:
@@ -135,20 +156,21 @@ def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> li
     return found
 
 
-def _typo_facts(typo: LikelyTypo) -> dict[str, Any]:
+def _typo_facts(typo: dict[str, Any]) -> dict[str, Any]:
     return {
-        "key": typo.key,
-        "configured": typo.configured,
-        "seen": typo.seen,
-        "credits": typo.credits,
-        "amount": money(typo.amount_cents),
+        "key": typo["key"],
+        "configured": typo["configured"],
+        "seen": typo["seen"],
+        "credits": typo["credits"],
+        "amount": money(typo["amount_cents"]),
     }
 
 
-def _typo_note(typo: LikelyTypo) -> str:
-    effect = "count as turnover" if typo.key == "own_ibans" else "are not seen as private"
+def _typo_note(typo: dict[str, Any]) -> str:
+    key = typo["key"]
+    effect = "count as turnover" if key == "own_ibans" else "are not seen as private"
     return (
-        f"likely typo in the config: {typo.key} has {typo.configured}, but {typo.credits} "
-        f"credit(s) of {money(typo.amount_cents)} came from {typo.seen}, one slip away; "
-        f"if that is the same account, correct {typo.key} (these credits now {effect})"
+        f"likely typo in the config: {key} has {typo['configured']}, but {typo['credits']} "
+        f"credit(s) of {money(typo['amount_cents'])} came from {typo['seen']}, one slip away; "
+        f"if that is the same account, correct {key} (these credits now {effect})"
     )

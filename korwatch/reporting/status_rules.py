@@ -7,29 +7,16 @@ invoices are invisible and not every credit is turnover.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from korwatch.alerts.events import record_facts
+from korwatch.alerts.standing import Standing
 from korwatch.config.model import BusinessConfig, Config
-from korwatch.ledger import store as ledger
 from korwatch.models import money
-from korwatch.tax.eligibility import evaluate_eligibility
-from korwatch.tax.eukor import union_counter
-from korwatch.tax.forecast import Estimate, project
-from korwatch.tax.thresholds import YearState, threshold_for
-from korwatch.tax.vat import vat_included, vat_on_top
-from korwatch.tax.verdict import (
-    ADVISER_REVIEW,
-    NET_OF_FEES,
-    REVIEW,
-    UNPAID,
-    EuKorSettings,
-    RuleSettings,
-)
+from korwatch.tax.forecast import Estimate, Projection
+from korwatch.tax.thresholds import threshold_for
+from korwatch.tax.verdict import EuKorSettings, RuleSettings
 
 UNCERTAIN_NOTES = {
     "U2": "an invoice with an earlier supply date counts on that date ([uncertain] date)",
@@ -42,32 +29,22 @@ UNCERTAIN_NOTES = {
 
 
 def rule_facts(
-    connection: sqlite3.Connection,
-    config: Config,
-    business: BusinessConfig,
-    state: YearState,
-    today: date,
-    evaluate: Callable[[int], YearState],
+    config: Config, business: BusinessConfig, standing: Standing, today: date
 ) -> dict[str, Any]:
-    """The extra status keys for one business and year; `evaluate(year)` evaluates another year."""
-    year = state.year
-    last = (
-        evaluate(year - 1)
-        if year - 1 in ledger.years_with_records(connection, business.id)
-        else None
-    )
+    """The extra status keys for one business and year, from its standing."""
+    this, year = standing.this, standing.year
     provisional = business.provisional
-    projection = project(state, today, last)
+    projection = standing.projection(today)
     next_threshold = threshold_for(year + 1, config.thresholds).amount_cents
-    eligible = evaluate_eligibility(state, last, today, next_threshold)
-    items = list(state.items)  # evaluate keeps the records dated or counting in this year
+    eligible = standing.eligibility(today, next_threshold)
+    flags = set(this.item_flags) | ({"PROVISIONAL"} if provisional else set())
     facts: dict[str, Any] = {
         "percent": str(
-            (Decimal(state.turnover_cents) * 100 / state.threshold_cents).quantize(Decimal("0.1"))
+            (Decimal(this.turnover_cents) * 100 / this.threshold_cents).quantize(Decimal("0.1"))
         )
-        if state.threshold_cents
+        if this.threshold_cents
         else "0.0",
-        "excluded": money(state.excluded_cents),
+        "excluded": money(this.excluded_cents),
         "projection": None if projection is None else _projection(projection, provisional),
         "eligibility": {
             "this_year": eligible.this_year,
@@ -79,24 +56,18 @@ def rule_facts(
             "flags": list(eligible.flags),
             "provisional": provisional,
         },
-        "flags": _flags(state, items, provisional),
-        "review_items": sum(1 for i in items if REVIEW in i.flags),
-        "unpaid_invoices": _unpaid(items),
-        "unmatched_payments": [
-            record_facts(i)
-            for i in items
-            if i.rule == "unmatched-payment" and i.effective_date.year == year
-        ],
-        "uncertain": _uncertain(state, items, business.rules),
+        "flags": sorted(flags),
+        "review_items": this.review_items,
+        "unpaid_invoices": this.listings["unpaid_invoices"],
+        "unmatched_payments": this.listings["unmatched_payments"],
+        "uncertain": _uncertain(this.uncertain, business.rules),
     }
-    if state.crossing is not None:
-        item = state.crossing.item
-        facts["crossing_vat"] = {
-            "on_top": money(vat_on_top(item.amount_cents, "general", item.effective_date)),
-            "included": money(vat_included(item.amount_cents, "general", item.effective_date)),
-        }
-    if business.rules.eu_kor is not None:
-        facts["eu_kor"] = _eu_kor(state, last, business.rules.eu_kor, business.rules.basis)
+    if "crossing_vat" in this.listings:
+        facts["crossing_vat"] = this.listings["crossing_vat"]
+    settings = business.rules.eu_kor
+    if settings is not None and this.eu_kor is not None:
+        last = standing.last.eu_kor if standing.last is not None else None
+        facts["eu_kor"] = _eu_kor(this.eu_kor, last, settings)
     return facts
 
 
@@ -112,7 +83,7 @@ def _estimate(estimate: Estimate) -> dict[str, Any]:
     }
 
 
-def _projection(projection: Any, provisional: bool) -> dict[str, Any]:
+def _projection(projection: Projection, provisional: bool) -> dict[str, Any]:
     return {
         **_estimate(projection.headline),
         "as_of": projection.as_of.isoformat(),
@@ -123,32 +94,7 @@ def _projection(projection: Any, provisional: bool) -> dict[str, Any]:
     }
 
 
-def _flags(state: YearState, items: list[Any], provisional: bool) -> list[str]:
-    flags = set(state.flags)
-    if provisional:
-        flags.add("PROVISIONAL")
-    for item in items:
-        for flag in item.flags:
-            if flag in (REVIEW, NET_OF_FEES, UNPAID, ADVISER_REVIEW):
-                flags.add(flag)
-    return sorted(flags)
-
-
-def _unpaid(items: list[Any]) -> list[dict[str, Any]]:
-    return [
-        {**record_facts(i), "invoice": i.record.reference}
-        for i in items
-        if i.record.kind == "invoice" and UNPAID in i.flags
-    ]
-
-
-def _uncertain(state: YearState, items: list[Any], rules: RuleSettings) -> list[dict[str, str]]:
-    used: dict[str, int] = {}
-    for item in items:
-        for point in item.uncertain:
-            used[point] = used.get(point, 0) + 1
-    if state.crossing is not None:
-        used.setdefault("U4", 1)
+def _uncertain(used: tuple[tuple[str, int], ...], rules: RuleSettings) -> list[dict[str, str]]:
     settings = {
         "U2": f'date = "{rules.date_rule}"',
         "U3": f'credit_note_after_crossing = "{rules.credit_note_after_crossing}"',
@@ -163,41 +109,25 @@ def _uncertain(state: YearState, items: list[Any], rules: RuleSettings) -> list[
             "setting": settings.get(point, ""),
             "note": UNCERTAIN_NOTES.get(point, ""),
         }
-        for point, count in sorted(used.items())
+        for point, count in used
     ]
 
 
 def _eu_kor(
-    state: YearState, last: YearState | None, settings: EuKorSettings, basis: str
+    this: dict[str, Any], last: dict[str, Any] | None, settings: EuKorSettings
 ) -> dict[str, Any]:
     """The Union counter; last year's Union turnover from the config, else from the ledger."""
     previous = settings.previous_year_cents
     if previous is None and last is not None:
-        previous = union_counter(last, settings, None, basis).turnover_cents
-    counter = union_counter(state, settings, previous, basis)
-    crossing = counter.crossing
-    return {
-        "limit": money(counter.limit_cents),
-        "turnover": money(counter.turnover_cents),
-        "per_state": {
-            country: money(amount) for country, amount in sorted(counter.per_state_cents.items())
-        },
-        "crossed": crossing is not None,
-        "crossing": None
-        if crossing is None
-        else {
-            "date": crossing.effective_date.isoformat(),
-            "amount": money(crossing.amount_cents or crossing.record.amount_cents),
-            "before": money(counter.before_cents),
-        },
-        "notify_by": _iso(counter.notify_by),
-        "quarters": [
-            {"quarter": q.quarter, "turnover": money(q.turnover_cents), "due": q.due.isoformat()}
-            for q in counter.quarters
-        ],
-        "available_this_year": counter.available_this_year,
-        "available_next_year": counter.available_next_year,
+        previous = int(last["turnover_cents"])
+    shown = {
+        key: value
+        for key, value in this.items()
+        if key not in ("turnover_cents", "available_next_year")
     }
+    shown["available_this_year"] = None if previous is None else previous <= settings.limit_cents
+    shown["available_next_year"] = this["available_next_year"]
+    return shown
 
 
 def rule_lines(item: dict[str, Any]) -> list[str]:

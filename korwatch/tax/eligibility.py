@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from korwatch.models import money
-from korwatch.tax.thresholds import YearState
+from korwatch.tax.thresholds import YearFigures
 from korwatch.tax.verdict import ADVISER_REVIEW
 
 PREVIOUS_YEAR_TEST_FROM = 2025
@@ -65,17 +65,17 @@ def exclusion_end(participation_end: date, rule: str = "belastingdienst") -> dat
 
 
 def evaluate_eligibility(
-    this: YearState, last: YearState | None, today: date, threshold_next_cents: int
+    this: YearFigures, last: YearFigures | None, today: date, threshold_next_cents: int
 ) -> Eligibility:
     """Eligibility for `this.year` (from last year's figures) and for the year after."""
     year = this.year
     flags: set[str] = set()
     available, reason = _this_year(this, last, flags)
-    crossing = this.crossing
+    crossing = this.crossing_date
     if crossing is not None:
         nxt = False
         why = (
-            f"the threshold was crossed on {crossing.item.effective_date}: the KOR is not "
+            f"the threshold was crossed on {crossing}: the KOR is not "
             f"available in {year + 1}; the earliest re-entry is 1 January {year + 2} if "
             f"{year + 1} turnover stays at or below the threshold (apply by {apply_by(year + 2)})"
         )
@@ -100,7 +100,9 @@ def evaluate_eligibility(
     return Eligibility(year, available, reason, True, why, deadline, start, tuple(sorted(flags)))
 
 
-def _this_year(this: YearState, last: YearState | None, flags: set[str]) -> tuple[bool | None, str]:
+def _this_year(
+    this: YearFigures, last: YearFigures | None, flags: set[str]
+) -> tuple[bool | None, str]:
     year = this.year
     if year < PREVIOUS_YEAR_TEST_FROM:
         return True, f"no previous-year test before {PREVIOUS_YEAR_TEST_FROM} (R3.6)"

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 
 from korwatch.models import StoredRecord
-from korwatch.tax.thresholds import YearState, evaluate
+from korwatch.tax.thresholds import YearFigures, YearState, evaluate
 from korwatch.tax.verdict import Classified
 
 
@@ -33,12 +33,12 @@ class Projection:
     profile: Estimate | None
 
 
-def project(state: YearState, today: date, last_year: YearState | None) -> Projection | None:
+def project(state: YearFigures, today: date, last_year: YearFigures | None) -> Projection | None:
     """The projection of `state.year` as of `today`; None for a year that has not begun."""
     year = state.year
     if year > today.year:
         return None
-    actual = state.crossing.item.effective_date if state.crossing else None
+    actual = state.crossing_date
     if year < today.year:
         closed = Estimate("closed-year", state.turnover_cents, actual)
         return Projection(date(year, 12, 31), closed, closed, None)
@@ -63,7 +63,7 @@ def _days_in(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
-def _run_rate(state: YearState, today: date, actual: date | None) -> Estimate:
+def _run_rate(state: YearFigures, today: date, actual: date | None) -> Estimate:
     elapsed = (today - date(state.year, 1, 1)).days + 1
     turnover = state.turnover_cents
     year_end = turnover * _days_in(state.year) // elapsed
@@ -75,18 +75,14 @@ def _run_rate(state: YearState, today: date, actual: date | None) -> Estimate:
     return Estimate("run-rate", year_end, crossing if crossing.year == state.year else None)
 
 
-def _monthly_shares(last: YearState) -> list[Decimal] | None:
+def _monthly_shares(last: YearFigures) -> list[Decimal] | None:
     """Cumulative share of last year's turnover at the end of each month (index 0 = 1 Jan)."""
-    counted = [i for i in last.items if i.counts and i.effective_date.year == last.year]
-    months = {i.record.date.month for i in last.items if i.record.date.year == last.year}
-    if last.turnover_cents <= 0 or not months or min(months) > 2 or max(months) < 11:
+    months = last.record_months
+    if last.turnover_cents <= 0 or months is None or months[0] > 2 or months[1] < 11:
         return None  # the ledger does not hold last year from start to end
-    per_month = [0] * 13
-    for item in counted:
-        per_month[item.effective_date.month] += item.amount_cents
     shares, running = [Decimal(0)], 0
-    for month in range(1, 13):
-        running += per_month[month]
+    for amount in last.month_cents:
+        running += amount
         shares.append(Decimal(running) / last.turnover_cents)
     return shares
 
@@ -98,7 +94,7 @@ def _share_on(shares: list[Decimal], day: date) -> Decimal:
 
 
 def _by_profile(
-    state: YearState, today: date, shares: list[Decimal], actual: date | None
+    state: YearFigures, today: date, shares: list[Decimal], actual: date | None
 ) -> Estimate | None:
     now_share = _share_on(shares, today)
     if now_share <= 0 or state.turnover_cents <= 0:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from operator import attrgetter
+from typing import Protocol
 
 from korwatch.models import cents
 from korwatch.tax.verdict import ADVISER_REVIEW, NEXT_YEAR, Classified, amend, strip_vat
@@ -61,6 +63,29 @@ class Passage:
     after_cents: int
 
 
+class YearFigures(Protocol):
+    """The few figures of a year that projections and eligibility read: a YearState has them,
+    and so has a stored summary of one (alerts/summary.py), so neither needs the year's items.
+    """
+
+    @property
+    def year(self) -> int: ...
+    @property
+    def threshold_cents(self) -> int: ...
+    @property
+    def turnover_cents(self) -> int: ...
+    @property
+    def flags(self) -> tuple[str, ...]: ...
+    @property
+    def crossed(self) -> bool: ...
+    @property
+    def crossing_date(self) -> date | None: ...
+    @property
+    def month_cents(self) -> tuple[int, ...]: ...
+    @property
+    def record_months(self) -> tuple[int, int] | None: ...
+
+
 @dataclass(frozen=True)
 class YearState:
     year: int
@@ -81,6 +106,29 @@ class YearState:
     def crossed(self) -> bool:
         """Once cumulative turnover went above the threshold the crossing stands (T14, U3)."""
         return self.crossing is not None
+
+    @property
+    def crossing_date(self) -> date | None:
+        """The day the crossing item counts on (None before a crossing)."""
+        crossing = self.crossing
+        return None if crossing is None else crossing.item.effective_date
+
+    @property
+    def month_cents(self) -> tuple[int, ...]:
+        """Counted turnover per month of the year (index 0 = January), by counting date."""
+        per_month = [0] * 12
+        for item in self.items:
+            if item.counts and item.effective_date.year == self.year:
+                per_month[item.effective_date.month - 1] += item.amount_cents
+        return tuple(per_month)
+
+    @property
+    def record_months(self) -> tuple[int, int] | None:
+        """The first and last month holding a record dated in the year (None: no record)."""
+        months = {
+            item.record.date.month for item in self.items if item.record.date.year == self.year
+        }
+        return (min(months), max(months)) if months else None
 
     @property
     def warning_at(self) -> int | None:
