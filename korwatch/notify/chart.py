@@ -1,20 +1,18 @@
 """The turnover chart: cumulative turnover through the year against the threshold (PNG bytes).
 
-matplotlib is imported only inside `render_chart`, and emails draw through
-`render_chart_isolated` (a child process), so a daemon never holds it (the idle-memory budget
-is 60 MB). The figure is drawn with the object API and the Agg canvas,
-never pyplot, so no global state or GUI backend is involved. The PNG carries no timestamp or
-version metadata, so the same data gives the same bytes on one installation.
+matplotlib is imported only inside `render_chart`, and emails draw through chart processes
+(chart_worker.py), so a daemon never holds it (the idle-memory budget is 60 MB). The figure is
+drawn with the object API and the Agg canvas, never pyplot, so no global state or GUI backend
+is involved. The PNG carries no timestamp or version metadata, so the same data gives the same
+bytes on one installation.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -66,33 +64,7 @@ class ChartData:
     language: str = "nl"
 
 
-def render_chart_isolated(data: ChartData, timeout: float = 120.0) -> bytes:
-    """The chart drawn in a child process (`python -m korwatch.notify.chart`).
-
-    matplotlib costs about 60 MB that Python never gives back; drawn in a child, a daemon that
-    has sent an alert stays as small as one that has not. Raises ChartError on any failure.
-    """
-    command = [sys.executable, "-m", "korwatch.notify.chart"]
-    pipe = subprocess.PIPE
-    try:
-        with subprocess.Popen(command, stdin=pipe, stdout=pipe, stderr=pipe) as child:  # noqa: S603  (our module)
-            DRAWING.add(child)
-            try:
-                out, err = child.communicate(json.dumps(to_json(data)).encode("utf-8"), timeout)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                raise
-            finally:
-                DRAWING.discard(child)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise ChartError(f"the chart process failed: {error}") from error
-    if child.returncode != 0 or not out.startswith(PNG_SIGNATURE):
-        reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        raise ChartError(f"the chart process failed: {reason[0]}")
-    return out
-
-
-DRAWING: set[subprocess.Popen[bytes]] = set()  # chart processes running now
+DRAWING: set[subprocess.Popen[bytes]] = set()  # chart processes running now (chart_worker.py)
 
 
 def stop_drawing() -> None:
@@ -258,7 +230,3 @@ def _euro(value: Decimal, data: ChartData, places: int = 0) -> str:
     """Whole euros on the chart ('€ 20.000'): cents would only clutter the axis."""
     text = format_amount(value.quantize(Decimal(1)), data.language)
     return text[: -len(",00")] if places == 0 else text
-
-
-if __name__ == "__main__":  # the child of render_chart_isolated: JSON in, PNG out
-    sys.stdout.buffer.write(render_chart(from_json(json.load(sys.stdin))))

@@ -10,7 +10,6 @@ so the email reads well when images are blocked.
 from __future__ import annotations
 
 import base64
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,7 +19,8 @@ from typing import Any
 import jinja2
 
 from korwatch.alerts.series import as_points
-from korwatch.notify.chart import ChartData, render_chart, render_chart_isolated
+from korwatch.notify.chart import ChartData
+from korwatch.notify.chart_worker import Charts, chart_drawer
 from korwatch.notify.context import alert_context, shown_through
 from korwatch.notify.render import Rendered, build_message, content_id, render
 
@@ -34,13 +34,18 @@ class Composed:
 
 
 def compose(
-    env: jinja2.Environment, language: str, payload: dict[str, Any], chart_src: str | None
+    env: jinja2.Environment,
+    language: str,
+    payload: dict[str, Any],
+    chart_src: str | None,
+    charts: Charts | None = None,
 ) -> Composed:
     """Render `payload` in `language`; `chart_src` is what the HTML's <img src> will be
-    ("cid:..." in an email, None for a data: URI in a standalone page)."""
+    ("cid:..." in an email, None for a data: URI in a standalone page). `charts` draws the
+    chart (the outbox's chart processes); without it, a chart process of its own."""
     context = alert_context(payload)
     data = chart_data(context, language)
-    png = _png(data) if data is not None else None
+    png = _png(data, charts) if data is not None else None
     if png is not None:
         src = chart_src or "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         context["chart"] = {"src": src}
@@ -56,9 +61,10 @@ def email_for(
     recipients: tuple[str, ...],
     message_id: str,
     when: datetime,
+    charts: Charts | None = None,
 ) -> EmailMessage:
     cid = content_id(message_id, "korwatch-omzet" if language == "nl" else "korwatch-turnover")
-    composed = compose(env, language, payload, f"cid:{cid}")
+    composed = compose(env, language, payload, f"cid:{cid}", charts)
     images = ((cid, composed.chart),) if composed.chart is not None else ()
     return build_message(
         composed.rendered,
@@ -105,12 +111,18 @@ def _crossing(context: dict[str, Any], language: str) -> tuple[date, Decimal, st
     return None
 
 
-def _png(data: ChartData) -> bytes | None:
-    """The chart, drawn in a child process unless KORWATCH_CHART_IN_PROCESS=1 (tests, and
-    one-shot commands that exit anyway)."""
+def chart_for(payload: dict[str, Any], language: str) -> ChartData | None:
+    """The chart an email of `payload` will carry (for ChartWorkers.prefetch), or None."""
+    return chart_data(alert_context(payload), language)
+
+
+def _png(data: ChartData, charts: Charts | None) -> bytes | None:
+    """The chart, drawn by `charts`, else by a drawer of its own (a chart process, or this
+    process when KORWATCH_CHART_IN_PROCESS=1: tests, and one-shot commands)."""
     try:
-        if os.environ.get("KORWATCH_CHART_IN_PROCESS") == "1":
-            return render_chart(data)
-        return render_chart_isolated(data)
+        if charts is not None:
+            return charts.draw(data)
+        with chart_drawer(1) as drawer:
+            return drawer.draw(data)
     except Exception:  # the alert matters more than its picture; the monthly table stays
         return None

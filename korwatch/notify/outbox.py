@@ -23,6 +23,8 @@ from korwatch.ledger.store import transaction
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
+    from korwatch.notify.chart_worker import Charts
+
 BACKOFF = (
     timedelta(minutes=1),
     timedelta(minutes=5),
@@ -103,41 +105,96 @@ def deliver_due(
         "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id",
         (now.isoformat(timespec="seconds"),),
     ).fetchall()
-    if not rows:
-        return report
-    from korwatch.notify.compose import email_for  # noqa: PLC0415
-    from korwatch.notify.render import environment, message_id  # noqa: PLC0415
-
-    send = send or sender_for(config)
-    env = environment(config.templates_dir)
-    for event_id, business_id, year, level, kind, payload, attempts in rows:
-        if stop():
-            break
-        if businesses is not None and business_id not in businesses:
-            continue
-        business = _business(config, business_id)
-        if business is None:
-            continue  # a business removed from the config: keep its events, send nothing
-        event = {"id": event_id, "kind": kind, "business": _named(business), "year": year}
-        try:
-            message = email_for(
-                env,
-                business.language,
-                {**json.loads(payload), "kind": kind},
-                sender=config.email.sender,
-                recipients=business.recipients,
-                message_id=message_id(event_id, business_id, year, level, config.email.sender),
-                when=now,
-            )
-        except Exception as error:  # one alert that cannot be built must not stop the others
-            _unbuildable(connection, event, error, now, report)
-            continue
-        _attempt(connection, event, attempts, message, send, now, report, config)
+    known = {business.id: business for business in config.businesses}
+    due = [
+        _Due(event_id, known[business_id], year, level, kind, payload, attempts)
+        for event_id, business_id, year, level, kind, payload, attempts in rows
+        # a business removed from the config: keep its events, send nothing
+        if business_id in known and (businesses is None or business_id in businesses)
+    ]
+    if due:
+        _deliver(connection, config, now, send or sender_for(config), due, report, stop)
     return report
 
 
-def _named(business: BusinessConfig) -> dict[str, str]:
-    return {"id": business.id, "name": business.name}
+@dataclass
+class _Due:
+    """A pending event ready to be sent."""
+
+    id: int
+    business: BusinessConfig
+    year: int
+    level: str
+    kind: str
+    stored: str  # the payload as stored (JSON)
+    attempts: int
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return {**json.loads(self.stored), "kind": self.kind}
+
+    @property
+    def event(self) -> dict[str, Any]:
+        """The event as a delivery failure reports it."""
+        named = {"id": self.business.id, "name": self.business.name}
+        return {"id": self.id, "kind": self.kind, "business": named, "year": self.year}
+
+
+def _deliver(
+    connection: sqlite3.Connection,
+    config: Config,
+    now: datetime,
+    send: Sender,
+    due: list[_Due],
+    report: DeliveryReport,
+    stop: Callable[[], bool],
+) -> None:
+    """Compose and send each event; the chart processes draw the next emails' charts while
+    this one is sent (chart_worker.py)."""
+    from korwatch.notify.chart_worker import chart_drawer  # noqa: PLC0415
+    from korwatch.notify.compose import email_for  # noqa: PLC0415
+    from korwatch.notify.render import environment, message_id  # noqa: PLC0415
+
+    env = environment(config.templates_dir)
+    with chart_drawer() as charts:
+        for index, event in enumerate(due):
+            if stop():
+                break
+            _prefetch(charts, due[index + (_LOOKAHEAD - 1 if index else 0) : index + _LOOKAHEAD])
+            business = event.business
+            try:
+                message = email_for(
+                    env,
+                    business.language,
+                    event.payload,
+                    sender=config.email.sender,
+                    recipients=business.recipients,
+                    message_id=message_id(
+                        event.id, business.id, event.year, event.level, config.email.sender
+                    ),
+                    when=now,
+                    charts=charts,
+                )
+            except Exception as error:  # one alert that cannot be built must not stop the others
+                _unbuildable(connection, event.event, error, now, report)
+                continue
+            _attempt(connection, event.event, event.attempts, message, send, now, report, config)
+
+
+_LOOKAHEAD = 8  # charts queued ahead of the email being sent (the chart processes draw them)
+
+
+def _prefetch(charts: Charts, ahead: list[_Due]) -> None:
+    """Start drawing the charts of the emails about to be sent."""
+    from korwatch.notify.compose import chart_for  # noqa: PLC0415
+
+    for event in ahead:
+        try:
+            data = chart_for(event.payload, event.business.language)
+        except Exception:  # noqa: S112 - an unbuildable alert is reported when it is built
+            continue
+        if data is not None:
+            charts.prefetch(data)
 
 
 def _unbuildable(
@@ -163,10 +220,6 @@ def _unbuildable(
     line = f"{event['subject']} ({event['business']['id']}): {reason}"
     report.failed.append(line)
     report.permanent.append(line)
-
-
-def _business(config: Config, business_id: str) -> BusinessConfig | None:
-    return next((b for b in config.businesses if b.id == business_id), None)
 
 
 def _attempt(

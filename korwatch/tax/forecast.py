@@ -71,8 +71,9 @@ def _run_rate(state: YearFigures, today: date, actual: date | None) -> Estimate:
         return Estimate("run-rate", max(year_end, turnover), actual)
     needed = Decimal(state.threshold_cents - turnover + 1)
     more = int((needed * elapsed / turnover).to_integral_value(rounding=ROUND_CEILING))
-    crossing = today + timedelta(days=more)
-    return Estimate("run-rate", year_end, crossing if crossing.year == state.year else None)
+    if more > (date(state.year, 12, 31) - today).days:
+        return Estimate("run-rate", year_end, None)  # not this year (and maybe never: 1 cent)
+    return Estimate("run-rate", year_end, today + timedelta(days=more))
 
 
 def _monthly_shares(last: YearFigures) -> list[Decimal] | None:

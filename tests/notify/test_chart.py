@@ -17,9 +17,9 @@ from korwatch.notify.chart import (
     ChartError,
     from_json,
     render_chart,
-    render_chart_isolated,
     to_json,
 )
+from korwatch.notify.chart_worker import render_chart_isolated
 
 DATA = ChartData(
     year=2026,
