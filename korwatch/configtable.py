@@ -248,8 +248,23 @@ class Table:
                 self.problems.append(f"{self.key(name)}[{index}]: must be a table")
         return found
 
-    def child(self, data: Mapping[str, Any], path: str) -> Table:
-        return Table(data, path, self.problems, self._resolve, self.base_dir)
+    def child(
+        self,
+        data: Mapping[str, Any],
+        path: str,
+        *,
+        problems: list[str] | None = None,
+        base_dir: Path | None = None,
+    ) -> Table:
+        """A table inside this one (or, given `problems` and `base_dir`, one read from another
+        file with the same secrets)."""
+        return Table(
+            data,
+            path,
+            self.problems if problems is None else problems,
+            self._resolve,
+            base_dir or self.base_dir,
+        )
 
     def filepath(self, name: str, *, required: bool = False) -> Path | None:
         """A path; `~` expanded, relative ones taken from the config file's folder."""

@@ -8,12 +8,23 @@ class KorwatchError(Exception):
 
 
 class ConfigError(KorwatchError):
-    """The configuration is invalid; `problems` holds every problem, each with its key path."""
+    """The configuration is invalid; `problems` holds every problem of the file `path`, each
+    with its key path, and `elsewhere` those of the files it includes, by file name."""
 
-    def __init__(self, path: str, problems: list[str]) -> None:
+    def __init__(
+        self, path: str, problems: list[str], elsewhere: dict[str, list[str]] | None = None
+    ) -> None:
         self.path = path
         self.problems = problems
-        super().__init__("\n".join(f"{path}: {problem}" for problem in problems))
+        self.elsewhere = elsewhere or {}
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """Every problem as "FILE: key.path: what is wrong"."""
+        found = [f"{self.path}: {problem}" for problem in self.problems]
+        for path, problems in self.elsewhere.items():
+            found += [f"{path}: {problem}" for problem in problems]
+        return found
 
 
 class ParseError(KorwatchError):

@@ -18,7 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(config: Config, args: argparse.Namespace) -> int:
     del args
+    files = f" from {len(config.included) + 1} file(s)" if config.included else ""
     print(
-        f"{config.path}: OK ({len(config.businesses)} business(es); ledger in {state_dir(config)})"
+        f"{config.path}: OK ({len(config.businesses)} business(es){files}; "
+        f"ledger in {state_dir(config)})"
     )
     return OK

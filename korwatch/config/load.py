@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from korwatch.config import schedule as daemon_schedule
+from korwatch.config.includes import BusinessEntry, Gathered, check_defaults, gather
 from korwatch.config.model import (
     BASES,
     LANGUAGES,
@@ -83,20 +84,26 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     root.string("env_file")
     watch = _watch(root.table("watch"))
     profiles = _csv_profiles(root)
+    gathered = gather(root, path)
     config = Config(
         path=path,
         email=_email(root.table("email"), path),
-        businesses=_businesses(root, watch.health, profiles),
+        businesses=_businesses(
+            root, gathered, path, lambda t: _business(t, watch.health, profiles)
+        ),
         schedule=_schedule(root.table("schedule")),
         state_dir=_path(root.string("state_dir"), path),
         thresholds=_thresholds(root.table("thresholds")),
         templates_dir=_path(root.string("templates_dir"), path),
         watch=watch,
         csv_profiles=profiles,
+        included=tuple(gathered.files),
     )
     root.finish()
-    if problems:
-        raise ConfigError(str(path), problems)
+    check_defaults(root, lambda table: _business(table, watch.health, profiles))
+    elsewhere = {str(file): found for file, found in gathered.problems.items() if found}
+    if problems or elsewhere:
+        raise ConfigError(str(path), problems, elsewhere)
     return config
 
 
@@ -255,17 +262,32 @@ def _csv_profiles(root: Table) -> dict[str, Parser]:
 
 
 def _businesses(
-    root: Table, health: HealthSettings, profiles: Mapping[str, Parser]
+    root: Table,
+    gathered: Gathered,
+    main: Path,
+    read: Callable[[Table], BusinessConfig | None],
 ) -> tuple[BusinessConfig, ...]:
-    tables = root.tables("business")
-    if not tables:
-        root.problems.append("business: at least one [[business]] is required")
-    found = [b for b in (_business(t, health, profiles) for t in tables) if b is not None]
-    seen: set[str] = set()
-    for index, business in enumerate(found):
-        if business.id in seen:
-            root.problems.append(f'business[{index}].id: "{business.id}" is used twice')
-        seen.add(business.id)
+    """Every business of the main file and the included ones (includes.py), each problem
+    reported in the file that holds it."""
+    if not gathered.businesses:
+        where = (
+            " (in this file or an included one)" if gathered.files or root.has("include") else ""
+        )
+        root.problems.append(f"business: at least one [[business]] is required{where}")
+    found: list[BusinessConfig] = []
+    first: dict[str, BusinessEntry] = {}
+    for entry in gathered.businesses:
+        business = read(entry.table)
+        problems = root.problems if entry.file == main else gathered.problems[entry.file]
+        problems.extend(entry.own_problems())
+        if business is None:
+            continue
+        other = first.setdefault(business.id, entry)
+        if other is not entry:
+            also = "" if other.file == entry.file else f" (also in {other.file})"
+            problems.append(f'{entry.table.path}.id: "{business.id}" is used twice{also}')
+            continue
+        found.append(business)
     return tuple(found)
 
 

@@ -96,6 +96,7 @@ class Config:
     templates_dir: Path | None = None
     csv_profiles: Mapping[str, Parser] = field(default_factory=dict)  # [csv_profile.NAME]
     watch: WatchConfig = field(default_factory=WatchConfig)
+    included: tuple[Path, ...] = ()  # the files `include` named (config/includes.py)
 
     def health_for(self, business: BusinessConfig) -> HealthSettings:
         return business.health or self.watch.health

@@ -173,13 +173,15 @@ class Daemon:
         try:
             config = self.load(self.config_path)
         except ConfigError as error:
-            for problem in error.problems:
-                log.error("reload refused, keeping the old config: %s: %s", error.path, problem)
+            for line in error.lines():
+                log.error("reload refused, keeping the old config: %s", line)
             self.notifier.ready("reload refused: the config is invalid")
             return
         self.config = config
         self._schedule_jobs(first=False)
-        log.info("config reloaded from %s", self.config_path)
+        log.info(
+            "config reloaded from %s: %d business(es)", self.config_path, len(config.businesses)
+        )
         self.notifier.ready(f"watching {len(config.businesses)} business(es)")
 
     def _schedule_jobs(self, *, first: bool) -> None:
