@@ -31,6 +31,7 @@ from korwatch.alerts.events import (
     record_transitions,
     recorded_levels,
 )
+from korwatch.alerts.office import record_office_copies
 from korwatch.alerts.standing import invalidate, standing, standings
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
@@ -45,7 +46,7 @@ from korwatch.formats.base import Parser, read_sample
 from korwatch.formats.detect import detect
 from korwatch.ledger import store as ledger
 from korwatch.ledger.feeds import LedgerFeeds
-from korwatch.ledger.insert import insert_records
+from korwatch.ledger.insert import Inserted, insert_records
 from korwatch.ledger.reader import document_chunks
 from korwatch.ledger.rows import Chunk
 from korwatch.names import shown
@@ -252,12 +253,7 @@ def _store(
             if has_invoices:
                 # A January payment or supply date can decide December's turnover (T12).
                 years |= {year - 1 for year in years}
-            today = local_today(now)
-            for year in sorted(years):
-                state = after_import(connection, config, business, year, inserted, today)
-                if state is not None:
-                    record_transitions(connection, facts(business), state, now, today)
-                    record_eukor_crossing(connection, facts(business), state, business.rules, now)
+            _record_alerts(connection, config, business, inserted, years, now)
     result.status, result.new, result.duplicates = "imported", new, duplicates
 
 
@@ -272,6 +268,27 @@ def _unquoted(rows: Iterator[Chunk], parser: Parser) -> Iterator[Chunk]:
             "cannot be read as one",
             line=error.line,
         ) from None
+
+
+def _record_alerts(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    inserted: Inserted,
+    years: set[int],
+    now: datetime,
+) -> None:
+    """The alert events the stored document causes, in its transaction (and the office's
+    copy of a crossing, `[office] crossing = "own"`)."""
+    today = local_today(now)
+    for year in sorted(years):
+        state = after_import(connection, config, business, year, inserted, today)
+        if state is None:
+            continue
+        new = record_transitions(connection, facts(business), state, now, today)
+        if config.office.copies:
+            record_office_copies(connection, new)
+        record_eukor_crossing(connection, facts(business), state, business.rules, now)
 
 
 def scan(

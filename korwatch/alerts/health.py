@@ -73,14 +73,23 @@ def record_failure(
     )
 
 
+_SELECT_HEALTH = (
+    "SELECT business, source, first_seen_at, last_success_at, last_new_at, last_error, "
+    "last_error_at, failures, failing_since FROM source_health "
+)
+
+
 def source_health(connection: sqlite3.Connection, business: str) -> list[SourceHealth]:
-    rows = connection.execute(
-        "SELECT business, source, first_seen_at, last_success_at, last_new_at, last_error, "
-        "last_error_at, failures, failing_since FROM source_health WHERE business = ? "
-        "ORDER BY source",
-        (business,),
-    )
+    rows = connection.execute(_SELECT_HEALTH + "WHERE business = ? ORDER BY source", (business,))
     return [SourceHealth(*row) for row in rows]
+
+
+def all_source_health(connection: sqlite3.Connection) -> dict[str, list[SourceHealth]]:
+    """Every source's health, by business (one query for an office's overview)."""
+    found: dict[str, list[SourceHealth]] = {}
+    for row in connection.execute(_SELECT_HEALTH + "ORDER BY business, source"):
+        found.setdefault(row[0], []).append(SourceHealth(*row))
+    return found
 
 
 def stale_since(health: SourceHealth, now: datetime, settings: HealthSettings) -> str | None:

@@ -35,20 +35,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
-    if args.business is None and len(config.businesses) > 1:
+    office = args.kind == "office-digest"  # about every client: no business to choose
+    if args.business is None and len(config.businesses) > 1 and not office:
         raise ConfigError(str(config.path), ["preview: more than one business; use --business"])
     business = selected(config, args.business)[0]
     now = clock.now()
-    language = args.lang or business.language
+    to_office = args.kind.startswith("office-")
+    language = args.lang or (config.office.language if to_office else business.language)
+    recipients = config.office.recipients if to_office else business.recipients
     if args.sample:
         from korwatch.reporting.samples import sample_payload  # noqa: PLC0415
 
-        payload, origin = sample_payload(args.kind, business.id, business.name), "sample"
+        name = config.office.name if office else business.name
+        payload, origin = sample_payload(args.kind, business.id, name), "sample"
     else:
         payload, origin = preview_payload(open_ledger(config), config, business, args.kind, now)
-    print(
-        f"preview   {args.kind} for {business.id} in {language}: {origin} figures", file=sys.stderr
-    )
+    whom = "the office" if office else business.id
+    print(f"preview   {args.kind} for {whom} in {language}: {origin} figures", file=sys.stderr)
     env = environment(config.templates_dir)
     suffix = args.out.suffix.lower() if args.out else ""
     if suffix == ".eml":
@@ -57,7 +60,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
             language,
             payload,
             sender=config.email.sender,
-            recipients=business.recipients,
+            recipients=recipients or business.recipients,
             message_id=message_id(
                 0, business.id, now.year, f"preview-{args.kind}", config.email.sender
             ),

@@ -12,24 +12,28 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from korwatch.config import schedule as daemon_schedule
 from korwatch.config.includes import BusinessEntry, Gathered, check_defaults, gather
 from korwatch.config.model import (
     BASES,
     LANGUAGES,
     BusinessConfig,
     Config,
-    EmailConfig,
     HealthSettings,
-    ScheduleConfig,
-    WatchConfig,
 )
 from korwatch.config.rules import read_rules
+from korwatch.config.sections import (
+    addresses,
+    config_path,
+    email_table,
+    health_table,
+    office_table,
+    schedule_table,
+    watch_table,
+)
 from korwatch.configtable import Table
 from korwatch.errors import ConfigError
 from korwatch.formats.base import Parser
@@ -38,7 +42,6 @@ from korwatch.formats.detect import PARSERS
 from korwatch.sources import SOURCE_KINDS, Source
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
 
 
 def find_config(explicit: str | None) -> Path:
@@ -82,22 +85,23 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     dotenv = _dotenv(Table(data, "", problems), data.get("env_file"), path)
     root = Table(data, "", problems, _resolver(environ, dotenv), path.parent)
     root.string("env_file")
-    watch = _watch(root.table("watch"))
+    watch = watch_table(root.table("watch"))
     profiles = _csv_profiles(root)
     gathered = gather(root, path)
     config = Config(
         path=path,
-        email=_email(root.table("email"), path),
+        email=email_table(root.table("email"), path),
         businesses=_businesses(
             root, gathered, path, lambda t: _business(t, watch.health, profiles)
         ),
-        schedule=_schedule(root.table("schedule")),
-        state_dir=_path(root.string("state_dir"), path),
+        schedule=schedule_table(root.table("schedule")),
+        state_dir=config_path(root.string("state_dir"), path),
         thresholds=_thresholds(root.table("thresholds")),
-        templates_dir=_path(root.string("templates_dir"), path),
+        templates_dir=config_path(root.string("templates_dir"), path),
         watch=watch,
         csv_profiles=profiles,
         included=tuple(gathered.files),
+        office=office_table(root.table("office")),
     )
     root.finish()
     check_defaults(root, lambda table: _business(table, watch.health, profiles))
@@ -107,18 +111,10 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     return config
 
 
-def _path(value: str | None, config_path: Path) -> Path | None:
-    """Relative paths in the config are relative to the config file's folder."""
-    if not value:
-        return None
-    found = Path(value).expanduser()
-    return found if found.is_absolute() else config_path.parent / found
-
-
-def _dotenv(root: Table, env_file: object, config_path: Path) -> Mapping[str, str | None]:
+def _dotenv(root: Table, env_file: object, config_file: Path) -> Mapping[str, str | None]:
     if not env_file or not isinstance(env_file, str):
         return {}  # a wrong type is reported when the root table reads env_file
-    dotenv_path = _path(env_file, config_path)
+    dotenv_path = config_path(env_file, config_file)
     if dotenv_path is None or not dotenv_path.is_file():
         root.problem("env_file", f"{dotenv_path} does not exist")
         return {}
@@ -148,85 +144,6 @@ def _credential(environ: Mapping[str, str], name: str) -> str | None:
         return (Path(directory) / name).read_text(encoding="utf-8").rstrip("\r\n")
     except OSError:
         return None
-
-
-def _email(table: Table, config_path: Path) -> EmailConfig:
-    default = EmailConfig()
-    backend = table.string("backend", "smtp", choices=("smtp", "file")) or "smtp"
-    security = table.string("security", "none", choices=("none", "starttls", "tls")) or "none"
-    sender = table.string("sender", default.sender) or default.sender
-    if not _EMAIL.match(sender) or "\n" in sender:
-        table.problem("sender", f'"{sender}" is not an email address')
-    directory = table.string("dir")
-    if backend == "file" and not directory:
-        table.problem("dir", 'is required with backend = "file" (the folder for .eml files)')
-    username = table.string("username")
-    password = table.secret("password")
-    if password is not None and not username:
-        table.problem("password", "is set but username is not")
-    email = EmailConfig(
-        backend=backend,
-        host=table.string("host", default.host) or default.host,
-        port=table.integer("port", 465 if security == "tls" else 25, 1, 65535),
-        security=security,
-        sender=sender,
-        username=username,
-        password=password,
-        dir=_path(directory, config_path),
-        timeout=table.number("timeout", default.timeout),
-    )
-    table.finish()
-    return email
-
-
-def _schedule(table: Table) -> ScheduleConfig:
-    default = ScheduleConfig()
-    schedule = ScheduleConfig(
-        scan=_when(table, "scan", "15m") or "15m",
-        deliver=_when(table, "deliver", "1m") or "1m",
-        digest=_when(table, "digest", None, off=True),
-        watch=_when(table, "watch", "5s", off=True),
-        bank=_when(table, "bank", "5m") or "5m",
-        retry=_retry(table) or default.retry,
-        pull_deadline=table.duration("pull_deadline") or default.pull_deadline,
-    )
-    table.finish()
-    return schedule
-
-
-def _when(table: Table, name: str, default: str | None, off: bool = False) -> str | None:
-    text = table.string(name, default)
-    if text is None or (off and text.strip().lower() in daemon_schedule.OFF):
-        return None
-    found = daemon_schedule.problem(text)
-    if found is not None:
-        table.problem(name, found)
-    return text
-
-
-def _retry(table: Table) -> tuple[timedelta, ...]:
-    delays: list[timedelta] = []
-    for index, text in enumerate(table.strings("retry")):
-        delay = daemon_schedule.parse_interval(text)
-        if delay is None or delay.total_seconds() <= 0:
-            table.problem(f"retry[{index}]", f'"{text}" is not an interval such as "5m" or "2h"')
-        else:
-            delays.append(delay)
-    return tuple(delays)
-
-
-def _watch(table: Table) -> WatchConfig:
-    watch = WatchConfig(_health(table, HealthSettings()), table.secret("heartbeat_url"))
-    table.finish()
-    return watch
-
-
-def _health(table: Table, default: HealthSettings) -> HealthSettings:
-    """`stale_days` and `failing_after` (0 turns that alert off) over the given defaults."""
-    return HealthSettings(
-        stale_days=table.integer("stale_days", default.stale_days, 0, 3660),
-        failing_after=table.integer("failing_after", default.failing_after, 0, 1000),
-    )
 
 
 def _thresholds(table: Table) -> dict[int, Decimal]:
@@ -297,12 +214,9 @@ def _business(
     business_id = table.required_string("id")
     if business_id and not _ID.match(business_id):
         table.problem("id", f'"{business_id}" must be letters, digits, "-", "_" or "." (max 64)')
-    recipients = table.strings("recipients")
+    recipients = addresses(table, "recipients")
     if not recipients:
         table.problem("recipients", "at least one email address is required")
-    for index, address in enumerate(recipients):
-        if not _EMAIL.match(address):
-            table.problem(f"recipients[{index}]", f'"{address}" is not an email address')
     warn_at = table.amounts("warn_at")
     business = BusinessConfig(
         id=business_id,
@@ -318,7 +232,7 @@ def _business(
         ),
         warn_at=tuple(sorted(warn_at)) if warn_at is not None else None,
         language=table.string("language", "nl", choices=LANGUAGES) or "nl",
-        health=_health(table, health)
+        health=health_table(table, health)
         if table.has("stale_days") or table.has("failing_after")
         else None,
     )

@@ -68,6 +68,28 @@ class WatchConfig:
     heartbeat_url: Secret | None = None  # pinged after each good scan (healthchecks.io style)
 
 
+OFFICE_CROSSING = ("own", "cc", "bcc", "none")
+DIGEST_ALIASES = {"weekly": "0 7 * * mon", "daily": "0 7 * * *"}
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    """`[office]`: the accountant who watches every client (empty `recipients`: no office)."""
+
+    name: str = "korwatch"
+    recipients: tuple[str, ...] = ()
+    language: str = "nl"
+    # Each crossing: "own" email to the office naming the client, "cc" or "bcc" on the
+    # client's email, or "none".
+    crossing: str = "own"
+    digest: str | None = None  # the portfolio digest's schedule (interval or cron); None: off
+
+    @property
+    def copies(self) -> tuple[str, ...]:
+        """Who gets a copy of each crossing as an email of its own."""
+        return self.recipients if self.crossing == "own" else ()
+
+
 @dataclass(frozen=True)
 class BusinessConfig:
     id: str
@@ -97,6 +119,7 @@ class Config:
     csv_profiles: Mapping[str, Parser] = field(default_factory=dict)  # [csv_profile.NAME]
     watch: WatchConfig = field(default_factory=WatchConfig)
     included: tuple[Path, ...] = ()  # the files `include` named (config/includes.py)
+    office: OfficeConfig = field(default_factory=OfficeConfig)
 
     def health_for(self, business: BusinessConfig) -> HealthSettings:
         return business.health or self.watch.health

@@ -1,5 +1,5 @@
 """The daemon's jobs: scan, deliver, watch the inboxes, import finished pulls, the weekly
-digest, the heartbeat.
+digest, the office's portfolio digest, the heartbeat.
 
 Each job opens its own ledger connection, takes the scan lock without waiting (a `korwatch scan`
 from cron or the timer may hold it; the job then simply runs next time), logs one line per event
@@ -19,12 +19,14 @@ from urllib.parse import urlsplit
 
 from korwatch import clock
 from korwatch.alerts import health
+from korwatch.alerts.office import record_office_digest
 from korwatch.alerts.standing import year_detail
 from korwatch.clock import local_today
 from korwatch.config.model import Config
 from korwatch.errors import KorwatchError
 from korwatch.ledger import store as ledger
 from korwatch.notify.outbox import DeliveryReport, deliver_due
+from korwatch.reporting.portfolio import portfolio_payload
 from korwatch.reporting.status import statuses
 from korwatch.scan import ScanReport, open_ledger, scan, scan_lock
 from korwatch.sources import Source, SourceContext, is_bank_feed
@@ -243,6 +245,21 @@ def digest_job(config: Config, stop: Stop = lambda: False) -> None:
             log_delivery(deliver_due(connection, config, now, stop=stop))
     except Exception:
         log.exception("the weekly digest failed")
+
+
+def office_digest_job(config: Config, stop: Stop = lambda: False) -> None:
+    """Record the portfolio digest for the office (`[office] digest`), then deliver it."""
+    now = clock.now()
+    try:
+        with _ledger(config) as connection:
+            if connection is None:
+                return
+            payload = portfolio_payload(connection, config, now)
+            with ledger.transaction(connection):
+                record_office_digest(connection, payload, now)
+            log_delivery(deliver_due(connection, config, now, stop=stop))
+    except Exception:
+        log.exception("the office's portfolio digest failed")
 
 
 def _record_digest(

@@ -1,5 +1,6 @@
 """`korwatch run`: the daemon. APScheduler (3.x) runs the scan, delivery, inbox-watch and
-optional digest jobs on the `[schedule]` of the config, one job at a time.
+optional digest jobs (the per-business digest, and the office's portfolio digest on
+`[office] digest`) on the `[schedule]` of the config, one job at a time.
 
 All jobs share one worker thread, so a scan and a delivery never touch the outbox at once; each
 job has at most one run in flight and missed runs are coalesced into one. Pulled sources (a URL,
@@ -41,6 +42,7 @@ from korwatch.daemon.jobs import (
     deliver_job,
     digest_job,
     import_pulled_job,
+    office_digest_job,
     scan_job,
 )
 from korwatch.daemon.systemd import Notifier
@@ -201,6 +203,10 @@ class Daemon:
             ),
             "digest": (schedule.digest, lambda: digest_job(self.config, going_on)),
             "bank": (schedule.bank, lambda: bank_job(self.config, going_on)),
+            "office-digest": (
+                self.config.office.digest if self.config.office.recipients else None,
+                lambda: office_digest_job(self.config, going_on),
+            ),
         }
         for job_id, (when, function) in jobs.items():
             if self.scheduler.get_job(job_id) is not None:

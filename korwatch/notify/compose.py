@@ -21,10 +21,10 @@ import jinja2
 from korwatch.alerts.series import as_points
 from korwatch.notify.chart import ChartData
 from korwatch.notify.chart_worker import Charts, chart_drawer
-from korwatch.notify.context import alert_context, shown_through
+from korwatch.notify.context import CROSSED_KINDS, alert_context, shown_through
 from korwatch.notify.render import Rendered, build_message, content_id, render
 
-CHART_KINDS = frozenset({"warning", "crossed", "digest"})
+CHART_KINDS = frozenset({"warning", "crossed", "digest", "office-crossed"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ def email_for(
     message_id: str,
     when: datetime,
     charts: Charts | None = None,
+    cc: tuple[str, ...] = (),
+    bcc: tuple[str, ...] = (),
 ) -> EmailMessage:
     cid = content_id(message_id, "korwatch-omzet" if language == "nl" else "korwatch-turnover")
     composed = compose(env, language, payload, f"cid:{cid}", charts)
@@ -70,6 +72,8 @@ def email_for(
         composed.rendered,
         sender=sender,
         recipients=recipients,
+        cc=cc,
+        bcc=bcc,
         message_id=message_id,
         when=when,
         images=images,
@@ -96,7 +100,7 @@ def chart_data(context: dict[str, Any], language: str) -> ChartData | None:
 
 
 def _crossing(context: dict[str, Any], language: str) -> tuple[date, Decimal, str] | None:
-    if context["kind"] == "crossed":
+    if context["kind"] in CROSSED_KINDS:
         item = context["item"]
         label = "factuur " if language == "nl" else "invoice "
         return (

@@ -41,6 +41,7 @@ from korwatch.models import cents, money
 from korwatch.notify.render import inert
 from korwatch.tax.vat import vat_included, vat_on_top
 
+CROSSED_KINDS = ("crossed", "office-crossed")  # the client's crossing, and the office's copy
 APPLY_LEAD_DAYS = 29  # kor-rules.md R4.2: at least 4 weeks; the Belastingdienst says 3 December
 
 
@@ -50,7 +51,7 @@ def alert_context(payload: dict[str, Any]) -> dict[str, Any]:
         turnover, threshold = Decimal(facts["turnover"]), Decimal(facts["threshold"])
         facts["percent"] = percent_of(turnover, threshold)
         facts["over"] = str(max(Decimal("0.00"), turnover - threshold))  # above the threshold
-    if facts["kind"] == "crossed":
+    if facts["kind"] in CROSSED_KINDS:
         facts["todo"] = crossing_todo(
             date.fromisoformat(facts["item"]["date"]), Decimal(facts["item"]["amount"])
         )

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from korwatch.alerts.health import record_delivery_failure
+from korwatch.alerts.office import OFFICE_CROSSED, OFFICE_DIGEST, is_office_kind
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import ConfigError, DeliveryError
 from korwatch.ledger.store import transaction
@@ -106,11 +107,12 @@ def deliver_due(
         (now.isoformat(timespec="seconds"),),
     ).fetchall()
     known = {business.id: business for business in config.businesses}
+    routed = (_route(config, known, row) for row in rows)
     due = [
-        _Due(event_id, known[business_id], year, level, kind, payload, attempts)
-        for event_id, business_id, year, level, kind, payload, attempts in rows
-        # a business removed from the config: keep its events, send nothing
-        if business_id in known and (businesses is None or business_id in businesses)
+        event
+        for event in routed
+        # None: a business removed from the config (or the office): kept, not sent
+        if event is not None and (businesses is None or event.business in businesses)
     ]
     if due:
         _deliver(connection, config, now, send or sender_for(config), due, report, stop)
@@ -119,25 +121,63 @@ def deliver_due(
 
 @dataclass
 class _Due:
-    """A pending event ready to be sent."""
+    """A pending event with where it goes: its business's recipients and language, or the
+    office's (`[office]`), and the office in copy on a client's crossing (cc, bcc)."""
 
     id: int
-    business: BusinessConfig
+    business: str
     year: int
     level: str
     kind: str
     stored: str  # the payload as stored (JSON)
     attempts: int
+    named: dict[str, str]  # the business (or the office) as a failure report names it
+    language: str
+    recipients: tuple[str, ...]
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)  # added to the payload when sent
 
     @property
     def payload(self) -> dict[str, Any]:
-        return {**json.loads(self.stored), "kind": self.kind}
+        return {**json.loads(self.stored), **self.extra, "kind": self.kind}
 
     @property
     def event(self) -> dict[str, Any]:
         """The event as a delivery failure reports it."""
-        named = {"id": self.business.id, "name": self.business.name}
-        return {"id": self.id, "kind": self.kind, "business": named, "year": self.year}
+        return {"id": self.id, "kind": self.kind, "business": self.named, "year": self.year}
+
+
+def _route(config: Config, known: dict[str, BusinessConfig], row: tuple[Any, ...]) -> _Due | None:
+    """Where the event of `row` (an alert_events row, as deliver_due selects it) goes; None
+    when nowhere (a business removed from the config, an office without recipients)."""
+    event_id, business_id, year, level, kind, stored, attempts = row
+    head = (int(event_id), str(business_id), int(year), str(level), str(kind), str(stored))
+    office = config.office
+    if kind == OFFICE_DIGEST:
+        if not office.recipients:
+            return None
+        named = {"id": business_id, "name": office.name}
+        return _Due(*head, attempts, named, office.language, office.recipients)
+    business = known.get(business_id)
+    if business is None:
+        return None
+    named = {"id": business.id, "name": business.name}
+    if kind == OFFICE_CROSSED:
+        if not office.recipients:
+            return None
+        extra = {"client_recipients": list(business.recipients)}
+        return _Due(*head, attempts, named, office.language, office.recipients, extra=extra)
+    copy = office.recipients if kind == "crossed" else ()
+    return _Due(
+        *head,
+        attempts,
+        named,
+        business.language,
+        business.recipients,
+        cc=copy if office.crossing == "cc" else (),
+        bcc=copy if office.crossing == "bcc" else (),
+    )
 
 
 def _deliver(
@@ -161,16 +201,17 @@ def _deliver(
             if stop():
                 break
             _prefetch(charts, due[index + (_LOOKAHEAD - 1 if index else 0) : index + _LOOKAHEAD])
-            business = event.business
             try:
                 message = email_for(
                     env,
-                    business.language,
+                    event.language,
                     event.payload,
                     sender=config.email.sender,
-                    recipients=business.recipients,
+                    recipients=event.recipients,
+                    cc=event.cc,
+                    bcc=event.bcc,
                     message_id=message_id(
-                        event.id, business.id, event.year, event.level, config.email.sender
+                        event.id, event.business, event.year, event.level, config.email.sender
                     ),
                     when=now,
                     charts=charts,
@@ -190,7 +231,7 @@ def _prefetch(charts: Charts, ahead: list[_Due]) -> None:
 
     for event in ahead:
         try:
-            data = chart_for(event.payload, event.business.language)
+            data = chart_for(event.payload, event.language)
         except Exception:  # noqa: S112 - an unbuildable alert is reported when it is built
             continue
         if data is not None:
@@ -216,7 +257,8 @@ def _unbuildable(
             (reason, event["id"]),
         )
         event["subject"] = f"KOR {event['year']}: {event['kind']}"
-        record_delivery_failure(connection, event, reason, now, cause="build")
+        if not is_office_kind(str(event["kind"])):  # the office's own: logged, not mailed
+            record_delivery_failure(connection, event, reason, now, cause="build")
     line = f"{event['subject']} ({event['business']['id']}): {reason}"
     report.failed.append(line)
     report.permanent.append(line)
@@ -244,7 +286,7 @@ def _attempt(
                 "next_attempt_at = ? WHERE id = ?",
                 (str(error), retry, event_id),
             )
-            if error.permanent:
+            if error.permanent and not is_office_kind(str(event["kind"])):
                 # Still retried (the user may fix the login or address); reported once, loudly.
                 event["subject"] = str(message["Subject"])
                 record_delivery_failure(connection, event, str(error), now)

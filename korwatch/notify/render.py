@@ -142,6 +142,8 @@ def build_message(
     message_id: str,
     when: datetime,
     images: tuple[tuple[str, bytes], ...] = (),
+    cc: tuple[str, ...] = (),
+    bcc: tuple[str, ...] = (),
 ) -> EmailMessage:
     """multipart/alternative (text, html); with `images` (Content-ID without brackets, PNG
     bytes) the HTML part becomes multipart/related holding the HTML and the inline images."""
@@ -149,6 +151,10 @@ def build_message(
     message["Subject"] = rendered.subject
     message["From"] = sender
     message["To"] = ", ".join(recipients)
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    if bcc:  # smtplib sends to these and leaves the header out; an .eml file keeps it
+        message["Bcc"] = ", ".join(bcc)
     message["Date"] = format_datetime(when)
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"

@@ -21,10 +21,12 @@ from korwatch.alerts.events import (
     item_facts,
     payload,
 )
+from korwatch.alerts.office import OFFICE, OFFICE_CROSSED, OFFICE_DIGEST
 from korwatch.alerts.series import chart_facts
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
+from korwatch.reporting.portfolio import portfolio_payload
 from korwatch.reporting.samples import sample_payload
 from korwatch.tax.thresholds import CROSSED
 
@@ -37,6 +39,8 @@ def preview_payload(
     now: datetime,
 ) -> tuple[dict[str, Any], str]:
     """(payload, where the figures come from: "stored event", "ledger" or "sample")."""
+    if kind == OFFICE_DIGEST:
+        return office_preview(connection, config, now)
     stored = _latest_event(connection, business.id, kind)
     if stored is not None:
         return {**stored, "kind": kind}, "stored event"
@@ -44,6 +48,16 @@ def preview_payload(
     if live is not None:
         return live, "ledger"
     return sample_payload(kind, business.id, business.name), "sample"
+
+
+def office_preview(
+    connection: sqlite3.Connection, config: Config, now: datetime
+) -> tuple[dict[str, Any], str]:
+    """The portfolio digest: the latest sent or pending one, else made from the ledger now."""
+    stored = _latest_event(connection, OFFICE, OFFICE_DIGEST)
+    if stored is not None:
+        return {**stored, "kind": OFFICE_DIGEST}, "stored event"
+    return portfolio_payload(connection, config, now), "ledger"
 
 
 def _latest_event(connection: sqlite3.Connection, business: str, kind: str) -> Any:
@@ -62,12 +76,15 @@ def _from_ledger(
     now: datetime,
 ) -> dict[str, Any] | None:
     year = local_today(now).year
-    if kind in ("warning", "crossed"):
+    if kind in ("warning", "crossed", OFFICE_CROSSED):
         state = evaluate_year(connection, config, business, year)
-        wanted = [p for p in state.passages if (p.level == CROSSED) == (kind == "crossed")]
+        wanted = [p for p in state.passages if (p.level == CROSSED) == (kind != "warning")]
         if not wanted:
             return None
-        return dict(json.loads(payload(facts(business), state, wanted[-1], now)))
+        found = dict(json.loads(payload(facts(business), state, wanted[-1], now)))
+        if kind == OFFICE_CROSSED:
+            found["client_recipients"] = list(business.recipients)
+        return {**found, "kind": kind}
     if kind == "digest":
         return _digest(connection, config, business, year, now)
     if kind == "eligibility":

@@ -8,6 +8,7 @@ health and digest code store (see notify/context.py for the keys of each kind).
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 KINDS = (
@@ -21,6 +22,8 @@ KINDS = (
     "consent-expiring",
     "needs-consent",
     "digest",
+    "office-crossed",
+    "office-digest",
     "test",
 )
 
@@ -201,10 +204,72 @@ _SAMPLES: dict[str, dict[str, Any]] = {
     "test": {"kind": "test"},
 }
 _SAMPLES["digest"]["cumulative"] = [*_CUMULATIVE, ["2026-09-20", "21500.00"]]
+_SAMPLES["office-crossed"] = {
+    **_SAMPLES["crossed"],
+    "kind": "office-crossed",
+    "client_recipients": ["wout@fotostudio.example.nl"],
+}
+
+
+def _client(number: int, name: str, percent: str, risks: list[str], **extra: Any) -> dict[str, Any]:
+    turnover = (Decimal(percent) * 200).quantize(Decimal("0.01"))
+    return {
+        "id": name.lower().replace(" ", "-"),
+        "name": name,
+        "turnover": str(turnover),
+        "threshold": "20000.00",
+        "headroom": str(Decimal("20000.00") - turnover),
+        "percent": percent,
+        "bar": min(int(Decimal(percent)), 100),
+        "level": "crossed" if "crossed" in risks else ("warning" if number < 4 else "ok"),
+        "risks": risks,
+        "crossing_date": extra.get("crossing_date"),
+        "forecast_date": extra.get("forecast_date"),
+        "review_items": extra.get("review_items", 0),
+        "sources": extra.get("sources", []),
+        "provisional": True,
+    }
+
+
+# An office of six clients, one of each kind of risk (reporting/portfolio.py ranks them so).
+_SAMPLES["office-digest"] = {
+    "kind": "office-digest",
+    "year": 2026,
+    "total": 6,
+    "counts": {
+        "crossed": 1,
+        "over_90": 1,
+        "over_75": 1,
+        "forecast": 1,
+        "source": 1,
+        "review": 0,
+        "ok": 1,
+    },
+    "clients": [
+        _client(0, "Fotostudio Wout", "107.5", ["crossed"], crossing_date="2026-09-14"),
+        _client(1, "Bakkerij Jansen", "93.1", ["over-90", "forecast"], forecast_date="2026-11-02"),
+        _client(2, "Atelier Zuid", "78.4", ["over-75", "review"], review_items=3),
+        _client(3, "Studio Oost", "61.0", ["forecast"], forecast_date="2026-12-18"),
+        _client(
+            4,
+            "De Vries Advies",
+            "40.2",
+            ["source"],
+            sources=["directory /srv/exports/de-vries-advies: nothing new since 2026-08-01"],
+        ),
+        _client(5, "Webshop Noord", "22.7", []),
+    ],
+    "detected_at": "2026-09-21T07:00:00+00:00",
+}
 
 
 def sample_payload(kind: str, business_id: str, business_name: str) -> dict[str, Any]:
-    """A fresh copy of the sample for `kind`, made out to this business."""
+    """A fresh copy of the sample for `kind`, made out to this business (for the office's
+    digest: to the office of that name)."""
     payload = copy.deepcopy(_SAMPLES[kind])
-    payload["business"] = {"id": business_id, "name": business_name}
+    # The office's digest is about no one business: its `business` is the office.
+    payload["business"] = {
+        "id": "" if kind == "office-digest" else business_id,
+        "name": business_name,
+    }
     return payload

@@ -1,0 +1,201 @@
+"""The accountant (`[office]`): every crossing reaches the office (its own email naming the
+client, or in copy on the client's), and the portfolio digest ranks every client by risk. Mail
+goes through a real SMTP server; the ledger is a real file; only the clock is fixed."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from korwatch.cli import main
+from korwatch.config.load import load_config
+from korwatch.daemon.jobs import office_digest_job, scan_job
+from korwatch.daemon.service import Daemon
+from korwatch.errors import ConfigError
+from tests.helpers import Payment, SmtpServer, ing_csv, text_and_html
+
+OFFICE = "boekhouding@kantoor.example.nl"
+NOW = "2026-06-30T12:00:00+02:00"
+
+
+def _payments(total: int, *, until: date = date(2026, 6, 20)) -> list[Payment]:
+    """Ten equal credits from January up to `until`, adding up to `total` euro."""
+    step = (until - date(2026, 1, 10)).days // 9
+    return [
+        Payment(date(2026, 1, 10) + timedelta(days=step * n), Decimal(total) / 10, "Klant")
+        for n in range(10)
+    ]
+
+
+def office_config(
+    root: Path, smtp: SmtpServer, clients: dict[str, int | None], office: str
+) -> Path:
+    """One business per client with an export of that turnover (None: a folder that does
+    not exist, so its source fails), and the [office] table given."""
+    parts = [
+        f'state_dir = "state"\n{office}\n[email]\nbackend = "smtp"\nhost = "127.0.0.1"\n'
+        f'port = {smtp.port}\ntimeout = 5\nsender = "korwatch@example.nl"\n'
+        '[defaults]\nrecipients = ["{id}@klant.example.nl"]\nfailing_after = 1\n'
+        '  [[defaults.source]]\n  type = "directory"\n  path = "exports/{id}"\n'
+        "  settle_seconds = 0\n"
+    ]
+    for client, total in clients.items():
+        parts.append(f'[[business]]\nid = "{client}"\nname = "Klant {client}"\n')
+        if total is not None:
+            (root / "exports" / client).mkdir(parents=True)
+            export = ing_csv(_payments(total))
+            (root / "exports" / client / "export.csv").write_text(export, encoding="utf-8")
+    path = root / "korwatch.toml"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def _scan(path: Path, monkeypatch: pytest.MonkeyPatch, now: str = NOW) -> None:
+    monkeypatch.setenv("KORWATCH_NOW", now)
+    monkeypatch.setenv("KORWATCH_CHART_IN_PROCESS", "1")
+    assert scan_job(load_config(path), lambda: False) is not None
+
+
+def test_the_office_gets_each_crossing_as_its_own_email_naming_the_client_once(
+    tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clients = {"bakker": 21000, "slager": 16000}
+    path = office_config(tmp_path, smtp_server, clients, f'[office]\nrecipients = ["{OFFICE}"]')
+    _scan(path, monkeypatch)
+    _scan(path, monkeypatch)  # nothing new: nothing sent again
+    sent = {(m["To"], str(m["Subject"])) for m in smtp_server.messages}
+    assert len(smtp_server.messages) == 3, sent
+    office = [m for m in smtp_server.messages if m["To"] == OFFICE]
+    assert len(office) == 1  # the crossing only; the slager's warning is the client's own
+    subject = str(office[0]["Subject"])
+    assert subject.startswith("Klant Klant bakker over de KOR-grens 2026")
+    text, html = text_and_html(office[0])
+    assert "klant Klant bakker (bakker)" in text
+    assert "bakker@klant.example.nl" in text and "bakker@klant.example.nl" in html
+    assert "meld je af voor de KOR" in text  # the client's to-do list, as the client got it
+    client = next(m for m in smtp_server.messages if m["To"] == "bakker@klant.example.nl")
+    assert client["Cc"] is None and client["Bcc"] is None
+
+
+@pytest.mark.parametrize("mode", ["cc", "bcc"])
+def test_the_office_can_be_in_copy_of_the_clients_crossing_email_instead(
+    tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    office = f'[office]\nrecipients = ["{OFFICE}"]\ncrossing = "{mode}"'
+    path = office_config(tmp_path, smtp_server, {"bakker": 21000}, office)
+    _scan(path, monkeypatch)
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    _, recipients = smtp_server.handler.envelopes[0]
+    assert recipients == ["bakker@klant.example.nl", OFFICE]
+    assert message["Cc"] == (OFFICE if mode == "cc" else None)
+    assert message["Bcc"] is None  # never shown to the client
+
+
+def test_without_an_office_or_with_crossing_none_the_office_gets_nothing(
+    tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = f'[office]\nrecipients = ["{OFFICE}"]\ncrossing = "none"'
+    path = office_config(tmp_path, smtp_server, {"bakker": 21000}, office)
+    _scan(path, monkeypatch)
+    assert [m["To"] for m in smtp_server.messages] == ["bakker@klant.example.nl"]
+
+
+def test_the_portfolio_digest_ranks_every_client_by_risk(
+    tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clients = {
+        "rustig": 3000,  # 15 %, no forecast crossing: only its review items
+        "storing": None,  # its folder is missing: the source fails
+        "prognose": 11000,  # 55 % at the end of June: expected to cross in December
+        "warm": 15500,  # 77.5 %
+        "heet": 18600,  # 93 %
+        "over": 21000,  # crossed
+    }
+    office = f'[office]\nname = "Kantoor De Boer"\nrecipients = ["{OFFICE}"]\ndigest = "weekly"'
+    path = office_config(tmp_path, smtp_server, clients, office)
+    _scan(path, monkeypatch)
+    before = len(smtp_server.messages)
+    office_digest_job(load_config(path))
+    office_digest_job(load_config(path))  # the same minute: recorded once
+    digests = smtp_server.messages[before:]
+    assert len(digests) == 1 and digests[0]["To"] == OFFICE
+    subject = str(digests[0]["Subject"])
+    assert subject == (
+        "KOR-overzicht Kantoor De Boer 30 juni 2026: 1 over de grens, 1 boven 90%, "
+        "1 boven 75% (6 klanten)"
+    )
+    text, html = text_and_html(digests[0])
+    order = [text.index(f"({client})") for client in clients]
+    assert order == sorted(order, reverse=True)  # listed from "over" down to "rustig"
+    assert "verwacht over de grens op" in text.split("(prognose)")[1].split("\n")[1]
+    assert "bron: directory" in text.split("(storing)")[1].split("\n")[1]
+    assert "post(en) te beoordelen" in text.split("(rustig)")[1].split("\n")[1]
+    assert 'width="100"' in html and 'style="width: 93px;' in html  # a bar per client
+
+
+def test_the_office_keys_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "korwatch.toml"
+    path.write_text(
+        '[office]\nname = "K"\ncrossing = "fax"\ndigest = "fortnightly"\nlanguage = "de"\n'
+        '[email]\nbackend = "file"\ndir = "mail"\n'
+        '[[business]]\nid = "a"\nrecipients = ["a@example.nl"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    assert caught.value.problems == [
+        "office.recipients: at least one email address is required in [office]",
+        'office.language: "de" is not one of "nl", "en"',
+        'office.crossing: "fax" is not one of "own", "cc", "bcc", "none"',
+        'office.digest: "fortnightly" is neither an interval ("30s", "15m", "1h", "1d") nor a '
+        "five-field cron expression",
+    ]
+
+
+def test_the_daemon_schedules_the_portfolio_digest_only_when_asked(tmp_path: Path) -> None:
+    base = (
+        '[email]\nbackend = "file"\ndir = "mail"\n'
+        '[[business]]\nid = "a"\nrecipients = ["a@example.nl"]\n'
+    )
+    path = tmp_path / "korwatch.toml"
+    for office, expected in (
+        ("", None),
+        (f'[office]\nrecipients = ["{OFFICE}"]\n', None),  # off by default
+        (f'[office]\nrecipients = ["{OFFICE}"]\ndigest = true\n', "0 7 * * mon"),
+        (f'[office]\nrecipients = ["{OFFICE}"]\ndigest = "daily"\n', "0 7 * * *"),
+        (f'[office]\nrecipients = ["{OFFICE}"]\ndigest = "12h"\n', "12h"),
+    ):
+        path.write_text(office + base, encoding="utf-8")
+        config = load_config(path, environ={})
+        assert config.office.digest == expected
+        daemon = Daemon(config, path)
+        daemon._schedule_jobs(first=True)
+        assert (daemon.scheduler.get_job("office-digest") is not None) == (expected is not None)
+
+
+def test_preview_renders_the_portfolio_digest_from_the_ledger(
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    office = f'[office]\nname = "Kantoor De Boer"\nrecipients = ["{OFFICE}"]\nlanguage = "en"'
+    path = office_config(tmp_path, smtp_server, {"a": 21000, "b": 5000}, office)
+    _scan(path, monkeypatch)
+    capsys.readouterr()
+    assert main(["preview", "office-digest", "-c", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "office-digest for the office in en: ledger figures" in err
+    assert out.startswith(
+        "Subject: KOR overview Kantoor De Boer 30 June 2026: 1 over the threshold"
+    )
+    assert out.index("(a)") < out.index("(b)")
+    ledger = sqlite3.connect(tmp_path / "state" / "ledger.sqlite3")
+    digests = "SELECT COUNT(*) FROM alert_events WHERE kind = 'office-digest'"
+    assert ledger.execute(digests).fetchone() == (0,)  # a preview records nothing
+    ledger.close()
