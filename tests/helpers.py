@@ -12,7 +12,7 @@ import email.policy
 import socket
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
@@ -134,6 +134,36 @@ own_ibans = ["{OWN_IBAN}"]
   path = "{inbox}"
   settle_seconds = 0
 """
+
+
+def half_year(total: int) -> list[Payment]:
+    """Ten equal credits from 10 January to 20 June 2026, adding up to `total` euro."""
+    step = (date(2026, 6, 20) - date(2026, 1, 10)).days // 9
+    return [
+        Payment(date(2026, 1, 10) + timedelta(days=step * n), Decimal(total) / 10, "Klant")
+        for n in range(10)
+    ]
+
+
+def clients_config(root: Path, clients: dict[str, int | None], email: str, extra: str = "") -> Path:
+    """An office's config: one business per client, reading exports/<id> (through [defaults])
+    where an export holds `half_year(total)`; None: a folder that does not exist, so that
+    source fails. `email` is the [email] table's keys; `extra` goes before it."""
+    parts = [
+        f'state_dir = "state"\n{extra}\n[email]\n{email}\nsender = "korwatch@example.nl"\n'
+        '[defaults]\nrecipients = ["{id}@klant.example.nl"]\nfailing_after = 1\n'
+        '  [[defaults.source]]\n  type = "directory"\n  path = "exports/{id}"\n'
+        "  settle_seconds = 0\n"
+    ]
+    for client, total in clients.items():
+        parts.append(f'[[business]]\nid = "{client}"\nname = "Klant {client}"\n')
+        if total is not None:
+            (root / "exports" / client).mkdir(parents=True)
+            export = ing_csv(half_year(total))
+            (root / "exports" / client / "export.csv").write_text(export, encoding="utf-8")
+    path = root / "korwatch.toml"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
 
 
 def text_and_html(message: EmailMessage) -> tuple[str, str]:

@@ -5,8 +5,6 @@ goes through a real SMTP server; the ledger is a real file; only the clock is fi
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,42 +14,17 @@ from korwatch.config.load import load_config
 from korwatch.daemon.jobs import office_digest_job, scan_job
 from korwatch.daemon.service import Daemon
 from korwatch.errors import ConfigError
-from tests.helpers import Payment, SmtpServer, ing_csv, text_and_html
+from tests.helpers import SmtpServer, clients_config, text_and_html
 
 OFFICE = "boekhouding@kantoor.example.nl"
 NOW = "2026-06-30T12:00:00+02:00"
 
 
-def _payments(total: int, *, until: date = date(2026, 6, 20)) -> list[Payment]:
-    """Ten equal credits from January up to `until`, adding up to `total` euro."""
-    step = (until - date(2026, 1, 10)).days // 9
-    return [
-        Payment(date(2026, 1, 10) + timedelta(days=step * n), Decimal(total) / 10, "Klant")
-        for n in range(10)
-    ]
-
-
 def office_config(
     root: Path, smtp: SmtpServer, clients: dict[str, int | None], office: str
 ) -> Path:
-    """One business per client with an export of that turnover (None: a folder that does
-    not exist, so its source fails), and the [office] table given."""
-    parts = [
-        f'state_dir = "state"\n{office}\n[email]\nbackend = "smtp"\nhost = "127.0.0.1"\n'
-        f'port = {smtp.port}\ntimeout = 5\nsender = "korwatch@example.nl"\n'
-        '[defaults]\nrecipients = ["{id}@klant.example.nl"]\nfailing_after = 1\n'
-        '  [[defaults.source]]\n  type = "directory"\n  path = "exports/{id}"\n'
-        "  settle_seconds = 0\n"
-    ]
-    for client, total in clients.items():
-        parts.append(f'[[business]]\nid = "{client}"\nname = "Klant {client}"\n')
-        if total is not None:
-            (root / "exports" / client).mkdir(parents=True)
-            export = ing_csv(_payments(total))
-            (root / "exports" / client / "export.csv").write_text(export, encoding="utf-8")
-    path = root / "korwatch.toml"
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+    email = f'backend = "smtp"\nhost = "127.0.0.1"\nport = {smtp.port}\ntimeout = 5'
+    return clients_config(root, clients, email, office)
 
 
 def _scan(path: Path, monkeypatch: pytest.MonkeyPatch, now: str = NOW) -> None:

@@ -48,10 +48,13 @@ def statuses(
     today: date | None = None,
     *,
     recompute: bool = False,
+    found: Sequence[Standing] | None = None,
 ) -> list[dict[str, Any]]:
-    """The status item of each business in `year`, in the order given."""
+    """The status item of each business in `year`, in the order given (`found`: their
+    standings, when the caller has them)."""
     today = today or local_today(clock.now())
-    found = standings(connection, config, businesses, year, recompute=recompute)
+    if found is None:
+        found = standings(connection, config, businesses, year, recompute=recompute)
     return [
         status_item(connection, config, business, standing, today)
         for business, standing in zip(businesses, found, strict=True)

@@ -22,6 +22,14 @@ def test_run_rate_projects_the_year_end_and_the_crossing_day() -> None:
     assert projection.headline.crossing_date == date(2026, 12, 29)
 
 
+def test_a_tiny_turnover_projects_no_crossing_instead_of_leaving_the_calendar() -> None:
+    """One cent in eleven months would take millions of years (found by the randomised
+    comparison of stored and full evaluations: `status` failed on such a year)."""
+    year = state([bank("2026-01-01", "0.01")], settings(basis="bank"))
+    projection = project(year, date(2026, 11, 26), None)
+    assert projection is not None and projection.headline.crossing_date is None
+
+
 def test_last_years_profile_warns_earlier_for_a_seasonal_business() -> None:
     # Last year: little until the summer, then most of the turnover in July and August.
     last = state(
