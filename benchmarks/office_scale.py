@@ -32,6 +32,7 @@ import argparse
 import contextlib
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
@@ -70,13 +71,21 @@ class Implementation:
 
 
 @dataclass
+class Run:
+    """One timed run: wall-clock and CPU seconds (the process and its children)."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+
+@dataclass
 class Figures:
-    first_scan: float = 0.0
+    first_scan: Run = field(default_factory=Run)
     first_scan_peak_mb: float = 0.0
     emails: int = 0
-    status: float = 0.0
+    status: Run = field(default_factory=Run)
     status_bytes: bytes = b""
-    noop_scan: float = 0.0
+    noop_scan: Run = field(default_factory=Run)
     daemon_idle_mb: float = 0.0
     sigterm_exit: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -179,22 +188,33 @@ def peak_watch(pid: int) -> Iterator[list[int]]:
         thread.join()
 
 
-def timed(command: list[str], *, peak: bool = False) -> tuple[float, float, bytes]:
-    """(seconds, peak RSS in MB, stdout) of one run of `command`."""
-    started = time.perf_counter()
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment()
-    ) as child, peak_watch(child.pid) if peak else contextlib.nullcontext([0]) as seen:
+def cpu_of_children() -> float:
+    """CPU seconds (user + system) of every waited-for child process so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], *, peak: bool = False) -> tuple[Run, float, bytes]:
+    """(wall and CPU seconds, peak RSS in MB, stdout) of one run of `command`."""
+    cpu, started = cpu_of_children(), time.perf_counter()
+    with (
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment()
+        ) as child,
+        peak_watch(child.pid) if peak else contextlib.nullcontext([0]) as seen,
+    ):
         out, err = child.communicate()
-    seconds = time.perf_counter() - started
+    run = Run(time.perf_counter() - started, cpu_of_children() - cpu)
     if child.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command[-3:])} failed:\n{err.decode()[-2000:]}")
-    return seconds, seen[0] / 1024, out
+    return run, seen[0] / 1024, out
 
 
-def best_of(command: list[str], repeat: int) -> tuple[float, bytes]:
+def best_of(command: list[str], repeat: int) -> tuple[Run, bytes]:
+    """The fastest of `repeat` runs (by wall clock), and its output."""
     runs = [timed(command) for _ in range(repeat)]
-    return min(seconds for seconds, _, _ in runs), runs[-1][2]
+    fastest = min(runs, key=lambda found: found[0].wall)
+    return fastest[0], fastest[2]
 
 
 def daemon_idle(impl: Implementation, config: Path, businesses: int) -> float:
@@ -281,15 +301,6 @@ def baseline(revision: str, work: Path) -> Implementation:
     return Implementation(f"{revision} ({sha[:8]})", python, place)
 
 
-def row(label: str, size: str, ours: float, theirs: float | None, unit: str, target: str) -> str:
-    if theirs is None:
-        return f"| {label} | {size} | {ours:.2f} {unit} |  |  | {target} |"
-    ratio = theirs / ours if ours else float("inf")
-    return (
-        f"| {label} | {size} | {ours:.2f} {unit} | {theirs:.2f} {unit} | {ratio:.1f}x | {target} |"
-    )
-
-
 TARGETS = {
     "first scan": "1,000x2,000: <= 120 s",
     "first scan peak RSS": "<= 200 MB",
@@ -300,27 +311,48 @@ TARGETS = {
 }
 
 
+def _timed(run: Run) -> str:
+    return f"{run.wall:.2f} s (CPU {run.cpu:.2f} s)"
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{theirs / ours:.1f}x" if ours > 0 else "-"
+
+
 def table(results: list[tuple[str, Figures, Figures | None]]) -> list[str]:
     lines = [
-        "| figure | size | this branch | baseline | baseline / this | target |",
+        "| figure | size | this branch | baseline | baseline / this (wall; CPU) | target |",
         "|---|---|---|---|---|---|",
     ]
     for size, ours, theirs in results:
-        pairs = (
-            ("first scan", ours.first_scan, theirs and theirs.first_scan, "s"),
-            (
-                "first scan peak RSS",
-                ours.first_scan_peak_mb,
-                theirs and theirs.first_scan_peak_mb,
-                "MB",
-            ),
-            ("status --json", ours.status, theirs and theirs.status, "s"),
-            ("no-op scan", ours.noop_scan, theirs and theirs.noop_scan, "s"),
-            ("daemon idle RSS", ours.daemon_idle_mb, theirs and theirs.daemon_idle_mb, "MB"),
-            ("SIGTERM during first scan", ours.sigterm_exit, theirs and theirs.sigterm_exit, "s"),
-        )
-        for label, mine, other, unit in pairs:
-            lines.append(row(label, size, mine, other, unit, TARGETS[label]))
+        for label, attribute in (
+            ("first scan", "first_scan"),
+            ("status --json", "status"),
+            ("no-op scan", "noop_scan"),
+        ):
+            mine: Run = getattr(ours, attribute)
+            other: Run | None = None if theirs is None else getattr(theirs, attribute)
+            ratio = (
+                ""
+                if other is None
+                else f"{_ratio(mine.wall, other.wall)}; {_ratio(mine.cpu, other.cpu)}"
+            )
+            shown = "" if other is None else _timed(other)
+            lines.append(
+                f"| {label} | {size} | {_timed(mine)} | {shown} | {ratio} | {TARGETS[label]} |"
+            )
+        for label, attribute, unit in (
+            ("first scan peak RSS", "first_scan_peak_mb", "MB"),
+            ("daemon idle RSS", "daemon_idle_mb", "MB"),
+            ("SIGTERM during first scan", "sigterm_exit", "s"),
+        ):
+            value: float = getattr(ours, attribute)
+            other_value = None if theirs is None else float(getattr(theirs, attribute))
+            shown = "" if other_value is None else f"{other_value:.1f} {unit}"
+            ratio = "" if other_value is None else _ratio(value, other_value)
+            lines.append(
+                f"| {label} | {size} | {value:.1f} {unit} | {shown} | {ratio} | {TARGETS[label]} |"
+            )
         emails = f"{ours.emails}" + ("" if theirs is None else f" (baseline {theirs.emails})")
         lines.append(f"| emails written | {size} | {emails} |  |  |  |")
     return lines

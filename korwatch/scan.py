@@ -32,7 +32,7 @@ from korwatch.alerts.events import (
     recorded_levels,
 )
 from korwatch.alerts.office import record_office_copies
-from korwatch.alerts.standing import invalidate, standing, standings
+from korwatch.alerts.standing import invalidate, refresh, standing
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import (
@@ -50,7 +50,14 @@ from korwatch.ledger.insert import Inserted, insert_records
 from korwatch.ledger.reader import document_chunks
 from korwatch.ledger.rows import Chunk
 from korwatch.names import shown
-from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
+from korwatch.notify.outbox import (
+    DeliveryReport,
+    ScanCharts,
+    Sender,
+    deliver_due,
+    last_event,
+    prefetch_charts,
+)
 from korwatch.sources import DocumentInput, Source, SourceContext
 from korwatch.sources.base import pulled
 from korwatch.sources.opening import opened
@@ -332,19 +339,31 @@ def scan(
         _start_pulls(board, config, chosen, picked, now)
     report = ScanReport()
     scanning = _Scanning(connection, config, board, report, stop, now, wait_to_settle)
-    for business in chosen:
-        if stop():
-            return report
-        context = SourceContext(business.id, _source_dir(config, business), now, feeds, feed_mode)
-        scanning.business(business, context, [s for s in business.sources if picked(s)])
-    report.delivery = deliver_due(connection, config, now, send, businesses, stop)
-    if one_shot:
-        for ready in board.finished({b.id for b in chosen}, stop):
-            for business in (b for b in chosen if b.id in ready):
-                context = SourceContext(business.id, _source_dir(config, business), now, feeds)
-                scanning.business(business, context, [])
-            report.delivery.extend(deliver_due(connection, config, now, send, businesses, stop))
-    refresh_standings(connection, config, chosen, now, stop)
+    charts = ScanCharts()  # its alerts' charts, drawn while the next businesses are imported
+    try:
+        seen = last_event(connection)
+        for business in chosen:
+            if stop():
+                return report
+            context = SourceContext(
+                business.id, _source_dir(config, business), now, feeds, feed_mode
+            )
+            scanning.business(business, context, [s for s in business.sources if picked(s)])
+            seen = prefetch_charts(connection, config, charts, seen)
+        report.delivery = deliver_due(
+            connection, config, now, send, businesses, stop, charts.drawer
+        )
+        if one_shot:
+            for ready in board.finished({b.id for b in chosen}, stop):
+                for business in (b for b in chosen if b.id in ready):
+                    context = SourceContext(business.id, _source_dir(config, business), now, feeds)
+                    scanning.business(business, context, [])
+                report.delivery.extend(
+                    deliver_due(connection, config, now, send, businesses, stop, charts.drawer)
+                )
+    finally:
+        charts.close()
+    refresh(connection, config, chosen, local_today(now).year, stop)
     return report
 
 
@@ -408,26 +427,6 @@ class _Scanning:
             consent.check_consents(connection, business, self.now)
             _start_of_year_notice(connection, self.config, business, self.now)
             _eukor_catch_up(connection, self.config, business, self.now)
-
-
-def refresh_standings(
-    connection: sqlite3.Connection,
-    config: Config,
-    businesses: list[BusinessConfig],
-    now: datetime,
-    stop: Callable[[], bool] = lambda: False,
-) -> None:
-    """Bring the stored evaluations of this year up to date (alerts/standing.py), so that
-    `status`, the digests and the dashboard read them instead of evaluating. Only what an
-    import or a config change made stale is evaluated; `stop` is asked between batches."""
-    year = local_today(now).year
-    for start in range(0, len(businesses), _REFRESH_BATCH):
-        if stop():
-            return
-        standings(connection, config, businesses[start : start + _REFRESH_BATCH], year)
-
-
-_REFRESH_BATCH = 50  # businesses evaluated per stored batch (a stop waits for one at most)
 
 
 def _start_of_year_notice(
@@ -600,5 +599,5 @@ def import_paths(
             )
         )
     report.delivery = deliver_due(connection, config, now, send, {business.id})
-    refresh_standings(connection, config, [business], now)
+    refresh(connection, config, [business], local_today(now).year)
     return report

@@ -24,6 +24,8 @@ The API other features use:
         when missing or stale; `recompute=True` evaluates in full whatever is stored.
     standings(connection, config, businesses, year) -> list[Standing]
         the same for many businesses with one query (status, digests, the dashboard).
+    refresh(connection, config, businesses, year)
+        evaluate and store what is stale (a scan does after its imports).
     year_detail(connection, config, business, year) -> dict
         the daily series, per-rule lines and excluded items (the report, chart emails).
     invalidate(connection, business, years)
@@ -42,7 +44,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -119,9 +121,10 @@ def standings(
     found: list[Standing] = []
     for business in businesses:
         pair: list[YearSummary] = []
+        decided_by = _decided_by(business)
         for wanted in (year, year - 1):
             row = stored.get((business.id, wanted))
-            print_ = fingerprint(config, business, wanted)
+            print_ = _fingerprint(decided_by, threshold_for(wanted, config.thresholds).amount_cents)
             summary = None if recompute else _usable(row, print_)
             if summary is None:
                 summary, detail = _evaluate(connection, config, business, wanted)
@@ -133,6 +136,25 @@ def standings(
     if fresh:
         _store(connection, fresh)
     return found
+
+
+def refresh(
+    connection: sqlite3.Connection,
+    config: Config,
+    businesses: Sequence[BusinessConfig],
+    year: int,
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Bring the stored evaluations of `year` up to date (a scan does, after its imports, so
+    that `status`, the digests and the dashboard read them instead of evaluating). Only what
+    an import or a config change made stale is evaluated; `stop` is asked between batches."""
+    for start in range(0, len(businesses), _REFRESH_BATCH):
+        if stop():
+            return
+        standings(connection, config, businesses[start : start + _REFRESH_BATCH], year)
+
+
+_REFRESH_BATCH = 50  # businesses evaluated per stored batch (a stop waits for one at most)
 
 
 def year_detail(
@@ -170,14 +192,23 @@ def invalidate(connection: sqlite3.Connection, business: str, years: Iterable[in
 
 def fingerprint(config: Config, business: BusinessConfig, year: int) -> str:
     """A hash of everything in the config and the code that decides the business's year."""
+    threshold = threshold_for(year, config.thresholds).amount_cents
+    return _fingerprint(_decided_by(business), threshold)
+
+
+def _decided_by(business: BusinessConfig) -> str:
+    """The business's settings that decide any of its years, as canonical JSON."""
     decides = {
         "format": SUMMARY_FORMAT,
         "korwatch": __version__,
         "rules": business.rules,
         "warn_at": business.warn_at,
-        "threshold": threshold_for(year, config.thresholds).amount_cents,
     }
-    text = json.dumps(decides, sort_keys=True, separators=(",", ":"), default=_plain)
+    return json.dumps(decides, sort_keys=True, separators=(",", ":"), default=_plain)
+
+
+def _fingerprint(decided_by: str, threshold_cents: int) -> str:
+    text = f"{decided_by}|threshold={threshold_cents}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -7,6 +7,7 @@ several levels sends one email. A failed attempt waits 1 min, 5 min, 30 min, 2 h
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -95,9 +96,11 @@ def deliver_due(
     send: Sender | None = None,
     businesses: set[str] | None = None,
     stop: Callable[[], bool] = lambda: False,
+    charts: Charts | None = None,
 ) -> DeliveryReport:
     """Send the due events, oldest first. `stop` is asked before each email (the daemon's
-    SIGTERM): what is left stays pending for the next run."""
+    SIGTERM): what is left stays pending for the next run. `charts`: the chart processes of the
+    scan (which drew the charts of its alerts already); without it, ones of its own."""
     report = DeliveryReport()
     with transaction(connection):
         supersede(connection)
@@ -115,8 +118,61 @@ def deliver_due(
         if event is not None and (businesses is None or event.business in businesses)
     ]
     if due:
-        _deliver(connection, config, now, send or sender_for(config), due, report, stop)
+        from korwatch.notify.chart_worker import chart_drawer  # noqa: PLC0415
+
+        with contextlib.nullcontext(charts) if charts is not None else chart_drawer() as drawer:
+            _deliver(connection, config, now, send or sender_for(config), due, report, stop, drawer)
     return report
+
+
+class ScanCharts:
+    """The chart processes of one scan, started by its first alert (before it, nothing of
+    rendering or drawing is even imported: most scans send nothing)."""
+
+    def __init__(self) -> None:
+        self.drawer: Charts | None = None
+
+    def get(self) -> Charts:
+        if self.drawer is None:
+            from korwatch.notify.chart_worker import chart_drawer  # noqa: PLC0415
+
+            self.drawer = chart_drawer()
+        return self.drawer
+
+    def close(self) -> None:
+        if self.drawer is not None:
+            self.drawer.close()
+
+
+def last_event(connection: sqlite3.Connection) -> int:
+    """The id of the latest alert event (0: none)."""
+    return int(connection.execute("SELECT COALESCE(MAX(id), 0) FROM alert_events").fetchone()[0])
+
+
+def prefetch_charts(
+    connection: sqlite3.Connection, config: Config, charts: ScanCharts, after: int
+) -> int:
+    """Start drawing the charts of the pending events recorded after event `after` (a scan
+    calls it after each business, so the charts are drawn while the next are imported);
+    returns the last event id seen."""
+    rows = connection.execute(
+        "SELECT id, business, year, level, kind, payload, attempts FROM alert_events "
+        "WHERE id > ? AND status = 'pending' ORDER BY id",
+        (after,),
+    ).fetchall()
+    if not rows:
+        return after
+    from korwatch.notify.compose import chart_for  # noqa: PLC0415
+
+    known = {business.id: business for business in config.businesses}
+    for event in (_route(config, known, row) for row in rows):
+        try:
+            data = None if event is None else chart_for(event.payload, event.language)
+        except Exception:  # noqa: S112 - an unbuildable alert is reported when it is built
+            continue
+        if data is not None:
+            charts.get().prefetch(data)
+    return int(rows[-1][0])
 
 
 @dataclass
@@ -188,38 +244,37 @@ def _deliver(
     due: list[_Due],
     report: DeliveryReport,
     stop: Callable[[], bool],
+    charts: Charts,
 ) -> None:
     """Compose and send each event; the chart processes draw the next emails' charts while
     this one is sent (chart_worker.py)."""
-    from korwatch.notify.chart_worker import chart_drawer  # noqa: PLC0415
     from korwatch.notify.compose import email_for  # noqa: PLC0415
     from korwatch.notify.render import environment, message_id  # noqa: PLC0415
 
     env = environment(config.templates_dir)
-    with chart_drawer() as charts:
-        for index, event in enumerate(due):
-            if stop():
-                break
-            _prefetch(charts, due[index + (_LOOKAHEAD - 1 if index else 0) : index + _LOOKAHEAD])
-            try:
-                message = email_for(
-                    env,
-                    event.language,
-                    event.payload,
-                    sender=config.email.sender,
-                    recipients=event.recipients,
-                    cc=event.cc,
-                    bcc=event.bcc,
-                    message_id=message_id(
-                        event.id, event.business, event.year, event.level, config.email.sender
-                    ),
-                    when=now,
-                    charts=charts,
-                )
-            except Exception as error:  # one alert that cannot be built must not stop the others
-                _unbuildable(connection, event.event, error, now, report)
-                continue
-            _attempt(connection, event.event, event.attempts, message, send, now, report, config)
+    for index, event in enumerate(due):
+        if stop():
+            break
+        _prefetch(charts, due[index + (_LOOKAHEAD - 1 if index else 0) : index + _LOOKAHEAD])
+        try:
+            message = email_for(
+                env,
+                event.language,
+                event.payload,
+                sender=config.email.sender,
+                recipients=event.recipients,
+                cc=event.cc,
+                bcc=event.bcc,
+                message_id=message_id(
+                    event.id, event.business, event.year, event.level, config.email.sender
+                ),
+                when=now,
+                charts=charts,
+            )
+        except Exception as error:  # one alert that cannot be built must not stop the others
+            _unbuildable(connection, event.event, error, now, report)
+            continue
+        _attempt(connection, event.event, event.attempts, message, send, now, report, config)
 
 
 _LOOKAHEAD = 8  # charts queued ahead of the email being sent (the chart processes draw them)

@@ -57,6 +57,18 @@ def test_prefetched_charts_are_drawn_side_by_side_and_come_back_to_their_own_ema
     assert drawn == [render_chart(data) for data in reversed(CHARTS)]
 
 
+def test_many_full_year_charts_queued_at_once_never_stall_the_sender() -> None:
+    """Forty charts of a full year's series (the largest requests) queued in one go: sending
+    returns at once and every chart comes back (the pipes never fill up both ways)."""
+    year = [(date(2026, 1, 1) + timedelta(days=day), Decimal(60 * day)) for day in range(365)]
+    charts = [replace(BASE, points=year, threshold=Decimal(20000 + n)) for n in range(40)]
+    with ChartWorkers(processes=2) as workers:
+        for data in charts:
+            workers.prefetch(data)
+        drawn = [workers.draw(data) for data in charts]
+    assert len(set(drawn)) == 40 and all(png.startswith(b"\x89PNG") for png in drawn)
+
+
 def test_a_chart_that_cannot_be_drawn_fails_alone() -> None:
     impossible = replace(BASE, year=0)  # no year 0 in the calendar
     with ChartWorkers(processes=1) as workers:
@@ -76,7 +88,8 @@ def test_a_chart_process_that_dies_fails_its_charts_and_a_new_one_takes_the_next
         with pytest.raises(ChartError):
             workers.draw(CHARTS[0])
         assert workers.draw(CHARTS[1]) == render_chart(CHARTS[1])
-        assert workers.processes[0].child is not first
+        assert workers.processes[-1].child is not first
+        assert first.wait(timeout=5) == -signal.SIGKILL
 
 
 def test_a_scan_with_many_alerts_draws_them_in_a_few_processes(
@@ -87,8 +100,8 @@ def test_a_scan_with_many_alerts_draws_them_in_a_few_processes(
     started: list[chart_worker._Process] = []
     real = chart_worker._Process.__init__
 
-    def counting(self: chart_worker._Process) -> None:
-        real(self)
+    def counting(self: chart_worker._Process, workers: ChartWorkers) -> None:
+        real(self, workers)
         started.append(self)
 
     monkeypatch.setattr(chart_worker._Process, "__init__", counting)
