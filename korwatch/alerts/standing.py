@@ -117,24 +117,14 @@ def standings(
     """Where each of `businesses` stands in `year`, in their order; one query for the stored
     summaries, then an evaluation for each that is missing or stale (stored at the end)."""
     stored = _read(connection, [b.id for b in businesses], (year - 1, year))
-    fresh: list[tuple[str, int, int, str, YearSummary, dict[str, Any]]] = []
+    fresh = _evaluate_stale(connection, config, businesses, year, stored, recompute)
     found: list[Standing] = []
     for business in businesses:
-        pair: list[YearSummary] = []
-        decided_by = _decided_by(business)
-        for wanted in (year, year - 1):
-            row = stored.get((business.id, wanted))
-            print_ = _fingerprint(decided_by, threshold_for(wanted, config.thresholds).amount_cents)
-            summary = None if recompute else _usable(row, print_)
-            if summary is None:
-                summary, detail = _evaluate(connection, config, business, wanted)
-                generation = 0 if row is None else row.generation
-                fresh.append((business.id, wanted, generation, print_, summary, detail))
-            pair.append(summary)
-        this, last = pair
+        this, last = (
+            fresh[key].summary if key in fresh else _parsed(stored[key])
+            for key in ((business.id, year), (business.id, year - 1))
+        )
         found.append(Standing(business.id, this, last if last.has_records else None))
-    if fresh:
-        _store(connection, fresh)
     return found
 
 
@@ -145,16 +135,54 @@ def refresh(
     year: int,
     stop: Callable[[], bool] = lambda: False,
 ) -> None:
-    """Bring the stored evaluations of `year` up to date (a scan does, after its imports, so
-    that `status`, the digests and the dashboard read them instead of evaluating). Only what
-    an import or a config change made stale is evaluated; `stop` is asked between batches."""
+    """Bring the stored evaluations of `year` (and last year) up to date (a scan does, after
+    its imports, so that `status`, the digests and the dashboard read them instead of
+    evaluating). Only what an import or a config change made stale is evaluated, nothing is
+    parsed; `stop` is asked between batches."""
     for start in range(0, len(businesses), _REFRESH_BATCH):
         if stop():
             return
-        standings(connection, config, businesses[start : start + _REFRESH_BATCH], year)
+        batch = businesses[start : start + _REFRESH_BATCH]
+        stored = _read(connection, [b.id for b in batch], (year - 1, year))
+        _evaluate_stale(connection, config, batch, year, stored, recompute=False)
 
 
 _REFRESH_BATCH = 50  # businesses evaluated per stored batch (a stop waits for one at most)
+
+
+@dataclass
+class _Fresh:
+    """A summary just evaluated, and what storing it needs."""
+
+    summary: YearSummary
+    detail: dict[str, Any]
+    generation: int  # the row's generation when it was read (stored only if unchanged)
+    fingerprint: str
+
+
+def _evaluate_stale(
+    connection: sqlite3.Connection,
+    config: Config,
+    businesses: Sequence[BusinessConfig],
+    year: int,
+    stored: dict[tuple[str, int], _Stored],
+    recompute: bool,
+) -> dict[tuple[str, int], _Fresh]:
+    """Evaluate (and store) every summary of `year` and last year that is missing, stale or
+    of other settings (or all, with `recompute`)."""
+    fresh: dict[tuple[str, int], _Fresh] = {}
+    for business in businesses:
+        decided_by = _decided_by(business)
+        for wanted in (year, year - 1):
+            row = stored.get((business.id, wanted))
+            print_ = _fingerprint(decided_by, threshold_for(wanted, config.thresholds).amount_cents)
+            if recompute or row is None or row.summary is None or row.fingerprint != print_:
+                summary, detail = _evaluate(connection, config, business, wanted)
+                generation = 0 if row is None else row.generation
+                fresh[(business.id, wanted)] = _Fresh(summary, detail, generation, print_)
+    if fresh:
+        _store(connection, fresh)
+    return fresh
 
 
 def year_detail(
@@ -231,10 +259,8 @@ def _evaluate(
     return summarise(state, business.rules, has_records)
 
 
-def _usable(row: _Stored | None, print_: str) -> YearSummary | None:
-    if row is None or row.summary is None or row.fingerprint != print_:
-        return None
-    return YearSummary.from_json(json.loads(row.summary))
+def _parsed(row: _Stored) -> YearSummary:
+    return YearSummary.from_json(json.loads(row.summary or "{}"))
 
 
 def _read(
@@ -246,9 +272,9 @@ def _read(
         f"WHERE year IN ({marks})"
     )
     params: tuple[Any, ...] = years
-    if len(businesses) == 1:  # one business: its rows only; many: every row of the years
-        query += " AND business = ?"
-        params = (*years, businesses[0])
+    if len(businesses) <= _READ_BY_NAME:  # a few: their rows only; many: every row
+        query += f" AND business IN ({', '.join('?' for _ in businesses)})"
+        params = (*years, *businesses)
     wanted = set(businesses)
     return {
         (str(row[0]), int(row[1])): _Stored(int(row[2]), str(row[3]), row[4])
@@ -257,10 +283,10 @@ def _read(
     }
 
 
-def _store(
-    connection: sqlite3.Connection,
-    fresh: list[tuple[str, int, int, str, YearSummary, dict[str, Any]]],
-) -> None:
+_READ_BY_NAME = 500  # up to this many businesses are read by name, more by reading the years
+
+
+def _store(connection: sqlite3.Connection, fresh: dict[tuple[str, int], _Fresh]) -> None:
     """Keep what was evaluated, unless an invalidation came in between (generation), the
     ledger is read-only, or another process holds the write lock for long."""
     stamp = clock.now().isoformat(timespec="seconds")
@@ -268,14 +294,14 @@ def _store(
         (
             business,
             year,
-            generation,
-            print_,
-            json.dumps(summary.to_json(), ensure_ascii=False),
-            json.dumps(detail, ensure_ascii=False),
+            one.generation,
+            one.fingerprint,
+            json.dumps(one.summary.to_json(), ensure_ascii=False),
+            json.dumps(one.detail, ensure_ascii=False),
             stamp,
-            generation,
+            one.generation,
         )
-        for business, year, generation, print_, summary, detail in fresh
+        for (business, year), one in fresh.items()
     ]
     if connection.in_transaction:  # the caller's write transaction (a scan) holds it
         connection.executemany(_UPSERT, rows)
