@@ -19,11 +19,13 @@ processes:
 - the daemon (`korwatch run`) idle after its first scan of that ledger: VmRSS;
 - SIGTERM sent to a daemon 10 s into its first scan of a fresh ledger: seconds until it exits.
 
-The baseline is another git revision (default `main`), checked out into a temporary worktree
-with its own virtualenv (made once, kept under --work). Sizes in --baseline-sizes are run with
-both; the others with this checkout only. Figures are wall-clock seconds on this machine and
-ratios of baseline over this checkout (higher is better). A measurement, not a test: nothing
-here asserts, apart from refusing to compare outputs that differ.
+The baseline is another git revision (default `main`), exported (`git archive`) under --work
+with its own virtualenv (made once, kept). Sizes in --baseline-sizes are run with both; the
+others with this checkout only. Figures are wall-clock seconds, with the CPU seconds of the
+process and its children beside them (a shared machine's load changes the wall clock more than
+the CPU time), and ratios of baseline over this checkout (higher is better). A measurement,
+not a test: nothing here asserts; a status output that differs from the baseline's is kept in
+--work and named in the notes.
 """
 
 from __future__ import annotations
@@ -68,6 +70,20 @@ class Implementation:
 
     def command(self, config: Path, *args: str) -> list[str]:
         return [str(self.python), "-m", "korwatch.cli", "-c", str(config), *args]
+
+    def imports_from(self, folder: Path) -> Path:
+        """Where this interpreter finds korwatch when run in `folder` (`python -m` puts the
+        working directory first on the path: never run it in a checkout of another one)."""
+        done = subprocess.run(
+            [str(self.python), "-c", "import korwatch; print(korwatch.__file__)"],
+            capture_output=True, text=True, check=True, cwd=folder,
+        )  # fmt: skip
+        return Path(done.stdout.strip())
+
+
+def _cwd(command: list[str]) -> Path:
+    """Each korwatch runs in its config's folder, which holds no korwatch package."""
+    return Path(command[command.index("-c") + 1]).parent
 
 
 @dataclass
@@ -199,7 +215,11 @@ def timed(command: list[str], *, peak: bool = False) -> tuple[Run, float, bytes]
     cpu, started = cpu_of_children(), time.perf_counter()
     with (
         subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment()
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=environment(),
+            cwd=_cwd(command),
         ) as child,
         peak_watch(child.pid) if peak else contextlib.nullcontext([0]) as seen,
     ):
@@ -221,8 +241,9 @@ def daemon_idle(impl: Implementation, config: Path, businesses: int) -> float:
     """VmRSS of `korwatch run` idle after its first scan of an already imported ledger."""
     log = config.parent / "daemon.log"
     with log.open("wb") as stream:
+        command = impl.command(config, "run")
         child = subprocess.Popen(
-            impl.command(config, "run"), stdout=stream, stderr=stream, env=environment()
+            command, stdout=stream, stderr=stream, env=environment(), cwd=_cwd(command)
         )
     try:
         deadline = time.monotonic() + 600
@@ -244,11 +265,13 @@ def sigterm_during_first_scan(
     fresh = root / "sigterm"
     fresh.mkdir()
     config = write_config(fresh, data, businesses)
+    command = impl.command(config, "run")
     child = subprocess.Popen(
-        impl.command(config, "run"),
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=environment(),
+        cwd=_cwd(command),
     )
     time.sleep(10)
     started = time.perf_counter()
@@ -264,9 +287,12 @@ def sigterm_during_first_scan(
 
 def measure(impl: Implementation, data: Path, businesses: int, repeat: int) -> Figures:
     figures = Figures()
-    with tempfile.TemporaryDirectory(prefix=f"office-{impl.name}-") as folder:
+    with tempfile.TemporaryDirectory(prefix="office-") as folder:
         root = Path(folder)
         config = write_config(root, data, businesses)
+        found = impl.imports_from(root)
+        if not found.is_relative_to(impl.source):
+            raise RuntimeError(f"{impl.name} runs the korwatch of {found}, not its own")
         figures.first_scan, figures.first_scan_peak_mb, _ = timed(
             impl.command(config, "scan", "-q"), peak=True
         )
@@ -283,7 +309,8 @@ def measure(impl: Implementation, data: Path, businesses: int, repeat: int) -> F
 
 
 def baseline(revision: str, work: Path) -> Implementation:
-    """`revision` checked out beside this repository with its own virtualenv (made once)."""
+    """`revision` exported (git archive, so no worktree is registered) beside the data, with
+    its own virtualenv (made once, kept under --work)."""
     sha = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", revision], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -291,11 +318,11 @@ def baseline(revision: str, work: Path) -> Implementation:
     python = place / ".venv" / "bin" / "python"
     if not python.exists():
         shutil.rmtree(place, ignore_errors=True)
-        subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(place), sha],
-            check=True,
-            capture_output=True,
-        )
+        place.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", sha], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(place)], input=archive, check=True)
         subprocess.run([sys.executable, "-m", "venv", str(place / ".venv")], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", str(place)], check=True)
     return Implementation(f"{revision} ({sha[:8]})", python, place)
@@ -387,7 +414,8 @@ def main() -> None:
                 mine.notes.append("status --json: the same bytes as the baseline")
         results.append((f"{businesses:,}x{transactions:,}", mine, other))
         print(f"{size}: done ({'; '.join(mine.notes)})", file=sys.stderr, flush=True)
-    print(f"baseline: {theirs.name if theirs else 'none'}")
+    print(f"baseline: {theirs.name if theirs else 'none'}; {os.cpu_count()} CPUs; load average")
+    print(f"at the end {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
     for line in table(results):
         print(line)
     for size, mine, _ in results:

@@ -37,6 +37,7 @@ from korwatch.ledger import store as ledger
 from korwatch.reporting.status import statuses
 from korwatch.scan import import_paths
 from tests.helpers import OWN_IBAN, Payment, ing_csv
+from tests.rules import test_scenarios as scenarios
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 TODAY = NOW.date()
@@ -140,64 +141,21 @@ def office(tmp_path: Path) -> Iterator[MakeOffice]:
         one.connection.close()
 
 
-T3_RULES = """
-[[business.rule]]
-counterparty = "GmbH"
-category = "foreign-taxed"
-[[business.rule]]
-description = "bestelbus"
-category = "business-asset"
-[[business.rule]]
-description = "privegebruik"
-category = "private-use"
-[[business.rule]]
-counterparty = "Fysio"
-category = "exempt"
-[[business.rule]]
-counterparty = "Oom Kees"
-category = "loan"
-"""
-T4_RULES = """
-[[business.rule]]
-counterparty = "US Customer"
-category = "zero-rated"
-[[business.rule]]
-counterparty = "BVBA"
-category = "zero-rated"
-[[business.rule]]
-description = "huur"
-category = "exempt-counting"
-[[business.rule]]
-description = "verlegd"
-category = "reverse-charge-domestic"
-"""
-T11_RULES = "".join(
-    f'[[business.rule]]\ncounterparty = "{name}"\ncategory = "foreign-taxed"\ncountry = "{code}"\n'
-    for name, code in (
-        ("Belgique", "BE"),
-        ("Deutschland", "DE"),
-        ("France", "FR"),
-        ("Italia", "IT"),
-    )
-)
-T13_RULES = """private_ibans = ["NL44RABO0123456789"]
-[[business.rule]]
-counterparty = "Stripe"
-category = "platform-payout"
-fee_percent = 3
-"""
-T15_RULES = """
-[business.vat]
-in_kor = false
-[[business.rule]]
-description = "kamer"
-category = "turnover"
-vat = "accommodation"
-[[business.rule]]
-description = "ontbijt"
-category = "turnover"
-vat = "reduced"
-"""
+def business_keys(rules: str) -> str:
+    """A scenario's rule keys (tests/rules/test_scenarios.py, written for one business table)
+    as they stand in a config file's [[business]]."""
+    for table in ("[[rule]]", "[vat]", "[eu_kor]", "[uncertain]"):
+        inner = table.strip("[]")
+        rules = rules.replace(table, table.replace(inner, f"business.{inner}"))
+    return rules
+
+
+T3_RULES = business_keys(scenarios.T3_RULES)
+T4_RULES = business_keys(scenarios.T4_RULES)
+# Without last year's Union turnover (the scenario's previous_year_turnover is set below).
+T11_RULES = business_keys(scenarios.T11_RULES.split("[eu_kor]")[0])
+T13_RULES = 'private_ibans = ["NL44RABO0123456789"]\n' + business_keys(scenarios.T13_RULES)
+T15_RULES = business_keys(scenarios.T15_RULES)
 INVOICES = 'basis = "invoices"'
 T12_STEPS: list[Step] = [
     Bill("2026-12-01", "19200.00", "INV-W"),

@@ -76,9 +76,12 @@ def run(config: Config, args: argparse.Namespace) -> int:
     businesses = selected(config, args.business)
     found = standings(connection, config, businesses, year, recompute=args.recompute)
     items = statuses(connection, config, businesses, year, local_today(now), found=found)
+    output = "json" if args.json else args.format
+    if output == "json" and not (args.level or args.over is not None):
+        print(json.dumps({"businesses": items}, indent=2, ensure_ascii=False))
+        return OK
     assessed = assess_all(connection, config, businesses, year, now, found)
     shown = [(item, a) for item, a in zip(items, assessed, strict=True) if _wanted(a, args)]
-    output = "json" if args.json else args.format
     if output == "json":
         print(json.dumps({"businesses": [item for item, _ in shown]}, indent=2, ensure_ascii=False))
         return OK

@@ -47,6 +47,7 @@ MAX_PROCESSES = 4
 # series, at most 366 points) is far smaller than half a pipe (64 KiB), so sending one never
 # waits for the process.
 DEPTH = 2
+HELD = 400  # charts queued ahead or drawn and not yet taken, at most (about 20 MB)
 _LENGTH = struct.Struct(">I")
 Result = bytes | ChartError
 
@@ -118,18 +119,15 @@ class ChartWorkers:
         self.close()
 
     def prefetch(self, data: ChartData) -> None:
-        """Queue `data` to be drawn; it is sent to a process as soon as one has room."""
-        key = _key(data)
-        with self.changed:
-            if key in self.where or key in self.done or key in self.waiting:
-                return
-            self.waiting.append(key)
-            self._feed()
+        """Queue `data` to be drawn; it is sent to a process as soon as one has room. Beyond
+        HELD charts queued or drawn and not yet taken, nothing more is queued ahead (memory:
+        about 50 KB a chart); `draw` queues it when it is needed."""
+        self._queue(_key(data), ahead=True)
 
     def draw(self, data: ChartData) -> bytes:
         """The PNG of `data`; raises ChartError when it could not be drawn."""
         key = _key(data)
-        self.prefetch(data)
+        self._queue(key, ahead=False)
         deadline = time.monotonic() + self.timeout
         with self.changed:
             while key not in self.done and time.monotonic() < deadline:
@@ -145,6 +143,15 @@ class ChartWorkers:
         if isinstance(result, ChartError):
             raise result
         return result
+
+    def _queue(self, key: str, *, ahead: bool) -> None:
+        with self.changed:
+            if key in self.where or key in self.done or key in self.waiting:
+                return
+            if ahead and len(self.where) + len(self.done) + len(self.waiting) >= HELD:
+                return
+            self.waiting.append(key)
+            self._feed()
 
     def close(self) -> None:
         for process in list(self.processes):

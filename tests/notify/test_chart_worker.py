@@ -69,6 +69,20 @@ def test_many_full_year_charts_queued_at_once_never_stall_the_sender() -> None:
     assert len(set(drawn)) == 40 and all(png.startswith(b"\x89PNG") for png in drawn)
 
 
+def test_charts_are_queued_ahead_only_up_to_a_bound_and_drawn_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scan of 10,000 clients records 6,000 alerts: their charts are not all held in memory
+    at once; the ones beyond the bound are drawn when their email is made."""
+    monkeypatch.setattr(chart_worker, "HELD", 2)
+    with ChartWorkers(processes=1) as workers:
+        for data in CHARTS:
+            workers.prefetch(data)
+        assert len(workers.waiting) + len(workers.where) + len(workers.done) == 2
+        drawn = [workers.draw(data) for data in CHARTS]
+    assert drawn == [render_chart(data) for data in CHARTS]
+
+
 def test_a_chart_that_cannot_be_drawn_fails_alone() -> None:
     impossible = replace(BASE, year=0)  # no year 0 in the calendar
     with ChartWorkers(processes=1) as workers:
