@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from korwatch.alerts import consent, health
-from korwatch.alerts.evaluation import after_import, eukor_possible, evaluate_year
+from korwatch.alerts.evaluation import after_import, eukor_possible, evaluate_year, rules_for
 from korwatch.alerts.events import (
     EUKOR_CROSSED,
     facts,
@@ -225,7 +225,7 @@ def _store(
     if document.format and not parser.identify(sample):
         rows = _unquoted(rows, parser)
     with ledger.transaction(connection):
-        judge = functools.partial(classify_one, settings=business.rules)
+        judge = functools.partial(classify_one, settings=rules_for(connection, business))
         inserted = insert_records(
             connection, business.id, (digest, result.name), rows, judge, progress
         )

@@ -54,10 +54,11 @@ def record_facts(item: Classified) -> dict[str, str]:
     }
 
 
-def item_facts(item: Classified) -> dict[str, str]:
+def item_facts(item: Classified) -> dict[str, Any]:
     """The item as it counts (counting date and amount, invoice), for alerts."""
     record = item.record
     return {
+        "record": record.id,
         "date": item.effective_date.isoformat(),
         "amount": money(item.amount_cents),
         "invoice": item.invoice,
@@ -119,6 +120,17 @@ def recorded_levels(connection: sqlite3.Connection, business: str, year: int) ->
         "SELECT level FROM alert_events WHERE business = ? AND year = ?", (business, year)
     )
     return {str(row[0]) for row in rows}
+
+
+def reported_crossing(
+    connection: sqlite3.Connection, business: str, year: int
+) -> dict[str, Any] | None:
+    """The crossing alert recorded for the year (its payload), if any."""
+    row = connection.execute(
+        "SELECT payload FROM alert_events WHERE business = ? AND year = ? AND level = ?",
+        (business, year, CROSSED),
+    ).fetchone()
+    return None if row is None else dict(json.loads(row[0]))
 
 
 def record_transitions(

@@ -11,6 +11,7 @@ from types import ModuleType
 from korwatch.commands import (
     check_config,
     connect,
+    decide,
     import_files,
     ledger,
     preview,
@@ -37,4 +38,5 @@ MODULES: tuple[ModuleType, ...] = (
     preview,
     ledger,
     whatif,
+    decide,
 )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from korwatch.models import StoredRecord
 
@@ -163,6 +164,26 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE alert_events;
     ALTER TABLE alert_events_new RENAME TO alert_events;
     CREATE INDEX alert_events_due ON alert_events (status, next_attempt_at)
+    """,
+    # 6: a person's decisions on credits (ledger/decisions.py): who, when, why; undoing one
+    # marks it undone (the history stays). scope 'iban' or 'name' also decides every other
+    # credit from that account or name ("always").
+    """
+    CREATE TABLE decisions (
+        id         INTEGER PRIMARY KEY,
+        business   TEXT NOT NULL,
+        record     INTEGER NOT NULL REFERENCES records (id),
+        scope      TEXT NOT NULL DEFAULT 'record' CHECK (scope IN ('record', 'iban', 'name')),
+        value      TEXT NOT NULL DEFAULT '',
+        category   TEXT NOT NULL,
+        note       TEXT NOT NULL DEFAULT '',
+        author     TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        undone_at  TEXT,
+        undone_by  TEXT
+    );
+    CREATE INDEX decisions_in_force ON decisions (business, id) WHERE undone_at IS NULL;
+    CREATE INDEX decisions_by_record ON decisions (record);
     """,
 )
 
@@ -325,6 +346,41 @@ def records_for_years(
         )
         for row in rows
     ]
+
+
+def record_by_id(connection: sqlite3.Connection, record_id: int) -> tuple[str, StoredRecord] | None:
+    """The business and the record with this id (the id `ledger` and the web pages show)."""
+    row = connection.execute(
+        "SELECT business, year FROM records WHERE id = ?", (record_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    business = str(row[0])
+    found = records_where(connection, business, "id = ?", (record_id,))
+    return business, found[0]
+
+
+def records_where(
+    connection: sqlite3.Connection, business: str, condition: str, params: tuple[object, ...]
+) -> list[StoredRecord]:
+    """The business's records that meet `condition` (SQL over the records table, written by
+    korwatch, never by a user), in booking order."""
+    names = dict(
+        connection.execute("SELECT sha256, name FROM documents WHERE business = ?", (business,))
+    )
+    rows = connection.execute(
+        _SELECT + f"WHERE business = ? AND ({condition}) ORDER BY date, id", (business, *params)
+    )
+    return [_stored(row, names) for row in rows]
+
+
+def _stored(row: tuple[Any, ...], names: dict[str, str]) -> StoredRecord:
+    to_date = date.fromisoformat
+    return StoredRecord(
+        row[0], row[1], to_date(row[2]), row[3], row[4], row[5], row[6], row[7], row[8],
+        row[9], bool(row[10]), row[11], row[12], names.get(row[12], ""), row[13], row[14],
+        bool(row[15]), None if row[16] is None else to_date(row[16]),
+    )  # fmt: skip
 
 
 def years_with_records(connection: sqlite3.Connection, business: str) -> list[int]:

@@ -1,0 +1,117 @@
+"""A year's ledger as rows: every item with its verdict, reason and decision, and as CSV.
+
+`korwatch ledger` (lines and `--csv`) and the web ledger page (its CSV download is this same
+text, byte for byte) both come through here. Text from bank files is kept from becoming a
+spreadsheet formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from korwatch.models import money
+from korwatch.names import shown
+from korwatch.tax.thresholds import YearState
+from korwatch.tax.verdict import Classified
+
+COLUMNS = (
+    "business",
+    "date",
+    "effective_date",
+    "amount",
+    "counted",
+    "counted_amount",
+    "cumulative",
+    "rule",
+    "category",
+    "reason",
+    "invoice",
+    "counterparty",
+    "iban",
+    "description",
+    "source",
+    "flags",
+    "uncertain",
+    # Added with decisions (issue 15), at the end so that scripts reading by position go on.
+    "record",
+    "decided_for",
+    "decided_by",
+    "decided_at",
+    "decision_note",
+)
+# A cell starting with one of these is a formula to a spreadsheet (OWASP's list), unless it is
+# a plain number such as "-12.50", which must stay a number.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def rows(business_id: str, state: YearState) -> Iterator[dict[str, str]]:
+    """One row per item, in counting order, with the running counted total."""
+    total = 0
+    for item in state.items:
+        counted = item.counts and item.effective_date.year == state.year
+        if counted:
+            total += item.amount_cents
+        yield row(business_id, item, counted, total)
+
+
+def row(business_id: str, item: Classified, counted: bool, total: int) -> dict[str, str]:
+    """One item as a row; `total` is the counted turnover of the year up to and with it."""
+    record = item.record
+    reason = item.reason
+    if item.counts and not counted:
+        reason += f" (counts in {item.effective_date.year})"
+    decision = item.decision
+    return {
+        "business": business_id,
+        "date": record.date.isoformat(),
+        "effective_date": item.effective_date.isoformat(),
+        "amount": money(record.amount_cents),
+        "counted": "true" if counted else "false",
+        "counted_amount": money(item.amount_cents if counted else 0),
+        "cumulative": money(total),
+        "rule": item.rule,
+        "category": item.category,
+        "reason": reason,
+        "invoice": item.invoice,
+        "counterparty": record.counterparty_name,
+        "iban": record.counterparty_iban,
+        "description": record.description,
+        "source": record.document_name,
+        "flags": " ".join(item.flags),
+        "uncertain": " ".join(item.uncertain),
+        "record": str(record.id),
+        "decided_for": "" if decision is None else _decided_for(decision.scope, decision.value),
+        "decided_by": "" if decision is None else decision.author,
+        "decided_at": "" if decision is None else decision.decided_at,
+        "decision_note": "" if decision is None else decision.note,
+    }
+
+
+def _decided_for(scope: str, value: str) -> str:
+    return "this credit" if scope == "record" else f"{scope} {value}"
+
+
+def write_csv(stream: TextIO, states: Iterable[tuple[str, YearState]]) -> None:
+    """The header and every row of each (business id, year state), as `ledger --csv` prints."""
+    # Every field quoted: a CR or LF inside one stays inside its row in any spreadsheet.
+    writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(COLUMNS)
+    for business_id, state in states:
+        for found in rows(business_id, state):
+            writer.writerow(safe(found))
+
+
+def safe(found: dict[str, str]) -> list[str]:
+    """Text from bank files and file names cannot become a spreadsheet formula or a new row:
+    control characters are escaped and a formula is prefixed with ', in every cell."""
+    return [_cell(shown(found[name])) for name in COLUMNS]
+
+
+def _cell(text: str) -> str:
+    if text.startswith(_FORMULA) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
