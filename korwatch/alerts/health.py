@@ -83,6 +83,18 @@ def source_health(connection: sqlite3.Connection, business: str) -> list[SourceH
     return [SourceHealth(*row) for row in rows]
 
 
+def every_source_health(connection: sqlite3.Connection) -> dict[str, list[SourceHealth]]:
+    """Each business's sources (source_health), in one query: an overview of many businesses."""
+    found: dict[str, list[SourceHealth]] = {}
+    rows = connection.execute(
+        "SELECT business, source, first_seen_at, last_success_at, last_new_at, last_error, "
+        "last_error_at, failures, failing_since FROM source_health ORDER BY business, source"
+    )
+    for row in rows:
+        found.setdefault(row[0], []).append(SourceHealth(*row))
+    return found
+
+
 def stale_since(health: SourceHealth, now: datetime, settings: HealthSettings) -> str | None:
     """The moment the source last brought something new, when that is `stale_days` ago."""
     if settings.stale_days <= 0:

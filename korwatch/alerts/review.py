@@ -47,17 +47,21 @@ class Settled:
     decision: int  # the decision's id
     business: str
     record: StoredRecord
-    years: list[int]  # the years evaluated again
+    states: list[YearState]  # the years evaluated again, as they stand now
     alerts: list[int]  # the ids of alert events it queued
+
+    @property
+    def years(self) -> list[int]:
+        return [state.year for state in self.states]
+
+    def state(self, year: int) -> YearState | None:
+        return next((state for state in self.states if state.year == year), None)
 
 
 def review_queue(state: YearState) -> list[Classified]:
-    """The credits of the year waiting for a person: flagged for review, counted to be safe."""
-    return [
-        item
-        for item in state.items
-        if REVIEW in item.flags and item.effective_date.year == state.year
-    ]
+    """The credits of the year waiting for a person: flagged for review, counted to be safe
+    (`status` counts them as review_items)."""
+    return [item for item in state.items if REVIEW in item.flags]
 
 
 def credit(
@@ -119,8 +123,8 @@ def decide(
             value=value,
         )
         years = _years(connection, business, record, every=scope != "record")
-        queued = settle(connection, config, business, years, now)
-    return Settled(decision, business.id, record, years, queued)
+        states, queued = settle(connection, config, business, years, now)
+    return Settled(decision, business.id, record, states, queued)
 
 
 def undo(
@@ -147,8 +151,8 @@ def undo(
             when=now.isoformat(timespec="seconds"),
         )
         years = _years(connection, business, record, every=found.scope != "record")
-        queued = settle(connection, config, business, years, now)
-    return Settled(found.id, business.id, record, years, queued)
+        states, queued = settle(connection, config, business, years, now)
+    return Settled(found.id, business.id, record, states, queued)
 
 
 def settle(
@@ -157,17 +161,20 @@ def settle(
     business: BusinessConfig,
     years: list[int],
     now: datetime,
-) -> list[int]:
+) -> tuple[list[YearState], list[int]]:
     """Evaluate `years` again after a change in the ledger and record their alerts as a scan
-    does (in the caller's transaction). The one place a decision re-evaluates: with a stored
-    evaluation per year, this is where it is invalidated instead."""
+    does (in the caller's transaction): the years' states and the ids of the alert events
+    queued. The one place a decision re-evaluates: with a stored evaluation per year, this is
+    where it is invalidated instead."""
     today = local_today(now)
+    states: list[YearState] = []
     queued: list[int] = []
     for year in years:
         state = evaluate_year(connection, config, business, year, counting_only=True)
         queued += record_transitions(connection, facts(business), state, now, today)
         record_eukor_crossing(connection, facts(business), state, business.rules, now)
-    return queued
+        states.append(state)
+    return states, queued
 
 
 def clean_text(text: str, field: str, limit: int) -> str:

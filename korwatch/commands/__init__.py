@@ -18,8 +18,10 @@ from korwatch.commands import (
     report,
     run,
     scan,
+    serve,
     status,
     test_email,
+    web_user,
     whatif,
 )
 from korwatch.commands.common import FAILED, OK, USAGE
@@ -39,4 +41,6 @@ MODULES: tuple[ModuleType, ...] = (
     ledger,
     whatif,
     decide,
+    serve,
+    web_user,
 )

@@ -29,6 +29,7 @@ from korwatch.config.model import (
     WatchConfig,
 )
 from korwatch.config.rules import read_rules
+from korwatch.config.web import read_web
 from korwatch.configtable import Table
 from korwatch.errors import ConfigError
 from korwatch.formats.base import Parser
@@ -83,16 +84,18 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     root.string("env_file")
     watch = _watch(root.table("watch"))
     profiles = _csv_profiles(root)
+    businesses = _businesses(root, watch.health, profiles)
     config = Config(
         path=path,
         email=_email(root.table("email"), path),
-        businesses=_businesses(root, watch.health, profiles),
+        businesses=businesses,
         schedule=_schedule(root.table("schedule")),
         state_dir=_path(root.string("state_dir"), path),
         thresholds=_thresholds(root.table("thresholds")),
         templates_dir=_path(root.string("templates_dir"), path),
         watch=watch,
         csv_profiles=profiles,
+        web=read_web(root.table("web"), {business.id for business in businesses}),
     )
     root.finish()
     if problems:

@@ -17,6 +17,9 @@ the daemon (WatchdogSec in the unit).
   document) is abandoned, which is safe (its SQLite transaction rolls back; an email not
   confirmed as sent stays pending), and `korwatch run` then exits at once (`abandoned`);
 - SIGHUP: the config is read again; an invalid one is logged and the old one kept.
+
+With `[web] enabled = true` the web pages (korwatch/web) are served from a thread of this
+process too; they read the config current at each request. Where they listen is read at start.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class Daemon:
         self.round = ScanRound()  # the heartbeat's view of a scan and its pulls
         self.busy_since: float | None = None  # when the running job last made progress
         self.stuck_reported = False
+        self.web: Any = None  # the web pages' server, with [web] enabled = true
 
     # Signal handlers only set flags: the main loop acts on them outside the handler.
     def _on_stop(self, number: int, frame: FrameType | None) -> None:
@@ -94,6 +98,8 @@ class Daemon:
         self.install_signals()
         self._schedule_jobs(first=True)
         self.scheduler.start()
+        if self.config.web.enabled:
+            self._start_web()
         businesses = len(self.config.businesses)
         log.info("korwatch daemon started: %d business(es), scan %s", businesses, self._scan)
         self.notifier.ready(f"watching {businesses} business(es)")
@@ -107,6 +113,8 @@ class Daemon:
         log.info("stopping: finishing the document in hand")
         self.notifier.stopping()
         self.pulls.cancel()
+        if self.web is not None:
+            self.web.close()
         if not _shut_down(self.scheduler, STOP_GRACE_SECONDS):
             self.abandoned = True
             log.warning(
@@ -117,6 +125,18 @@ class Daemon:
             )
         log.info("korwatch daemon stopped")
         return 0
+
+    def _start_web(self) -> None:
+        from korwatch.web.server import WebServer  # noqa: PLC0415  (Flask only when asked for)
+
+        try:
+            self.web = WebServer(lambda: self.config)
+        except OSError as error:  # the port is taken: the scans and emails go on without pages
+            log.error("the web pages cannot listen on %s:%s: %s", self.config.web.host,
+                      self.config.web.port, error)  # fmt: skip
+            return
+        self.web.start()
+        log.info("web pages on %s", self.web.url)
 
     @property
     def _scan(self) -> str:

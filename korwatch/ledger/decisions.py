@@ -90,11 +90,18 @@ def in_force_for_record(
 
 
 def history(
-    connection: sqlite3.Connection, business: str, record: int | None = None, limit: int = 200
+    connection: sqlite3.Connection,
+    business: str | None,
+    record: int | None = None,
+    limit: int = 200,
 ) -> list[StoredDecision]:
-    """The business's decisions (of one credit, if given), newest first, undone ones too."""
-    where = "business = ?" + (" AND record = ?" if record is not None else "")
-    params: tuple[object, ...] = (business,) if record is None else (business, record)
+    """The decisions of a business (every business: None; one credit, if given), newest
+    first, undone ones too."""
+    where, params = "1", ()  # type: tuple[str, tuple[object, ...]]
+    if business is not None:
+        where, params = "business = ?", (business,)
+    if record is not None:
+        where, params = f"{where} AND record = ?", (*params, record)
     rows = connection.execute(
         f"SELECT {_COLUMNS}, business, undone_at, undone_by FROM decisions WHERE {where} "
         "ORDER BY id DESC LIMIT ?",

@@ -428,6 +428,22 @@ def _of_years(business: str, years: Iterable[int]) -> tuple[str, tuple[object, .
     return f"WHERE business = ? AND year IN ({marks})", (business, *wanted)
 
 
+def change_stamps(connection: sqlite3.Connection) -> dict[str, tuple[int, ...]]:
+    """Per business, numbers that change whenever what its years evaluate to can change: its
+    imported documents (records come only with them), its decisions and its alert events (a
+    reported crossing stands). Three grouped queries over small tables, whatever the records."""
+    stamps: dict[str, list[int]] = {}
+    for position, query in (
+        (0, "SELECT business, COUNT(*), MAX(rowid) FROM documents GROUP BY business"),
+        (2, "SELECT business, COUNT(*), MAX(id), COUNT(undone_at) FROM decisions GROUP BY 1"),
+        (5, "SELECT business, COUNT(*), MAX(id) FROM alert_events GROUP BY business"),
+    ):
+        for business, *numbers in connection.execute(query):
+            stamp = stamps.setdefault(business, [0] * 7)
+            stamp[position : position + len(numbers)] = [int(n or 0) for n in numbers]
+    return {business: tuple(stamp) for business, stamp in stamps.items()}
+
+
 def has_invoices(connection: sqlite3.Connection, business: str) -> bool:
     """Whether any invoice is stored for the business (then adjacent years matter, T12)."""
     row = connection.execute(

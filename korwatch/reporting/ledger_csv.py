@@ -48,13 +48,20 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def rows(business_id: str, state: YearState) -> Iterator[dict[str, str]]:
-    """One row per item, in counting order, with the running counted total."""
+def walk(state: YearState) -> Iterator[tuple[Classified, bool, int]]:
+    """Each item in counting order, whether it counts in the year, and the counted total up
+    to and with it."""
     total = 0
     for item in state.items:
         counted = item.counts and item.effective_date.year == state.year
         if counted:
             total += item.amount_cents
+        yield item, counted, total
+
+
+def rows(business_id: str, state: YearState) -> Iterator[dict[str, str]]:
+    """One row per item, in counting order, with the running counted total."""
+    for item, counted, total in walk(state):
         yield row(business_id, item, counted, total)
 
 

@@ -42,10 +42,19 @@ def report_context(
 ) -> dict[str, Any]:
     """Everything the report template shows; bank text made inert, money as strings."""
     state = evaluate_year(connection, config, business, year)
-    today = local_today(now)
-    cumulative = daily_cumulative(state)
-    through = min(today, date(year, 12, 31))
-    facts: dict[str, Any] = {
+    facts = year_facts(config, business, state, now)
+    facts["chart"] = {"src": _chart_uri(chart_data(state, local_today(now), language))}
+    return dict(inert(facts))
+
+
+def year_facts(
+    config: Config, business: BusinessConfig, state: YearState, now: datetime
+) -> dict[str, Any]:
+    """The report's figures of a year (all but the chart), as the report and the web pages
+    show them. Bank text is not yet made inert: the caller does, or autoescapes."""
+    year = state.year
+    through = min(local_today(now), date(year, 12, 31))
+    return {
         "business": {"id": business.id, "name": business.name},
         "year": year,
         "basis": business.rules.basis,
@@ -59,13 +68,11 @@ def report_context(
         "level": state.level,
         "warn_levels": [money(level) for level in state.warn_levels],
         "assumed_threshold": threshold_for(year, config.thresholds).assumed,
-        "months": monthly_rows(year, cumulative, through),
+        "months": monthly_rows(year, daily_cumulative(state), through),
         "summary": rule_summary(state.items),
         "crossing": _crossing(state),
         **_excluded(state.items),
     }
-    facts["chart"] = {"src": _chart_uri(state, cumulative, through, language)}
-    return dict(inert(facts))
 
 
 def render_report(env: jinja2.Environment, language: str, context: dict[str, Any]) -> str:
@@ -120,22 +127,26 @@ def _excluded_row(item: Classified) -> dict[str, str]:
     return {**record_facts(item), "rule": item.rule, "reason": item.reason}
 
 
-def _chart_uri(state: YearState, cumulative: list[list[str]], through: date, language: str) -> str:
+def chart_data(state: YearState, today: date, language: str) -> ChartData:
+    """The chart of the year as of `today` (drawn by notify/chart.py)."""
+    through = min(today, date(state.year, 12, 31))
     passage = state.crossing
     crossing = None
     if passage is not None:
         word = "factuur" if language == "nl" else "invoice"
         label = f"{word} {passage.item.invoice}" if passage.item.invoice else ""
         crossing = (passage.item.effective_date, from_cents(passage.after_cents), label)
-    png = render_chart(
-        ChartData(
-            year=state.year,
-            points=as_points(cumulative),
-            threshold=from_cents(state.threshold_cents),
-            warn_levels=[from_cents(level) for level in state.warn_levels],
-            crossing=crossing,
-            through=through,
-            language=language,
-        )
+    return ChartData(
+        year=state.year,
+        points=as_points(daily_cumulative(state)),
+        threshold=from_cents(state.threshold_cents),
+        warn_levels=[from_cents(level) for level in state.warn_levels],
+        crossing=crossing,
+        through=through,
+        language=language,
     )
+
+
+def _chart_uri(data: ChartData) -> str:
+    png = render_chart(data)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

@@ -23,7 +23,7 @@ from korwatch.names import shown
 from korwatch.reporting.status_rules import rule_facts
 from korwatch.sources.bankfeed import days_left
 from korwatch.tax.iban_typos import LikelyTypo, likely_typos
-from korwatch.tax.thresholds import threshold_for
+from korwatch.tax.thresholds import YearState, threshold_for
 
 
 def business_status(
@@ -32,8 +32,10 @@ def business_status(
     business: BusinessConfig,
     year: int,
     today: date | None = None,
+    state: YearState | None = None,
 ) -> dict[str, Any]:
-    state = evaluate_year(connection, config, business, year)
+    """`state`: the year evaluated already (evaluate_year, with debits), when the caller has it."""
+    state = state or evaluate_year(connection, config, business, year)
     today = today or local_today(clock.now())
     warning_at = state.warning_at
     crossing = state.crossing

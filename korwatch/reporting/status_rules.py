@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from korwatch.alerts.events import record_facts
+from korwatch.alerts.review import review_queue
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
 from korwatch.models import money
@@ -80,7 +81,7 @@ def rule_facts(
             "provisional": provisional,
         },
         "flags": _flags(state, items, provisional),
-        "review_items": sum(1 for i in items if REVIEW in i.flags),
+        "review_items": len(review_queue(state)),
         "unpaid_invoices": _unpaid(items),
         "unmatched_payments": [
             record_facts(i)
