@@ -16,6 +16,7 @@ from korwatch.commands import (
     ledger,
     preview,
     report,
+    review,
     run,
     scan,
     serve,
@@ -41,6 +42,7 @@ MODULES: tuple[ModuleType, ...] = (
     ledger,
     whatif,
     decide,
+    review,
     serve,
     web_user,
 )
