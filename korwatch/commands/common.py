@@ -9,8 +9,10 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from korwatch.alerts.review import Settled
 from korwatch.clock import accepted_dates, local_today
 from korwatch.config.model import BusinessConfig, Config
+from korwatch.models import money
 from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.scan import ScanReport
 
@@ -100,3 +102,14 @@ def _summary(report: ScanReport, verb: str) -> str:
         f"{len(report.delivery.sent)} email(s) {verb}, "
         f"{len(report.delivery.failed)} waiting for retry"
     )
+
+
+def settled_line(settled: Settled, what: str) -> str:
+    """What a decision (or undoing one) did: the record, and its year's turnover and level now."""
+    state = settled.state(settled.record.date.year)
+    figures = (
+        f"; turnover {state.year} now {money(state.turnover_cents)} ({state.level})"
+        if state
+        else ""
+    )
+    return f"{what}: record {settled.record.id}{figures}"

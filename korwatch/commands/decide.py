@@ -16,7 +16,7 @@ import sqlite3
 
 from korwatch import clock
 from korwatch.alerts.review import Settled, decide, undo
-from korwatch.commands.common import OK
+from korwatch.commands.common import OK, settled_line
 from korwatch.config.model import Config
 from korwatch.errors import DecisionError
 from korwatch.ledger import decisions as stored
@@ -112,5 +112,6 @@ def _print(
             else f"{counts}: {decision.category.name} ({decision.why})"
         )
     )
+    print(settled_line(settled, verb))
     for line in sent:
         print(f"sent      {line}")

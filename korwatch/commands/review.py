@@ -22,9 +22,9 @@ from collections.abc import Iterator
 
 from korwatch import clock
 from korwatch.alerts.evaluation import evaluate_year
-from korwatch.alerts.review import Settled, decide, review_queue, undo
+from korwatch.alerts.review import decide, review_queue, undo
 from korwatch.clock import local_today
-from korwatch.commands.common import OK, selected
+from korwatch.commands.common import OK, selected, settled_line
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import DecisionError
 from korwatch.models import money
@@ -96,7 +96,8 @@ def _keys() -> Iterator[None]:
     descriptor = sys.stdin.fileno()
     saved = termios.tcgetattr(descriptor)
     try:
-        tty.setcbreak(descriptor)
+        # TCSANOW, not the default TCSAFLUSH: a key typed before this must not be thrown away.
+        tty.setcbreak(descriptor, termios.TCSANOW)
         yield
     finally:
         termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
@@ -168,7 +169,7 @@ class _Session:
             return
         self.history.append(record)
         self.decided += 1
-        print("  " + _outcome(settled, "decided"))
+        print("  " + settled_line(settled, "decided"))
 
     def undo_last(self) -> None:
         if not self.history:
@@ -183,17 +184,7 @@ class _Session:
             print(self.style.paint(f"  not undone: {error}", "red"))
             return
         self.decided -= 1
-        print("  " + _outcome(settled, "undone"))
-
-
-def _outcome(settled: Settled, what: str) -> str:
-    state = settled.state(settled.record.date.year)
-    figures = (
-        f"; turnover {state.year} now {money(state.turnover_cents)} ({state.level})"
-        if state
-        else ""
-    )
-    return f"{what}: record {settled.record.id}{figures}"
+        print("  " + settled_line(settled, "undone"))
 
 
 def _print_keys(language: str) -> None:
@@ -205,9 +196,9 @@ def _print_keys(language: str) -> None:
 
 
 def _read_key() -> str:
-    sys.stdout.write("  > ")
-    sys.stdout.flush()
     with _keys():
+        sys.stdout.write("  > ")
+        sys.stdout.flush()
         key = sys.stdin.read(1)
     print(key if key.isprintable() else "")
     return key or "q"

@@ -43,12 +43,10 @@ def run(config: Config, args: argparse.Namespace) -> int:
     server = WebServer(lambda: config, host, args.port)
 
     def stop(number: int, frame: FrameType | None) -> None:
-        server.close()
+        raise SystemExit(0)  # in the serving loop: waitress finishes the requests in hand
 
     signal.signal(signal.SIGTERM, stop)
     print(f"korwatch: the web pages are on {server.url} (Ctrl-C stops)", flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        server.close()
+    server.run()  # returns on SIGTERM or Ctrl-C
+    server.close()
     return OK

@@ -15,14 +15,13 @@ from flask import Flask, Response, request
 from korwatch.alerts.evaluation import evaluate_year
 from korwatch.models import money
 from korwatch.reporting.ledger_csv import row, walk, write_csv
-from korwatch.tax.thresholds import YearState
 from korwatch.tax.verdict import REVIEW, Classified
 from korwatch.web.forms import Reader
 from korwatch.web.overview import year_from
 from korwatch.web.page import business_or_404, connection, current_config, error_page, render
 
 SHOW = ("all", "counted", "excluded", "flagged", "decided")
-PAGE = 1000  # rows per page
+PAGE = 500  # rows per page
 FIELDS = ("month", "counterparty", "min", "max", "q")  # the filters' fields, shown as typed
 
 
@@ -80,7 +79,7 @@ def ledger_page(business_id: str) -> Response:
     filters = _filters(reader)
     page = reader.number("page", 1, 100_000, 1) or 1
     state = evaluate_year(connection(), current_config(), business, year)
-    found = list(_rows(business.id, state, filters))
+    found = [kept for kept in walk(state) if filters.keep(kept[0], kept[1])]
     start = (page - 1) * PAGE
     return render(
         "ledger.html",
@@ -88,7 +87,7 @@ def ledger_page(business_id: str) -> Response:
         year=year,
         turnover=money(state.turnover_cents),
         excluded=money(state.excluded_cents),
-        rows=found[start : start + PAGE],
+        rows=[_row(business.id, *kept) for kept in found[start : start + PAGE]],
         matched=len(found),
         total=len(state.items),
         page=page,
@@ -116,16 +115,14 @@ def _filters(reader: Reader) -> Filters:
     )
 
 
-def _rows(business_id: str, state: YearState, filters: Filters) -> Any:
-    """The ledger rows (reporting/ledger_csv.py) of the items the filters keep, each with
-    whether it waits for review; the running total is the year's, not the filtered rows'."""
-    for item, counted, total in walk(state):
-        if filters.keep(item, counted):
-            yield {
-                **row(business_id, item, counted, total),
-                "flagged": REVIEW in item.flags,
-                "decidable": item.record.kind == "transaction" and item.record.amount_cents > 0,
-            }
+def _row(business_id: str, item: Classified, counted: bool, total: int) -> dict[str, Any]:
+    """The ledger row (reporting/ledger_csv.py) of an item, with whether it waits for review
+    and can be decided; the running total is the year's, not the filtered rows'."""
+    return {
+        **row(business_id, item, counted, total),
+        "flagged": REVIEW in item.flags,
+        "decidable": item.record.kind == "transaction" and item.record.amount_cents > 0,
+    }
 
 
 def ledger_csv(business_id: str) -> Response:

@@ -55,7 +55,13 @@ def queue() -> Response:
             return error_page(404, "no_such_business")
         businesses = [chosen]
     summaries = site().summaries.of(found, config, businesses, year, today())
-    waiting = [(summary.business, item) for summary in summaries for item in summary.flagged]
+    waiting = sum(len(summary.flagged) for summary in summaries)
+    cards: list[dict[str, Any]] = []
+    for summary in summaries:
+        business = summary.business
+        cards += [_card(business.id, business.name, item) for item in summary.flagged]
+        if len(cards) >= SHOWN:
+            break
     allowed = {business.id for business in visible(config)}
     recent = [d for d in stored.history(found, None, limit=200) if d.business in allowed][:20]
     return render(
@@ -63,8 +69,8 @@ def queue() -> Response:
         year=year,
         business=wanted,
         businesses=[(b.id, b.name) for b in visible(config)],
-        waiting=[_card(business.id, business.name, item) for business, item in waiting[:SHOWN]],
-        more=max(0, len(waiting) - SHOWN),
+        waiting=cards[:SHOWN],
+        more=max(0, waiting - SHOWN),
         choices=CHOICES,
         decisions=recent,
         problems=reader.problems,

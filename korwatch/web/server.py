@@ -41,6 +41,7 @@ class WebServer:
             clear_untrusted_proxy_headers=True,
         )
         self._thread: threading.Thread | None = None
+        self._closing = False
 
     @property
     def address(self) -> tuple[str, int]:
@@ -54,8 +55,14 @@ class WebServer:
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     def run(self) -> None:
+        """Serve until `close()` (from another thread) or SystemExit / KeyboardInterrupt in
+        this one (after which waitress finishes the requests in hand)."""
         log.info("web pages on %s", self.url)
-        self._server.run()
+        try:
+            self._server.run()
+        except OSError:
+            if not self._closing:  # closing the sockets under the loop ends it so
+                raise
 
     def start(self) -> threading.Thread:
         """Serve in a daemon thread (the daemon's main loop keeps the process)."""
@@ -70,6 +77,7 @@ class WebServer:
             log.exception("the web pages stopped")
 
     def close(self) -> None:
+        self._closing = True
         self._server.close()
         if self._thread is not None:
             self._thread.join(5.0)

@@ -72,7 +72,9 @@ class Summaries:
     """Summaries by (business, year), made when missing or out of date; safe across threads."""
 
     def __init__(self) -> None:
-        self._kept: OrderedDict[tuple[object, ...], Summary] = OrderedDict()
+        # Each summary is kept with the config it was made with: compared by identity, and
+        # held so that a new config cannot take an old one's id.
+        self._kept: OrderedDict[tuple[object, ...], tuple[Config, Summary]] = OrderedDict()
         self._lock = threading.Lock()
 
     def of(
@@ -108,16 +110,15 @@ class Summaries:
         today: date,
         stamp: tuple[int, ...],
     ) -> Summary:
-        # The config objects are part of the key: a reloaded config makes new ones.
-        key = (business.id, year, today, id(business), id(config), stamp)
+        key = (business.id, year, today, stamp)
         with self._lock:
             found = self._kept.get(key)
-            if found is not None:
+            if found is not None and found[0] is config:  # a reloaded config is a new object
                 self._kept.move_to_end(key)
-                return found
+                return found[1]
         made = _evaluate(connection, config, business, year, today)
         with self._lock:
-            self._kept[key] = made
+            self._kept[key] = (config, made)
             while len(self._kept) > KEPT:
                 self._kept.popitem(last=False)
         return made

@@ -109,3 +109,12 @@ def test_the_review_queue_offers_a_decision_for_each_flagged_credit(web: Web) ->
     single = web.page(f"/review/{web.loan}")
     assert "Beslis over post" in single and "J. de Vries" in single
     assert web.client.get("/review/99999").status_code == 404
+
+
+def test_every_page_reads_in_dutch_and_in_english(web: Web) -> None:
+    pages = ("/", "/business/studio", "/business/studio/ledger", "/review", f"/review/{web.loan}")
+    for language, word in (("nl", "Overzicht"), ("en", "Overview")):
+        web.page(f"/?lang={language}")
+        for url in pages:
+            page = web.page(url)
+            assert f'<html lang="{language}">' in page and word in page, url
