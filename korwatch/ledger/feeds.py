@@ -198,3 +198,16 @@ def feed_overview(connection: sqlite3.Connection, business: str) -> list[dict[st
             }
         )  # fmt: skip
     return found
+
+
+def every_consent(connection: sqlite3.Connection) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Each business's bank consents in one query, for an overview of many businesses:
+    (source, bank, state, valid_until). No session or account id."""
+    found: dict[str, list[tuple[str, str, str, str]]] = {}
+    rows = connection.execute(
+        "SELECT business, source, bank, state, valid_until FROM feed_consents "
+        "ORDER BY business, source"
+    )
+    for business, source, bank, state, until in rows:
+        found.setdefault(business, []).append((source, bank, state, until))
+    return found

@@ -108,6 +108,13 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "never": ("nooit", "never"),
     "source_ok": ("in orde", "fine"),
     "document_failed": ("Niet te lezen:", "Could not be read:"),
+    "needs_consent": (
+        "toestemming nodig: korwatch connect",
+        "needs consent: korwatch connect",
+    ),
+    "consent_until": ("toestemming tot", "consent until"),
+    "days": ("dagen", "days"),
+    "pending": ("nog niet geboekt:", "pending:"),
     "not_delivered": ("Niet afgeleverd", "Not delivered"),
     "decisions": ("Beslissingen", "Decisions"),
     "ledger_summary": ("Samenvatting", "Ledger summary"),

@@ -6,6 +6,7 @@ string, so it works without JavaScript and a filtered view can be bookmarked."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from flask import Flask, Response, request
 
 from korwatch.alerts.health import SourceHealth, every_source_health, is_failing
 from korwatch.config.model import Config
+from korwatch.ledger.feeds import every_consent
 from korwatch.models import money
 from korwatch.web.forms import Reader
 from korwatch.web.page import connection, current_config, render, site, today, visible
@@ -78,7 +80,29 @@ def lines(config: Config, year: int) -> list[dict[str, Any]]:
     """One line per visible business (summaries kept between requests, sources read fresh)."""
     found = site().summaries.of(connection(), config, visible(config), year, today())
     health = every_source_health(connection())
-    return [_line(summary, health.get(summary.business.id, []), config) for summary in found]
+    consents = every_consent(connection())
+    return [
+        {
+            **_line(summary, health.get(summary.business.id, []), config),
+            "consents": _consents(consents.get(summary.business.id, [])),
+        }
+        for summary in found
+    ]
+
+
+def _consents(found: list[tuple[str, str, str, str]]) -> list[dict[str, Any]]:
+    """Each bank consent: its bank, whether it must be renewed, when it ends and in how many
+    days (a consent lasts at most 180 days)."""
+    day = today()
+    return [
+        {
+            "bank": bank,
+            "needs_consent": state != "authorized",
+            "valid_until": until[:10],
+            "days_left": (date.fromisoformat(until[:10]) - day).days,
+        }
+        for _source, bank, state, until in found
+    ]
 
 
 def _line(summary: Summary, sources: list[SourceHealth], config: Config) -> dict[str, Any]:

@@ -9,8 +9,9 @@ import select
 import time
 from pathlib import Path
 
-from tests.conftest import REPO, Workspace
+from tests.conftest import Workspace
 from tests.review.support import row_of, year_with_loan
+from tests.samples import REPO
 
 NOW = "2026-11-26T12:00:00+01:00"
 

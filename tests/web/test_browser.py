@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, Workspace
+from tests.conftest import Workspace
 from tests.helpers import Payment, free_port, ing_csv
 from tests.review.support import year_with_loan
+from tests.samples import REPO
 from tests.web.conftest import add_business
 from tests.web.test_commands import _start, _wait_for_page
 

@@ -13,9 +13,10 @@ import requests
 
 from korwatch.config.load import load_config
 from korwatch.web.passwords import verify_password
-from tests.conftest import REPO, Workspace
+from tests.conftest import Workspace
 from tests.helpers import free_port
 from tests.review.support import year_with_loan
+from tests.samples import REPO
 
 KORWATCH = str(REPO / ".venv" / "bin" / "korwatch")
 NOW = "2026-11-26T12:00:00+01:00"

@@ -7,8 +7,9 @@ import re
 from datetime import date
 from decimal import Decimal as D
 
+from korwatch.config.load import load_config
 from tests.helpers import Payment, ing_csv
-from tests.web.conftest import Web, add_business
+from tests.web.conftest import NOW, Web, add_business
 
 
 def _rows(page: str) -> list[str]:
@@ -118,3 +119,24 @@ def test_every_page_reads_in_dutch_and_in_english(web: Web) -> None:
         for url in pages:
             page = web.page(url)
             assert f'<html lang="{language}">' in page and word in page, url
+
+
+def test_the_overview_and_the_business_page_show_when_a_bank_consent_ends(web: Web) -> None:
+    from datetime import datetime
+
+    from korwatch.ledger.feeds import LedgerFeeds
+    from korwatch.scan import open_ledger
+    from korwatch.sources.bankfeed import Bank, Consent
+
+    connection = open_ledger(load_config(web.workspace.config))
+    now = datetime.fromisoformat(NOW)
+    consent = Consent("session-secret-1", datetime.fromisoformat("2026-12-06T12:00:00+01:00"), ())
+    LedgerFeeds(connection).save_consent(
+        "studio", "enablebanking ING", "enablebanking", Bank("ing", "ING", "NL"), consent, now
+    )
+    connection.close()
+    page = web.page("/?lang=en")
+    assert "ING: consent until 6 December 2026 (10 days)" in page
+    business = web.page("/business/studio")
+    assert "ING (enablebanking): consent until 6 December 2026 (10 days)" in business
+    assert "session-secret-1" not in page + business
