@@ -84,6 +84,7 @@ class StoredRecord:
     gross_cents: int | None
     credit_note: bool
     value_date: _Day | None = None  # a bank line's value date; an invoice's supply date
+    review: str = ""  # why a person should look at it (a possible double with another amount)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -31,6 +31,13 @@ from korwatch.alerts.events import (
     record_transitions,
     recorded_levels,
 )
+from korwatch.alerts.reevaluate import (
+    MergedYear,
+    edit_cause,
+    edited_years,
+    merge_stored_duplicates,
+    reevaluate,
+)
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import (
@@ -44,7 +51,7 @@ from korwatch.formats.base import Parser, read_sample
 from korwatch.formats.detect import detect
 from korwatch.ledger import store as ledger
 from korwatch.ledger.feeds import LedgerFeeds
-from korwatch.ledger.insert import insert_records
+from korwatch.ledger.insert import Inserted, insert_records
 from korwatch.ledger.reader import document_chunks
 from korwatch.ledger.rows import Chunk
 from korwatch.names import shown
@@ -66,8 +73,11 @@ class DocumentResult:
     status: str  # "imported", "failed", or "known" / "known-failed" (same content seen before)
     format: str | None = None
     new: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # lines the ledger held already, `matched` included
     error: str | None = None
+    matched: int = 0  # of the duplicates, those the ledger held through another document
+    edited: int = 0  # invoices that came in a new version (the old one stays in the history)
+    reviews: int = 0  # records marked as a possible double with another amount
 
 
 @dataclass
@@ -77,6 +87,7 @@ class ScanReport:
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     settling: list[str] = field(default_factory=list)  # files left for a later scan
     waiting: list[str] = field(default_factory=list)  # sources with nothing to do now, and why
+    merged: list[MergedYear] = field(default_factory=list)  # stored duplicates merged (once)
 
     @property
     def failed(self) -> bool:
@@ -224,36 +235,73 @@ def _store(
     rows = document_chunks(parser, sample)
     if document.format and not parser.identify(sample):
         rows = _unquoted(rows, parser)
+    store_chunks(connection, config, business, (digest, result.name), rows, now, result, progress)
+
+
+def store_chunks(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    document: tuple[str, str],
+    chunks: Iterable[Chunk],
+    now: datetime,
+    result: DocumentResult,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Store a document already read into rows (`document` is its sha256 and name,
+    `result.format` the parser that read it), record it, and the alerts it causes, in one
+    transaction."""
+    digest, name = document
     with ledger.transaction(connection):
         judge = functools.partial(classify_one, settings=rules_for(connection, business))
         inserted = insert_records(
-            connection, business.id, (digest, result.name), rows, judge, progress
-        )
-        new, duplicates, years = inserted.new, inserted.duplicates, inserted.years
+            connection, business.id, document, chunks, judge, progress,
+            format_name=result.format or "",
+        )  # fmt: skip
         # The document row first, so the alert's "source" names this document.
         ledger.record_document(
             connection,
             business.id,
             digest,
-            result.name,
-            format_name=parser.name,
+            name,
+            format_name=result.format,
             status="imported",
             error=None,
-            records=new,
-            duplicates=duplicates,
+            records=inserted.new,
+            duplicates=inserted.duplicates,
             when=now.isoformat(timespec="seconds"),
         )
-        if new:
-            if ledger.has_invoices(connection, business.id):
-                # A January payment or supply date can decide December's turnover (T12).
-                years |= {year - 1 for year in years}
-            today = local_today(now)
-            for year in sorted(years):
-                state = after_import(connection, config, business, year, inserted, today)
-                if state is not None:
-                    record_transitions(connection, facts(business), state, now, today)
-                    record_eukor_crossing(connection, facts(business), state, business.rules, now)
-    result.status, result.new, result.duplicates = "imported", new, duplicates
+        _alerts_after(connection, config, business, inserted, now)
+    result.status, result.new, result.duplicates = "imported", inserted.new, inserted.duplicates
+    result.matched, result.edited = inserted.matched, len(inserted.edits)
+    result.reviews = inserted.reviews
+
+
+def _alerts_after(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    inserted: Inserted,
+    now: datetime,
+) -> None:
+    """Evaluate the years a stored document touched and record their alerts. A year with an
+    edited invoice is evaluated at once and alerts already sent are corrected."""
+    edited = edited_years(connection, business.id, inserted.edits)
+    if not inserted.new and not edited:
+        return
+    years = (inserted.years if inserted.new else set()) | edited
+    if ledger.has_invoices(connection, business.id):
+        # A January payment or supply date can decide December's turnover (T12).
+        years |= {year - 1 for year in years}
+    today = local_today(now)
+    for year in sorted(years):
+        if year in edited:
+            reevaluate(connection, config, business, year, now, edit_cause(inserted.edits))
+            continue
+        state = after_import(connection, config, business, year, inserted, today)
+        if state is not None:
+            record_transitions(connection, facts(business), state, now, today)
+            record_eukor_crossing(connection, facts(business), state, business.rules, now)
 
 
 def _unquoted(rows: Iterator[Chunk], parser: Parser) -> Iterator[Chunk]:
@@ -308,7 +356,7 @@ def scan(
     feeds = LedgerFeeds(connection)
     if start_pulls:
         _start_pulls(board, config, chosen, picked, now)
-    report = ScanReport()
+    report = ScanReport(merged=merge_stored_duplicates(connection, config, now))
     scanning = _Scanning(connection, config, board, report, stop, now, wait_to_settle)
     for business in chosen:
         if stop():
@@ -547,7 +595,7 @@ def import_paths(
 
     `progress` hears (file, records read so far) now and then during long files.
     """
-    report = ScanReport()
+    report = ScanReport(merged=merge_stored_duplicates(connection, config, now))
     for path in paths:
         document = DocumentInput(path=path, name=str(path), format=format_name)
         heard = None if progress is None else functools.partial(progress, path)

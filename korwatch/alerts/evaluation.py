@@ -42,16 +42,21 @@ def evaluate_year(
     *,
     counting_only: bool = False,
     inserted: Inserted | None = None,
+    standing: bool = True,
 ) -> YearState:
     """The year's state. `counting_only` skips debits (never turnover): enough for alerts,
     not for listings that show every record. `inserted`, the document just stored, saves
     reading back and classifying its records when the ledger holds nothing else in the years
-    concerned."""
+    concerned. `standing`: a crossing already reported that the figures no longer reach
+    stands (U3, `_reported_crossing`); False gives the figures alone, as the correction of
+    alerts already sent compares them (corrections.py)."""
     years = years_read(connection, business, year)
     judged = None
     if inserted is not None and counting_only:
         judged = _judged(connection, business, years, inserted)
-    return _state(connection, config, business, year, years, judged, counting_only)
+    return _state(
+        connection, config, business, year, years, judged, counting_only, standing=standing
+    )
 
 
 def after_import(
@@ -91,6 +96,8 @@ def _state(
     years: list[int],
     judged: list[Classified] | None,
     counting_only: bool,
+    *,
+    standing: bool = True,
 ) -> YearState:
     rules = rules_for(connection, business)
     if judged is None:
@@ -104,7 +111,7 @@ def _state(
     levels = warn_levels(threshold.amount_cents, business.warn_at)
     stands = rules.credit_note_after_crossing == "crossing-stands"
     state = evaluate(year, items, threshold.amount_cents, levels, crossing_stands=stands)
-    if stands and not state.crossed:
+    if stands and standing and not state.crossed:
         state = _reported_crossing(connection, business, state)
     return state
 

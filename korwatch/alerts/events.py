@@ -127,7 +127,8 @@ def reported_crossing(
 ) -> dict[str, Any] | None:
     """The crossing alert recorded for the year (its payload), if any."""
     row = connection.execute(
-        "SELECT payload FROM alert_events WHERE business = ? AND year = ? AND level = ?",
+        "SELECT payload FROM alert_events WHERE business = ? AND year = ? AND level = ? "
+        "AND status != 'superseded'",  # withdrawn before it was sent (alerts/corrections.py)
         (business, year, CROSSED),
     ).fetchone()
     return None if row is None else dict(json.loads(row[0]))

@@ -13,12 +13,11 @@ import sys
 
 from korwatch import clock
 from korwatch.alerts.evaluation import evaluate_year
-from korwatch.commands.common import OK, USAGE, chosen_year, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, ledger_for, selected
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
 from korwatch.names import shown
-from korwatch.reporting.ledger_csv import rows, write_csv
-from korwatch.scan import open_ledger
+from korwatch.reporting.ledger_csv import Extras, rows, write_csv
 from korwatch.tax.thresholds import YearState
 from korwatch.tax.verdict import UNPAID
 
@@ -38,20 +37,26 @@ def run(config: Config, args: argparse.Namespace) -> int:
     year = chosen_year("ledger", args.year, clock.now())
     if year is None:
         return USAGE
-    connection = open_ledger(config)
+    connection = ledger_for(config)
     states = [
         (business, evaluate_year(connection, config, business, year))
         for business in selected(config, args.business)
     ]
     if args.csv:
-        write_csv(sys.stdout, ((business.id, state) for business, state in states))
+        write_csv(
+            sys.stdout,
+            (
+                (business.id, state, Extras.read(connection, business.id, state))
+                for business, state in states
+            ),
+        )
         return OK
     for business, state in states:
-        _print_ledger(business, state)
+        _print_ledger(business, state, Extras.read(connection, business.id, state))
     return OK
 
 
-def _print_ledger(business: BusinessConfig, state: YearState) -> None:
+def _print_ledger(business: BusinessConfig, state: YearState, extras: Extras) -> None:
     provisional = " (PROVISIONAL: bank basis)" if business.provisional else ""
     print(
         f"{business.id} {state.year}: counted {money(state.turnover_cents)} "
@@ -60,7 +65,7 @@ def _print_ledger(business: BusinessConfig, state: YearState) -> None:
     )
     unpaid: list[str] = []
     unmatched: list[str] = []
-    for row in rows(business.id, state):
+    for row in rows(business.id, state, extras):
         mark = "COUNTS " if row["counted"] == "true" else "no     "
         flags = f" [{row['flags']}]" if row["flags"] else ""
         who = shown(
@@ -76,6 +81,8 @@ def _print_ledger(business: BusinessConfig, state: YearState) -> None:
             print(f"      {who} ({shown(row['source'])}; record {row['record']})")
         else:
             print(f"      record {row['record']} ({shown(row['source'])})")
+        if row["also_in"]:
+            print(f"      also in {shown(row['also_in'])}")
         summary = f"{row['date']} {row['amount']} {who}"
         if UNPAID in row["flags"].split():
             unpaid.append(summary)

@@ -9,14 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from korwatch import clock
-from korwatch.commands.common import OK, USAGE, chosen_year, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, ledger_for, selected
 from korwatch.config.model import Config
 from korwatch.notify.render import format_amount
 from korwatch.reporting.status import business_status
 from korwatch.reporting.status_rules import rule_lines
 from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.reporting.terminal_status import status_table
-from korwatch.scan import open_ledger
 from korwatch.sources.bankfeed import ends_on
 
 NAME = "status"
@@ -33,7 +32,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     year = chosen_year("status", args.year, clock.now())
     if year is None:
         return USAGE
-    connection = open_ledger(config)
+    connection = ledger_for(config)
     items = [
         business_status(connection, config, business, year)
         for business in selected(config, args.business)

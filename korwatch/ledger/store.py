@@ -185,6 +185,46 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX decisions_in_force ON decisions (business, id) WHERE undone_at IS NULL;
     CREATE INDEX decisions_by_record ON decisions (record);
     """,
+    # 7: one transaction whatever carried it (ledger/carriers.py, identity.py): the documents
+    # that carried a stored record again; a review note on a record that may be another's
+    # double with another amount; the replaced versions of edited invoices (versions.py); and
+    # the merge of the duplicates that ledgers written before stored (ledger/merge.py), queued
+    # here and run by the first scan or command with the config (it re-evaluates the years
+    # and corrects alerts already sent, which needs the config's rules and thresholds).
+    """
+    ALTER TABLE records ADD COLUMN review TEXT NOT NULL DEFAULT '';
+    CREATE TABLE carriers (
+        id        INTEGER PRIMARY KEY,
+        record    INTEGER NOT NULL,
+        document  TEXT NOT NULL,
+        line      INTEGER NOT NULL DEFAULT 0,
+        how       TEXT NOT NULL CHECK (how IN ('same-line', 'same-transaction', 'merged')),
+        former_id INTEGER
+    );
+    CREATE INDEX carriers_by_record ON carriers (record);
+    CREATE TABLE record_versions (
+        id                INTEGER PRIMARY KEY,
+        record            INTEGER NOT NULL,
+        replaced_by       TEXT NOT NULL,
+        document          TEXT NOT NULL,
+        date              TEXT NOT NULL,
+        year              INTEGER NOT NULL,
+        amount_cents      INTEGER NOT NULL,
+        vat_cents         INTEGER,
+        gross_cents       INTEGER,
+        credit_note       INTEGER NOT NULL DEFAULT 0,
+        currency          TEXT NOT NULL,
+        counterparty_name TEXT NOT NULL DEFAULT '',
+        value_date        TEXT,
+        line              INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX record_versions_by_record ON record_versions (record);
+    CREATE TABLE ledger_tasks (
+        name    TEXT PRIMARY KEY,
+        done_at TEXT
+    );
+    INSERT INTO ledger_tasks (name) VALUES ('merge-stored-duplicates')
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -292,7 +332,7 @@ def record_document(
 _SELECT = (
     "SELECT id, kind, date, amount_cents, currency, account, counterparty_name, "
     "counterparty_iban, description, reference, reversal, code, document, "
-    "vat_cents, gross_cents, credit_note, value_date FROM records "
+    "vat_cents, gross_cents, credit_note, value_date, review FROM records "
 )
 
 
@@ -343,6 +383,7 @@ def records_for_years(
             row[14],
             bool(row[15]),
             None if row[16] is None else to_date(row[16]),
+            row[17],
         )
         for row in rows
     ]
@@ -459,3 +500,13 @@ def failed_documents(connection: sqlite3.Connection, business: str) -> list[tupl
         (business,),
     )
     return [(str(name), str(error)) for name, error in rows]
+
+
+def pending_tasks(connection: sqlite3.Connection) -> set[str]:
+    """The ledger tasks a migration queued that have not run yet (see MIGRATIONS, 4)."""
+    rows = connection.execute("SELECT name FROM ledger_tasks WHERE done_at IS NULL")
+    return {str(row[0]) for row in rows}
+
+
+def finish_task(connection: sqlite3.Connection, name: str, when: str) -> None:
+    connection.execute("UPDATE ledger_tasks SET done_at = ? WHERE name = ?", (when, name))

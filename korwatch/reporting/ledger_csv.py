@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import csv
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TextIO
 
+from korwatch.ledger.carriers import also_in
+from korwatch.ledger.versions import OldVersion, history
 from korwatch.models import money
 from korwatch.names import shown
 from korwatch.tax.thresholds import YearState
@@ -41,6 +45,8 @@ COLUMNS = (
     "decided_by",
     "decided_at",
     "decision_note",
+    # Added with one identity per transaction (issue 13): the other documents that carried it.
+    "also_in",
 )
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's list), unless it is
 # a plain number such as "-12.50", which must stay a number.
@@ -59,19 +65,47 @@ def walk(state: YearState) -> Iterator[tuple[Classified, bool, int]]:
         yield item, counted, total
 
 
-def rows(business_id: str, state: YearState) -> Iterator[dict[str, str]]:
-    """One row per item, in counting order, with the running counted total."""
+@dataclass(frozen=True)
+class Extras:
+    """What the ledger knows about the items beyond their verdicts: the other documents that
+    carried each one, and the replaced versions of edited invoices."""
+
+    also_in: dict[int, list[str]] = field(default_factory=dict)
+    history: dict[int, list[OldVersion]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, connection: sqlite3.Connection, business: str, state: YearState) -> Extras:
+        years = sorted({item.record.date.year for item in state.items} | {state.year})
+        invoices = [item.record.id for item in state.items if item.record.kind == "invoice"]
+        return cls(also_in(connection, business, years), history(connection, business, invoices))
+
+
+def rows(
+    business_id: str, state: YearState, extras: Extras | None = None
+) -> Iterator[dict[str, str]]:
+    """One row per item, in counting order, with the running counted total; after an edited
+    invoice, a row per replaced version (not counted)."""
+    extras = extras or Extras()
     for item, counted, total in walk(state):
-        yield row(business_id, item, counted, total)
+        yield row(business_id, item, counted, total, extras)
+        for old in extras.history.get(item.record.id, []):
+            yield _replaced_row(business_id, item.invoice or item.record.reference, old, total)
 
 
-def row(business_id: str, item: Classified, counted: bool, total: int) -> dict[str, str]:
+def row(
+    business_id: str,
+    item: Classified,
+    counted: bool,
+    total: int,
+    extras: Extras | None = None,
+) -> dict[str, str]:
     """One item as a row; `total` is the counted turnover of the year up to and with it."""
     record = item.record
     reason = item.reason
     if item.counts and not counted:
         reason += f" (counts in {item.effective_date.year})"
     decision = item.decision
+    carried = extras.also_in.get(record.id, []) if extras is not None else []
     return {
         "business": business_id,
         "date": record.date.isoformat(),
@@ -95,6 +129,29 @@ def row(business_id: str, item: Classified, counted: bool, total: int) -> dict[s
         "decided_by": "" if decision is None else decision.author,
         "decided_at": "" if decision is None else decision.decided_at,
         "decision_note": "" if decision is None else decision.note,
+        "also_in": "; ".join(carried),
+    }
+
+
+def _replaced_row(business_id: str, number: str, old: OldVersion, total: int) -> dict[str, str]:
+    """A replaced version of an edited invoice (not counted), after the version that counts."""
+    version = old.version
+    when = old.replaced_at[:10]
+    return {
+        **dict.fromkeys(COLUMNS, ""),
+        "business": business_id,
+        "date": version.date,
+        "effective_date": version.date,
+        "amount": money(version.net_cents),
+        "counted": "false",
+        "counted_amount": money(0),
+        "cumulative": money(total),
+        "rule": "replaced",
+        "reason": f"an earlier version of invoice {number}, replaced by {old.replaced_by}"
+        + (f" imported {when}" if when else ""),
+        "invoice": number,
+        "counterparty": version.customer,
+        "source": old.document_name,
     }
 
 
@@ -102,13 +159,14 @@ def _decided_for(scope: str, value: str) -> str:
     return "this credit" if scope == "record" else f"{scope} {value}"
 
 
-def write_csv(stream: TextIO, states: Iterable[tuple[str, YearState]]) -> None:
-    """The header and every row of each (business id, year state), as `ledger --csv` prints."""
+def write_csv(stream: TextIO, states: Iterable[tuple[str, YearState, Extras]]) -> None:
+    """The header and every row of each (business id, year state, its Extras), as
+    `ledger --csv` prints."""
     # Every field quoted: a CR or LF inside one stays inside its row in any spreadsheet.
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
-    for business_id, state in states:
-        for found in rows(business_id, state):
+    for business_id, state, extras in states:
+        for found in rows(business_id, state, extras):
             writer.writerow(safe(found))
 
 

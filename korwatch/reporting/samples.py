@@ -21,6 +21,7 @@ KINDS = (
     "consent-expiring",
     "needs-consent",
     "digest",
+    "correction",
     "test",
 )
 
@@ -197,6 +198,59 @@ _SAMPLES: dict[str, dict[str, Any]] = {
             }
         ],
         "detected_at": "2026-09-21T07:00:00+00:00",
+    },
+    # Invoice 2026-042 was lowered in Moneybird after the crossing email went out: the crossing
+    # stands (U3), the 90 % warning it had superseded is reached later now.
+    "correction": {
+        **_COMMON,
+        "kind": "correction",
+        "basis": "invoices",
+        "provisional": False,
+        "turnover": "19200.00",
+        "headroom": "800.00",
+        "cause": {
+            "edits": [
+                {
+                    "invoice": "2026-042",
+                    "before": {
+                        "date": "2026-09-14",
+                        "amount": "2700.00",
+                        "customer": "Studio Oost",
+                        "credit_note": False,
+                    },
+                    "after": {
+                        "date": "2026-09-14",
+                        "amount": "900.00",
+                        "customer": "Studio Oost",
+                        "credit_note": False,
+                    },
+                }
+            ]
+        },
+        "changes": [
+            {
+                "level": "crossed",
+                "kind": "crossed",
+                "level_amount": "20000.00",
+                "change": "stands",
+                "before": {
+                    "date": "2026-09-14",
+                    "amount": "2700.00",
+                    "invoice": "2026-042",
+                    "counterparty": "Studio Oost",
+                    "description": "Factuur 2026-042",
+                    "source": "moneybird 123 sales invoices",
+                    "record": 42,
+                    "before": "18300.00",
+                    "after": "21000.00",
+                    "level_amount": "20000.00",
+                },
+                "after": None,
+            }
+        ],
+        "adviser_review": True,
+        "reported": {},
+        "detected_at": "2026-10-02T07:00:00+00:00",
     },
     "test": {"kind": "test"},
 }

@@ -27,7 +27,7 @@ from korwatch.tax.matching import match
 from korwatch.tax.references import invoice_number
 from korwatch.tax.user_rules import CATEGORIES, Category, UserRule, first_match
 from korwatch.tax.vat import gross_up_fees
-from korwatch.tax.verdict import NET_OF_FEES, REVIEW, Classified, RuleSettings, strip_vat
+from korwatch.tax.verdict import NET_OF_FEES, REVIEW, Classified, RuleSettings, amend, strip_vat
 
 
 def classify(records: Iterable[StoredRecord], settings: RuleSettings) -> list[Classified]:
@@ -37,9 +37,15 @@ def classify(records: Iterable[StoredRecord], settings: RuleSettings) -> list[Cl
 
 def matched(items: list[Classified], settings: RuleSettings) -> list[Classified]:
     """Items classified one by one (classify_one, in booking order), with payments and
-    invoices matched: what classify gives."""
-
-    return match(items, settings)
+    invoices matched: what classify gives. A record the ledger marked as a possible double
+    with another amount (ledger/carriers.py) keeps REVIEW and says why, whatever matched it."""
+    found = match(items, settings)
+    for index, item in enumerate(found):
+        note = item.record.review
+        if note:
+            flags = item.flags if REVIEW in item.flags else (*item.flags, REVIEW)
+            found[index] = amend(item, flags=flags, reason=f"{item.reason}; {note}")
+    return found
 
 
 def classify_one(record: StoredRecord, settings: RuleSettings) -> Classified:

@@ -14,7 +14,7 @@ from flask import Flask, Response, request
 
 from korwatch.alerts.evaluation import evaluate_year
 from korwatch.models import money
-from korwatch.reporting.ledger_csv import row, walk, write_csv
+from korwatch.reporting.ledger_csv import Extras, row, walk, write_csv
 from korwatch.tax.verdict import REVIEW, Classified
 from korwatch.web.forms import Reader
 from korwatch.web.overview import year_from
@@ -132,7 +132,7 @@ def ledger_csv(business_id: str) -> Response:
     year = year_from(Reader(request.args))
     state = evaluate_year(connection(), current_config(), business, year)
     text = io.StringIO()
-    write_csv(text, [(business.id, state)])
+    write_csv(text, [(business.id, state, Extras.read(connection(), business.id, state))])
     response = Response(text.getvalue().encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="korwatch-{business.id}-{year}.csv"'
