@@ -16,7 +16,6 @@ from korwatch.alerts.review import Settled
 from korwatch.clock import accepted_dates, local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
-from korwatch.notify.render import format_amount
 from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.scan import DocumentResult, ScanReport, open_ledger
 
@@ -89,6 +88,9 @@ def merge_lines(merged: list[MergedYear]) -> list[str]:
 
 
 def _eur(cents: int) -> str:
+    # Jinja2 comes with notify.render: imported only when there is something to say.
+    from korwatch.notify.render import format_amount  # noqa: PLC0415
+
     return format_amount(money(cents), "nl").replace("€", "EUR")
 
 
