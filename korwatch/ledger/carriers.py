@@ -13,34 +13,23 @@ too. A credit with no stored match whose text (or bank id) is found on a stored 
 same day with another amount is stored, and both are marked for review: neither amount is
 chosen silently.
 
-Only the stored transactions of the document's dates (plus NEAR_DAYS) are held, a window that
-moves with the document, so memory stays small whatever the ledger holds.
+Only the stored transactions of the document's dates are held (window.py).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
-from datetime import date, timedelta
-from itertools import chain
+from collections.abc import Iterable
 from typing import cast
 
-from korwatch.ledger.identity import NEAR_DAYS, Carrier, account_key, fit, near_fit, strong_text
+from korwatch.ledger.identity import Carrier, account_key, fit, near_fit, strong_text
 from korwatch.ledger.rows import Row, TransactionRow
+from korwatch.ledger.window import Entry, Stored, Window, entries
 from korwatch.models import money
-
-_NEAR = timedelta(days=NEAR_DAYS)
-_LOAD = (
-    "SELECT id, dedup_key, date, amount_cents, currency, account, counterparty_name, "
-    "counterparty_iban, description, reference, bank_id, value_date, document, line "
-    "FROM records WHERE business = ? AND kind = 'transaction' AND year BETWEEN ? AND ? "
-    "AND date BETWEEN ? AND ? AND id < ?"
-)
-Slot = tuple[str, int, str]  # (account key, cents, currency): a day's candidates share it
 
 
 class Matcher:
-    """The stored transactions a document's lines are matched against, a window at a time."""
+    """Matches a document's bank lines against the transactions the ledger holds."""
 
     def __init__(
         self,
@@ -49,7 +38,7 @@ class Matcher:
         document: tuple[str, str, str],
         first_id: int,
     ) -> None:
-        self.connection, self.business, self.first_id = connection, business, first_id
+        self.connection, self.business = connection, business
         self.sha256, self.name, self.format = document
         self.documents = {
             str(sha): (str(name), str(kind or ""))
@@ -57,17 +46,15 @@ class Matcher:
                 "SELECT sha256, name, format FROM documents WHERE business = ?", (business,)
             )
         }
+        formats = {sha: kind for sha, (_, kind) in self.documents.items()}
+        # Only a document of a format already stored can repeat a stored line's dedup key.
+        keyed = not self.format or self.format in formats.values()
+        self.window = Window(connection, business, first_id, formats, keyed)
         self.claimed: set[int] = set()
         # (record, document, line, how, key of the line): the carriers found, until flushed
         self.carriers: list[tuple[int, str, int, str, str]] = []
         self.matched = 0  # lines found through another document (not by their dedup key)
         self.reviews: list[tuple[str, int, str, str]] = []  # (new key, stored id, notes)
-        self._accounts: dict[str, str] = {}
-        self._window: tuple[date, date] | None = None
-        self._held: list[Carrier] = []
-        self._by_slot: dict[Slot, list[Carrier]] = {}
-        self._by_key: dict[str, Carrier] = {}
-        self._by_text: dict[tuple[str, str, str], list[Carrier]] | None = None
 
     @classmethod
     def open(
@@ -87,22 +74,24 @@ class Matcher:
     def sift(self, rows: list[Row]) -> list[Row]:
         """The rows to insert: those that are not carriers of a stored transaction."""
         lines = cast(list[TransactionRow], rows)
-        self._move(lines)
-        if not self._held:
+        window = self.window
+        window.move([line[1] for line in lines])
+        if not window:
             return rows
         fresh: list[TransactionRow] = []
-        pending: list[tuple[TransactionRow, list[Carrier]]] = []
-        by_key, by_slot, account_of = self._by_key, self._by_slot, self._account
+        pending: list[tuple[TransactionRow, list[Stored]]] = []
+        by_key, by_slot, accounts = window.by_key, window.by_slot, window.accounts
         for line in lines:
-            stored = by_key.get(line[0])
+            stored = by_key.get(line[0]) if by_key else None
             row = line if stored is None else self._same_key(line, stored)
             if row is None:
                 continue
-            group = by_slot.get((account_of(row[5]), row[3], row[4]))
+            account = accounts.get(row[5]) or window.account(row[5])
+            group = by_slot.get((account, row[3], row[4]))
             if group is None:
                 fresh.append(row)
             else:
-                pending.append((row, group))
+                pending.append((row, entries(group)))
         fresh += self._pair(pending)
         self._review(fresh)
         return cast(list[Row], fresh)
@@ -131,83 +120,111 @@ class Matcher:
             )
         return 2 * len(self.reviews)
 
-    def _same_key(self, row: TransactionRow, stored: Carrier) -> TransactionRow | None:
+    def _same_key(self, row: TransactionRow, stored: Stored) -> TransactionRow | None:
         """A line with a stored line's dedup key: a carrier of it, or, when its amount differs
         (a bank id reused with another amount), a new record under its own key, for review."""
-        if stored.cents == row[3] and stored.currency == row[4]:
-            self.claimed.add(stored.id)
-            self.carriers.append((stored.id, self.sha256, row[-1], "same-line", row[0]))
+        if stored[3] == row[3] and stored[4] == row[4]:
+            self.claimed.add(stored[0])
+            self.carriers.append((stored[0], self.sha256, row[-1], "same-line", row[0]))
             return None
         changed = (f"{row[0]}~{row[3]}", *row[1:])
         line = self._carrier(changed)
-        self.reviews.append((line.key, stored.id, *self._notes(line, stored)))
+        self.reviews.append((line.key, stored[0], *self._notes(line, self.window.carrier(stored))))
         return changed
 
-    def _pair(self, pending: list[tuple[TransactionRow, list[Carrier]]]) -> list[TransactionRow]:
-        """Pair lines with stored transactions of their slot, the best fits first; the rest
-        are new."""
-        options: list[tuple[bool, int, int, int]] = []
-        lines = [self._carrier(row) for row, _ in pending]
-        for index, ((_, group), line) in enumerate(zip(pending, lines, strict=True)):
-            for stored in group:
-                if stored.id in self.claimed:
+    def _pair(self, pending: list[tuple[TransactionRow, list[Stored]]]) -> list[TransactionRow]:
+        """Pair lines with stored transactions of their slot, the best fits first: those
+        booked the same day, then (for the lines left) those a few days apart whose value
+        dates tie them. The rest are new."""
+        lines: dict[int, Carrier] = {}
+        taken = self._assign(pending, lines, range(len(pending)), near=False)
+        left = [index for index in range(len(pending)) if index not in taken]
+        if left:
+            taken |= self._assign(pending, lines, left, near=True)
+        return [row for index, (row, _) in enumerate(pending) if index not in taken]
+
+    def _assign(
+        self,
+        pending: list[tuple[TransactionRow, list[Stored]]],
+        lines: dict[int, Carrier],
+        indexes: Iterable[int],
+        *,
+        near: bool,
+    ) -> set[int]:
+        claimed, window = self.claimed, self.window
+        chosen = []
+        for index in indexes:
+            row, group = pending[index]
+            day, value = row[1], row[11]
+            for found in group:
+                if found[0] in claimed:
                     continue
-                same_day = stored.day == line.day
-                if not same_day and not near_fit(line, stored, _days_apart(line.day, stored.day)):
-                    continue
-                score = fit(line, stored)
-                if score is not None:
-                    options.append((not same_day, -score, stored.id, index))
+                if (
+                    (found[2] == day)
+                    if not near
+                    else (found[2] != day and near_fit(day, value, found[2], found[7]))
+                ):
+                    chosen.append((index, found))
+        if not chosen:
+            return set()
+        window.prepare([found for _, found in chosen])
+        options = []
+        for index, found in chosen:
+            line = lines.get(index) or lines.setdefault(index, self._carrier(pending[index][0]))
+            score = fit(line, window.carrier(found))
+            if score is not None:
+                options.append((-score, found[0], index))
         options.sort()
         taken: set[int] = set()
-        for _, _, stored_id, index in options:
-            if index in taken or stored_id in self.claimed:
+        for _, stored_id, index in options:
+            if index in taken or stored_id in claimed:
                 continue
             taken.add(index)
-            self.claimed.add(stored_id)
+            claimed.add(stored_id)
             self.matched += 1
             line = lines[index]
             self.carriers.append((stored_id, self.sha256, line.line, "same-transaction", line.key))
-        return [row for index, (row, _) in enumerate(pending) if index not in taken]
+        return taken
 
     def _review(self, fresh: list[TransactionRow]) -> None:
-        """Mark a new credit whose text or bank id a stored credit of the day has with another
-        amount: the same payment read differently, or two payments; a person decides."""
+        """Mark a new credit that a stored credit of the day has with another amount, the
+        same text and a fitting counterparty (or the same bank id): the same payment read
+        differently, or two payments; a person decides. Only credits: a debit never counts,
+        so another amount changes no turnover. Texts are made plain only for credits that
+        share the day and counterparty (or where one side names none)."""
+        window, twins = self.window, _Twins(self.window)
         for row in fresh:
             if row[3] <= 0:
-                continue  # a debit never counts: another amount changes no turnover
-            line = self._carrier(row)
-            twin = self._twin(line)
-            if twin is not None:
-                self.claimed.add(twin.id)
-                self.reviews.append((line.key, twin.id, *self._notes(line, twin)))
-
-    def _twin(self, line: Carrier) -> Carrier | None:
-        index = self._text_index()
-        text = strong_text(line)
-        found = index.get((line.account, line.day, text), []) if text else []
-        if line.bank_id:
-            found = list(chain(found, index.get((line.account, "id", line.bank_id.strip()), [])))
-        for stored in found:
-            if stored.id in self.claimed or stored.cents == line.cents:
                 continue
-            if fit(line, stored) is not None:
-                return stored
-        return None
+            account, day = window.account(row[5]), row[1]
+            if row[7]:
+                found = entries(twins.get("party").get((account, day, account_key(row[7]))))
+                plain_texts = twins.get("partyless")
+            else:
+                found, plain_texts = [], twins.get("text")
+            if plain_texts:
+                text = strong_text(row[8] or row[9])
+                found = [*found, *entries(plain_texts.get((account, day, text)))] if text else found
+            if row[10]:
+                found = [*found, *entries(twins.get("id").get((account, "id", row[10].strip())))]
+            if found:
+                self._review_line(self._carrier(row), found)
 
-    def _text_index(self) -> dict[tuple[str, str, str], list[Carrier]]:
-        if self._by_text is None:
-            index: dict[tuple[str, str, str], list[Carrier]] = defaultdict(list)
-            for stored in self._held:
-                if stored.cents <= 0:
+    def _review_line(self, line: Carrier, found: list[Stored]) -> None:
+        text = ""
+        for candidate in found:
+            if candidate[0] in self.claimed or candidate[3] == line.cents:
+                continue
+            same_id = bool(line.bank_id) and line.bank_id.strip() == (candidate[6] or "").strip()
+            if not same_id:
+                text = text or strong_text(line.text)
+                if not text or text != self.window.strong(candidate):
                     continue
-                text = strong_text(stored)
-                if text:
-                    index[(stored.account, stored.day, text)].append(stored)
-                if stored.bank_id:
-                    index[(stored.account, "id", stored.bank_id.strip())].append(stored)
-            self._by_text = index
-        return self._by_text
+            stored = self.window.carrier(candidate)
+            if fit(line, stored) is not None:
+                self.claimed.add(stored.id)
+                self.reviews.append((line.key, stored.id, *self._notes(line, stored)))
+                return
 
     def _notes(self, line: Carrier, stored: Carrier) -> tuple[str, str]:
         """The review notes of a new line and the stored record it may duplicate."""
@@ -226,66 +243,9 @@ class Matcher:
         (key, day, _, cents, currency, account, name, iban, text, reference, bank_id, value_day,
          _, _, line) = row  # fmt: skip
         return Carrier(
-            0, key, day, cents, currency, self._account(account), name, iban, text or reference,
-            bank_id, value_day, self.format, self.sha256, line,
+            0, key, day, cents, currency, self.window.account(account), name, iban,
+            text or reference, bank_id, value_day, self.format, self.sha256, line,
         )  # fmt: skip
-
-    def _move(self, rows: list[TransactionRow]) -> None:
-        """Hold the stored transactions of the rows' dates (and NEAR_DAYS around them), and
-        no others: the window follows the document."""
-        days = [row[1] for row in rows]
-        low = date.fromisoformat(min(days)) - _NEAR
-        high = date.fromisoformat(max(days)) + _NEAR
-        window, day = self._window, timedelta(days=1)
-        if window is not None and window[0] <= low and high <= window[1]:
-            return
-        if window is None or high < window[0] or low > window[1]:
-            held = self._load(low, high)
-        else:
-            first, last = low.isoformat(), high.isoformat()
-            held = [stored for stored in self._held if first <= stored.day <= last]
-            if low < window[0]:
-                held += self._load(low, window[0] - day)
-            if high > window[1]:
-                held += self._load(window[1] + day, high)
-        self._window = (low, high)
-        self._hold(held)
-
-    def _load(self, start: date, end: date) -> list[Carrier]:
-        rows = self.connection.execute(
-            _LOAD,
-            (self.business, start.year, end.year, start.isoformat(), end.isoformat(),
-             self.first_id),
-        )  # fmt: skip
-        formats, account_of = self.documents, self._account
-        return [
-            Carrier(
-                record, key, day, cents, currency, account_of(account), name, iban,
-                text or reference, bank_id, value_day, formats.get(document, ("", ""))[1],
-                document, line,
-            )
-            for (record, key, day, cents, currency, account, name, iban, text, reference,
-                 bank_id, value_day, document, line) in rows
-        ]  # fmt: skip
-
-    def _account(self, account: str) -> str:
-        key = self._accounts.get(account)
-        if key is None:
-            key = self._accounts[account] = account_key(account)
-        return key
-
-    def _hold(self, held: list[Carrier]) -> None:
-        self._held = held
-        self._by_key = {stored.key: stored for stored in held}
-        by_slot: dict[Slot, list[Carrier]] = defaultdict(list)
-        for stored in held:
-            by_slot[(stored.account, stored.cents, stored.currency)].append(stored)
-        self._by_slot = dict(by_slot)
-        self._by_text = None
-
-
-def _days_apart(first: str, second: str) -> int:
-    return abs((date.fromisoformat(first) - date.fromisoformat(second)).days)
 
 
 def also_in(
@@ -308,3 +268,17 @@ def also_in(
         if shown not in listed:
             listed.append(shown)
     return found
+
+
+class _Twins:
+    """The window's review indexes, each asked of it once per chunk."""
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+        self.made: dict[str, dict[tuple[str, str, str], Entry]] = {}
+
+    def get(self, kind: str) -> dict[tuple[str, str, str], Entry]:
+        found = self.made.get(kind)
+        if found is None:
+            found = self.made[kind] = self.window.twins(kind)
+        return found

@@ -43,9 +43,11 @@ is taken (equal ids, then equal accounts, equal texts, equal names).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from difflib import SequenceMatcher
 
 NEAR_DAYS = 3  # booking dates this far apart can be one booking, if the value dates tie them
@@ -54,6 +56,7 @@ _ACCOUNT_DIGITS = re.compile(r"(\d{7,})$")
 _NOT_PLAIN = re.compile(r"[^0-9A-Z]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def account_key(account: str) -> str:
     """The own or counterparty account as one key: the account number at the end of an IBAN or
     BBAN (at least 7 digits) without leading zeros, else the account's letters and digits."""
@@ -68,6 +71,9 @@ def plain(text: str) -> str:
         return _NOT_PLAIN.sub("", text.upper())
     decomposed = unicodedata.normalize("NFKD", text)
     return _NOT_PLAIN.sub("", decomposed.upper())
+
+
+plain_name = functools.lru_cache(maxsize=1 << 16)(plain)  # a ledger has few names, often
 
 
 @dataclass(slots=True)
@@ -89,42 +95,30 @@ class Carrier:
     format: str  # the parser that read it
     document: str
     line: int
-    _plain: tuple[str, str, str] | None = field(default=None, repr=False)
-
-    @property
-    def slot(self) -> tuple[str, str, int, str]:
-        return (self.account, self.day, self.cents, self.currency)
-
-    def plain_parts(self) -> tuple[str, str, str]:
-        """(counterparty account key, plain name, plain text), made once."""
-        if self._plain is None:
-            iban = account_key(self.iban) if self.iban else ""
-            self._plain = (iban, plain(self.name), plain(self.text))
-        return self._plain
 
 
 def fit(a: Carrier, b: Carrier) -> int | None:
     """How well two carriers of one slot fit as one transaction (higher is better), or None
-    when something they both carry disagrees (see the module docstring)."""
+    when something they both carry disagrees (see the module docstring). Values written alike
+    are compared as they are; only where they differ are they made plain (most carriers of one
+    bank write them alike, and this runs for every line of a re-import)."""
     if a.bank_id and b.bank_id:
         if a.bank_id.strip() == b.bank_id.strip():
             return 64
         if a.format == b.format:
             return None
-    iban_a, name_a, text_a = a.plain_parts()
-    iban_b, name_b, text_b = b.plain_parts()
     score = 0
-    if iban_a and iban_b:
-        if iban_a != iban_b:
+    if a.iban and b.iban:
+        if a.iban != b.iban and account_key(a.iban) != account_key(b.iban):
             return None
-        score += 16
-    if name_a and name_b and not score:
-        found = _starts_alike(name_a, name_b)
+        score = 16
+    elif a.name and b.name:
+        found = 2 if a.name == b.name else _starts_alike(plain_name(a.name), plain_name(b.name))
         if found is None:
             return None
-        score += found
-    if text_a and text_b:
-        found = _texts_fit(text_a, text_b)
+        score = found
+    if a.text and b.text:
+        found = 8 if a.text == b.text else _texts_fit(plain(a.text), plain(b.text))
         if found is None:
             return None
         score += found
@@ -139,8 +133,8 @@ def _starts_alike(a: str, b: str) -> int | None:
 
 
 def _texts_fit(a: str, b: str) -> int | None:
-    if a == b:
-        return 8
+    if a == b or not a or not b:
+        return 8 if a == b else 0
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if short in long:
         return 4
@@ -150,19 +144,20 @@ def _texts_fit(a: str, b: str) -> int | None:
     return 1 if run.size >= TEXT_RUN else None
 
 
-def near_fit(a: Carrier, b: Carrier, days_apart: int) -> bool:
-    """Whether two carriers whose booking dates lie `days_apart` (1..NEAR_DAYS) apart have
-    value dates that tie them: equal value dates, or one's booking date is the other's value
+def near_fit(day_a: str, value_a: str | None, day_b: str, value_b: str | None) -> bool:
+    """Whether two carriers booked on different days (ISO dates) are tied by their value dates:
+    at most NEAR_DAYS apart, and equal value dates, or one's booking date is the other's value
     date (an MT940 line without an entry date is booked on its value date)."""
-    if days_apart > NEAR_DAYS:
+    if not (value_a is not None and value_a in (value_b, day_b)) and value_b != day_a:
         return False
-    if a.value_day is not None and a.value_day in (b.value_day, b.day):
-        return True
-    return b.value_day is not None and b.value_day == a.day
+    apart = date.fromisoformat(day_a) - date.fromisoformat(day_b)
+    return abs(apart.days) <= NEAR_DAYS
 
 
-def strong_text(carrier: Carrier) -> str:
-    """The start of a carrier's plain text, as a key for finding the same payment with another
-    amount; "" when the text is too short to be evidence."""
-    text = carrier.plain_parts()[2]
-    return text[:16] if len(text) >= 6 else ""
+def strong_text(text: str) -> str:
+    """The first 16 characters of a text made plain, as a key for finding the same payment
+    with another amount; "" when the text is too short to be evidence."""
+    found = plain(text[:48])  # a prefix of plain(text); the whole only when it is short
+    if len(found) < 16 and len(text) > 48:
+        found = plain(text)
+    return found[:16] if len(found) >= 6 else ""

@@ -57,13 +57,18 @@ def merge_business(connection: sqlite3.Connection, business: str) -> Merged:
         "WHERE r.business = ? AND r.kind = 'transaction' GROUP BY r.document ORDER BY MIN(r.id)",
         (business,),
     ).fetchall()
+    # The carriers table has no index on its record (storing a re-import's carriers is on
+    # the import's hot path): the ones this merge may re-point are read once.
+    pointing: dict[int, list[int]] = {}
+    for carrier, record in connection.execute("SELECT id, record FROM carriers"):
+        pointing.setdefault(int(record), []).append(int(carrier))
     for sha256, first_id, name, format_name in documents[1:]:
         matcher = Matcher(connection, business, (sha256, name, format_name), first_id)
         rows = connection.execute(_ROWS, (business, sha256)).fetchall()
         ids = {str(row[0]): (int(row[-1]), int(row[2])) for row in rows}
         for start in range(0, len(rows), CHUNK):
             matcher.sift([tuple(row[:-1]) for row in rows[start : start + CHUNK]])
-            _move(connection, matcher, ids, merged)
+            _move(connection, matcher, ids, pointing, merged)
         merged.reviews += matcher.finish()
     return merged
 
@@ -72,12 +77,15 @@ def _move(
     connection: sqlite3.Connection,
     matcher: Matcher,
     ids: dict[str, tuple[int, int]],
+    pointing: dict[int, list[int]],
     merged: Merged,
 ) -> None:
     """Move the records the matcher found to be carriers of earlier ones into `carriers`."""
     for kept, document, line, _, key in matcher.carriers:
         duplicate, year = ids[key]
-        connection.execute("UPDATE carriers SET record = ? WHERE record = ?", (kept, duplicate))
+        for carrier in pointing.pop(duplicate, []):
+            connection.execute("UPDATE carriers SET record = ? WHERE id = ?", (kept, carrier))
+            pointing.setdefault(kept, []).append(carrier)
         connection.execute(
             "INSERT INTO carriers (record, document, line, how, former_id) "
             "VALUES (?, ?, ?, 'merged', ?)",

@@ -201,7 +201,6 @@ MIGRATIONS: tuple[str, ...] = (
         how       TEXT NOT NULL CHECK (how IN ('same-line', 'same-transaction', 'merged')),
         former_id INTEGER
     );
-    CREATE INDEX carriers_by_record ON carriers (record);
     CREATE TABLE record_versions (
         id                INTEGER PRIMARY KEY,
         record            INTEGER NOT NULL,
