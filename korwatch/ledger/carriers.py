@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import cast
 
-from korwatch.ledger.identity import Carrier, account_key, fit, near_fit, strong_text
+from korwatch.ledger.identity import Carrier, account_key, fit, fit_parts, near_fit, strong_text
 from korwatch.ledger.rows import Row, TransactionRow
 from korwatch.ledger.window import Entry, Stored, Window, entries
 from korwatch.models import money
@@ -47,9 +47,7 @@ class Matcher:
             )
         }
         formats = {sha: kind for sha, (_, kind) in self.documents.items()}
-        # Only a document of a format already stored can repeat a stored line's dedup key.
-        keyed = not self.format or self.format in formats.values()
-        self.window = Window(connection, business, first_id, formats, keyed)
+        self.window = Window(connection, business, first_id, formats, self.format)
         self.claimed: set[int] = set()
         # (record, document, line, how, key of the line): the carriers found, until flushed
         self.carriers: list[tuple[int, str, int, str, str]] = []
@@ -136,44 +134,41 @@ class Matcher:
         """Pair lines with stored transactions of their slot, the best fits first: those
         booked the same day, then (for the lines left) those a few days apart whose value
         dates tie them. The rest are new."""
-        lines: dict[int, Carrier] = {}
-        taken = self._assign(pending, lines, range(len(pending)), near=False)
+        taken = self._assign(pending, range(len(pending)), near=False)
         left = [index for index in range(len(pending)) if index not in taken]
         if left:
-            taken |= self._assign(pending, lines, left, near=True)
+            taken |= self._assign(pending, left, near=True)
         return [row for index, (row, _) in enumerate(pending) if index not in taken]
 
     def _assign(
         self,
         pending: list[tuple[TransactionRow, list[Stored]]],
-        lines: dict[int, Carrier],
         indexes: Iterable[int],
         *,
         near: bool,
     ) -> set[int]:
-        claimed, window = self.claimed, self.window
-        chosen = []
+        """Pair the lines at `indexes` with candidates booked the same day (or, `near`, a few
+        days apart), the best fit first. On the parts themselves: a re-import in another
+        format pairs every line."""
+        claimed, options = self.claimed, []
         for index in indexes:
             row, group = pending[index]
             day, value = row[1], row[11]
+            bank, iban, name, text = row[10], row[7], row[6], row[8] or row[9]
             for found in group:
                 if found[0] in claimed:
                     continue
-                if (
-                    (found[2] == day)
-                    if not near
-                    else (found[2] != day and near_fit(day, value, found[2], found[7]))
-                ):
-                    chosen.append((index, found))
-        if not chosen:
-            return set()
-        window.prepare([found for _, found in chosen])
-        options = []
-        for index, found in chosen:
-            line = lines.get(index) or lines.setdefault(index, self._carrier(pending[index][0]))
-            score = fit(line, window.carrier(found))
-            if score is not None:
-                options.append((-score, found[0], index))
+                if near:
+                    if found[2] == day or not near_fit(day, value, found[2], found[7]):
+                        continue
+                elif found[2] != day:
+                    continue
+                score = fit_parts(
+                    bank, iban, name, text, found[6], found[8], found[10] or "",
+                    found[11] or "", same_format=bool(found[9]),
+                )  # fmt: skip
+                if score is not None:
+                    options.append((-score, found[0], index))
         options.sort()
         taken: set[int] = set()
         for _, stored_id, index in options:
@@ -182,8 +177,8 @@ class Matcher:
             taken.add(index)
             claimed.add(stored_id)
             self.matched += 1
-            line = lines[index]
-            self.carriers.append((stored_id, self.sha256, line.line, "same-transaction", line.key))
+            row = pending[index][0]
+            self.carriers.append((stored_id, self.sha256, row[-1], "same-transaction", row[0]))
         return taken
 
     def _review(self, fresh: list[TransactionRow]) -> None:
@@ -215,7 +210,7 @@ class Matcher:
         for candidate in found:
             if candidate[0] in self.claimed or candidate[3] == line.cents:
                 continue
-            same_id = bool(line.bank_id) and line.bank_id.strip() == (candidate[6] or "").strip()
+            same_id = bool(line.bank_id) and line.bank_id.strip() == candidate[6].strip()
             if not same_id:
                 text = text or strong_text(line.text)
                 if not text or text != self.window.strong(candidate):
@@ -228,12 +223,13 @@ class Matcher:
 
     def _notes(self, line: Carrier, stored: Carrier) -> tuple[str, str]:
         """The review notes of a new line and the stored record it may duplicate."""
-        name, kind = self.documents.get(stored.document, ("another document", ""))
+        document, number = self.window.origin(stored.id)
+        name, kind = self.documents.get(document, ("another document", ""))
         here = f"{self.name} ({self.format})" if self.format else self.name
         there = f"{name} ({kind})" if kind else name
         tail = "both are counted until a person decides"
         return (
-            f"the same payment may be in {there} line {stored.line} as EUR "
+            f"the same payment may be in {there} line {number} as EUR "
             f"{money(stored.cents)}: {tail}",
             f"the same payment may be in {here} line {line.line} as EUR {money(line.cents)}: "
             f"{tail}",

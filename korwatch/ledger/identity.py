@@ -99,26 +99,45 @@ class Carrier:
 
 def fit(a: Carrier, b: Carrier) -> int | None:
     """How well two carriers of one slot fit as one transaction (higher is better), or None
-    when something they both carry disagrees (see the module docstring). Values written alike
-    are compared as they are; only where they differ are they made plain (most carriers of one
-    bank write them alike, and this runs for every line of a re-import)."""
-    if a.bank_id and b.bank_id:
-        if a.bank_id.strip() == b.bank_id.strip():
+    when something they both carry disagrees (see the module docstring)."""
+    return fit_parts(
+        a.bank_id, a.iban, a.name, a.text, b.bank_id, b.iban, b.name, b.text,
+        same_format=a.format == b.format,
+    )  # fmt: skip
+
+
+def fit_parts(
+    bank_a: str,
+    iban_a: str,
+    name_a: str,
+    text_a: str,
+    bank_b: str,
+    iban_b: str,
+    name_b: str,
+    text_b: str,
+    *,
+    same_format: bool,
+) -> int | None:
+    """`fit` on the parts themselves (the matching of a re-import calls it for every line).
+    Values written alike are compared as they are; only where they differ are they made plain
+    (most carriers of one bank write them alike)."""
+    if bank_a and bank_b:
+        if bank_a.strip() == bank_b.strip():
             return 64
-        if a.format == b.format:
+        if same_format:
             return None
     score = 0
-    if a.iban and b.iban:
-        if a.iban != b.iban and account_key(a.iban) != account_key(b.iban):
+    if iban_a and iban_b:
+        if iban_a != iban_b and account_key(iban_a) != account_key(iban_b):
             return None
         score = 16
-    elif a.name and b.name:
-        found = 2 if a.name == b.name else _starts_alike(plain_name(a.name), plain_name(b.name))
+    elif name_a and name_b:
+        found = 2 if name_a == name_b else _starts_alike(plain_name(name_a), plain_name(name_b))
         if found is None:
             return None
         score = found
-    if a.text and b.text:
-        found = 8 if a.text == b.text else _texts_fit(plain(a.text), plain(b.text))
+    if text_a and text_b:
+        found = 8 if text_a == text_b else _texts_fit(plain(text_a), plain(text_b))
         if found is None:
             return None
         score += found

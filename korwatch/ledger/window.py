@@ -16,26 +16,24 @@ from typing import Any
 from korwatch.ledger.identity import NEAR_DAYS, Carrier, account_key, strong_text
 
 HOLD = 20_000  # stored transactions held before the days behind the document are let go
-_BATCH = 500  # ids per query
 _DAY, _NEAR = timedelta(days=1), timedelta(days=NEAR_DAYS)
-# What every held transaction needs: its slot, its dedup key (when the document's own format
-# is among those held: only then can a line repeat a stored key) and, for a credit, what the
-# review of another amount looks up. The rest is read for the few a line may match (_DETAILS).
+# What the identity compares of a held transaction, in one query, as lean as it can be: the
+# counterparty's name and the text of credits only (a debit never counts: it is matched on its
+# day, amount, bank id and counterparty account, and a wrong match can only hide a line of
+# money going out, never change the turnover); whether it came in the document's own format
+# (for the bank-id rule); its dedup key only when a held document is of the document's own
+# format (only then can a line repeat a stored key).
 _LOAD = (
-    "SELECT id, {key}, date, amount_cents, currency, account, "
-    "CASE WHEN amount_cents > 0 THEN bank_id END, value_date, "
-    "CASE WHEN amount_cents > 0 THEN counterparty_iban END "
+    "SELECT id, {key}, date, amount_cents, currency, account, bank_id, value_date, "
+    "counterparty_iban, {own} AS own, "
+    "CASE WHEN amount_cents > 0 THEN counterparty_name END, "
+    "CASE WHEN amount_cents > 0 THEN COALESCE(NULLIF(description, ''), reference) END "
     "FROM records WHERE business = ? AND kind = 'transaction' "
     "AND year IN ({years}) AND date BETWEEN ? AND ? AND id < ?"
 )  # years listed, not a range: the index (business, year, date) then seeks the dates
-_DETAILS = (
-    "SELECT id, counterparty_name, counterparty_iban, description, reference, bank_id, "
-    "document, line "
-    "FROM records WHERE id IN ({ids})"
-)
-# (id, dedup key, date, cents, currency, account, credit's bank id, value date, credit's
-#  counterparty account)
-Stored = tuple[int, str, str, int, str, str, str | None, str | None, str | None]
+# (id, dedup key, date, cents, currency, account, bank id, value date, counterparty account,
+#  in the document's own format, credit's counterparty name, credit's text)
+Stored = tuple[int, str, str, int, str, str, str, str | None, str, int, str | None, str | None]
 Slot = tuple[str, int, str]  # (account key, cents, currency): a line's candidates share it
 # An index holds one transaction as itself and makes a list only for a second one: a list per
 # held transaction would be 100,000 more objects for the garbage collector to walk.
@@ -69,15 +67,20 @@ class Window:
         business: str,
         first_id: int,
         formats: dict[str, str],
-        keyed: bool,
+        own_format: str,
     ) -> None:
         self.connection, self.business, self.first_id = connection, business, first_id
-        self.formats = formats  # document sha256 -> the parser that read it
-        self.keyed = keyed
+        self.own_format = own_format
+        own = [sha for sha, kind in formats.items() if kind == own_format and own_format]
+        # Only a document of a format already stored can repeat a stored line's dedup key.
+        self.keyed = not own_format or bool(own)
         self.accounts: dict[str, str] = {}
         self.by_key: dict[str, Stored] = {}
         self.by_slot: dict[Slot, Entry] = {}
-        self._load_sql = _LOAD.replace("{key}", "dedup_key" if keyed else "''")
+        marks = ", ".join(f"'{sha}'" for sha in own if sha.isalnum())
+        self._load_sql = _LOAD.replace("{key}", "dedup_key" if self.keyed else "''").replace(
+            "{own}", f"document IN ({marks})" if marks else "0"
+        )
         self._span: tuple[date, date] | None = None
         self._held: list[Stored] = []
         self._twins: dict[str, dict[tuple[str, str, str], Entry]] = {}
@@ -118,28 +121,26 @@ class Window:
             self._add(kept)
             self._span = (low, high)
 
-    def prepare(self, found: list[Stored]) -> None:
-        """Read, in one query, what `carrier` needs of these transactions."""
-        wanted = [stored for stored in found if stored[0] not in self._carriers]
-        for start in range(0, len(wanted), _BATCH):
-            batch = {stored[0]: stored for stored in wanted[start : start + _BATCH]}
-            marks = ", ".join("?" * len(batch))
-            rows = self.connection.execute(_DETAILS.format(ids=marks), tuple(batch))
-            for record, name, iban, text, reference, bank_id, document, line in rows:
-                stored = batch[record]
-                self._carriers[record] = Carrier(
-                    record, stored[1], stored[2], stored[3], stored[4], self.account(stored[5]),
-                    name, iban, text or reference, bank_id, stored[7],
-                    self.formats.get(document, ""), document, line,
-                )  # fmt: skip
-
     def carrier(self, stored: Stored) -> Carrier:
-        """The stored transaction as identity.py compares it."""
+        """The stored transaction as identity.py compares it (made once). Its document and
+        line are read only for a review note (`origin`)."""
         made = self._carriers.get(stored[0])
         if made is None:
-            self.prepare([stored])
-            made = self._carriers[stored[0]]
+            (record, key, day, cents, currency, account, bank_id, value_day, iban, own, name,
+             text) = stored  # fmt: skip
+            made = self._carriers[record] = Carrier(
+                record, key, day, cents, currency, self.account(account), name or "",
+                iban, text or "", bank_id, value_day, self.own_format if own else "\x00other",
+                "", 0,
+            )  # fmt: skip
         return made
+
+    def origin(self, record: int) -> tuple[str, int]:
+        """The document (sha256) and line of a held transaction."""
+        found = self.connection.execute(
+            "SELECT document, line FROM records WHERE id = ?", (record,)
+        ).fetchone()
+        return (str(found[0]), int(found[1])) if found else ("", 0)
 
     def twins(self, kind: str) -> dict[tuple[str, str, str], Entry]:
         """Held credits where the review of another amount looks, made when first asked and
@@ -152,8 +153,6 @@ class Window:
         done = self._indexed.get(kind, 0)
         if done < len(self._held):
             fresh = [stored for stored in self._held[done:] if stored[3] > 0]
-            if kind in ("text", "partyless"):  # their texts, in one query per 500
-                self.prepare([stored for stored in fresh if kind == "text" or not stored[8]])
             for stored in fresh:
                 key = self._twin_key(kind, stored)
                 if key is not None:
@@ -176,7 +175,7 @@ class Window:
         """A held credit's strong text (identity.strong_text), made once."""
         text = self._strong.get(stored[0])
         if text is None:
-            text = self._strong[stored[0]] = strong_text(self.carrier(stored).text)
+            text = self._strong[stored[0]] = strong_text(stored[11] or "")
         return text
 
     def _load(self, start: date, end: date) -> list[Stored]:
