@@ -146,3 +146,17 @@ def test_a_providers_own_id_shared_by_two_of_its_formats_matches_whatever_the_te
     deliver(workspace, "feed", feed, "enablebanking april")
 
     assert turnover(workspace) == money(credits_cents(bookings))
+
+
+def test_a_bank_id_repeated_with_another_amount_is_kept_and_flagged_not_dropped(
+    workspace: Workspace,
+) -> None:
+    payment = next(b for b in months(YEAR, 7, 7) if b.credit)
+    corrected = replace(payment, amount=payment.amount + Decimal("10.00"))
+    deliver(workspace, "camt", [replace(payment, ids={"camt": "REF-1"})], "july")
+    deliver(workspace, "camt", [replace(corrected, ids={"camt": "REF-1"})], "july-again")
+
+    rows = counted(ledger_rows(workspace))
+    assert len(rows) == 2 and all("REVIEW" in row["flags"].split() for row in rows)
+    expected = int(payment.amount * 100) + int(corrected.amount * 100)
+    assert turnover(workspace) == money(expected)

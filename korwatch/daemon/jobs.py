@@ -25,6 +25,7 @@ from korwatch.clock import local_today
 from korwatch.config.model import Config
 from korwatch.errors import KorwatchError
 from korwatch.ledger import store as ledger
+from korwatch.models import money
 from korwatch.notify.outbox import DeliveryReport, deliver_due
 from korwatch.reporting.status import business_status
 from korwatch.scan import ScanReport, open_ledger, scan, scan_lock
@@ -116,6 +117,13 @@ def deliver_job(config: Config, stop: Callable[[], bool] = lambda: False) -> Non
 
 
 def log_scan(report: ScanReport) -> None:
+    for merged in report.merged:  # once, after an upgrade (migration 4)
+        log.warning(
+            "merged business=%s %d: %d transaction(s) were counted twice; turnover %s -> %s",
+            merged.business, merged.year, merged.merged,
+            "?" if merged.turnover_before_cents is None else money(merged.turnover_before_cents),
+            "?" if merged.turnover_after_cents is None else money(merged.turnover_after_cents),
+        )  # fmt: skip
     for document in report.documents:
         if document.status == "imported":
             log.info(

@@ -190,16 +190,9 @@ class Window:
         by_slot, accounts = self.by_slot, self.accounts
         if self.keyed:
             self.by_key.update((stored[1], stored) for stored in rows)
-        get = by_slot.get
-        for stored in rows:  # put() written out: this runs for every held transaction
+        for stored in rows:
             slot = (accounts.get(stored[5]) or self.account(stored[5]), stored[3], stored[4])
-            found = get(slot)
-            if found is None:
-                by_slot[slot] = stored
-            elif isinstance(found, list):
-                found.append(stored)
-            else:
-                by_slot[slot] = [found, stored]
+            put(by_slot, slot, stored)
         self._held += rows
 
     def _forget(self) -> None:
