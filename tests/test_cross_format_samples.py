@@ -20,8 +20,10 @@ from korwatch.formats.detect import detect
 from korwatch.models import Transaction, money
 from tests.carrier_support import counted, ledger_rows
 from tests.conftest import Workspace
+from tests.samples import SAMPLES, needs_samples
 from tests.statements import Booking, camt053, mt940
 
+pytestmark = needs_samples
 PAIRS = [
     ("mt940/jejik__knab.txt", "mt940/wolph-jejik__knab.sta", 2014),
     (
@@ -42,13 +44,13 @@ def imported(workspace: Workspace, *paths: Path) -> None:
 
 @pytest.mark.parametrize(("first", "second", "year"), PAIRS)
 def test_one_statement_in_two_dialects_counts_each_payment_once(
-    workspace: Workspace, samples: Path, first: str, second: str, year: int
+    workspace: Workspace, first: str, second: str, year: int
 ) -> None:
-    imported(workspace, samples / first)
+    imported(workspace, SAMPLES / first)
     alone = workspace.status(year)
     rows_alone = ledger_rows(workspace, year)
 
-    imported(workspace, samples / second)
+    imported(workspace, SAMPLES / second)
     both = workspace.status(year)
     rows = ledger_rows(workspace, year)
     assert both["turnover"] == alone["turnover"]
@@ -79,9 +81,9 @@ def bookings_of(records: list[Transaction]) -> list[Booking]:
 
 @pytest.mark.parametrize("write", [camt053, mt940], ids=["camt", "mt940"])
 def test_a_real_ing_csv_and_the_same_lines_in_another_format_count_once(
-    workspace: Workspace, samples: Path, tmp_path: Path, write: object
+    workspace: Workspace, tmp_path: Path, write: object
 ) -> None:
-    real = samples / "csv" / "ofxstmt-dutch__ing_ok.csv"
+    real = SAMPLES / "csv" / "ofxstmt-dutch__ing_ok.csv"
     records = records_of(real)
     # The real export holds one costs line twice (two identical payments of a day).
     assert len({(r.booking_date, r.amount, r.description) for r in records}) < len(records)

@@ -1,10 +1,10 @@
 """A ledger written before transactions had one identity holds the same payment twice when it
-came through two formats. Migration 4 queues the merge; the first command with the config
+came through two formats. Migration 6 queues the merge; the first command with the config
 merges them in one transaction, prints what it merged, and re-evaluates: a level that changes
 is corrected as for an edited invoice (issue 13).
 
 The old ledger is made the way the old korwatch made it: key-based dedup only (cross-format
-matching off), then the objects of migration 4 removed and the schema version set back to 3.
+matching off), then the objects of migration 6 removed and the schema version set back to 5.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ MONTHLY = [
 
 
 def written_before_issue_13(workspace: Workspace) -> None:
-    """Take migration 4 out of the ledger: what korwatch 3-schema ledgers look like."""
+    """Take migration 6 out of the ledger: what ledgers of schema version 5 look like."""
     path = workspace.root / "state" / "ledger.sqlite3"
     with sqlite3.connect(path) as db:
         db.executescript(
             "DROP TABLE carriers; DROP TABLE record_versions; DROP TABLE ledger_tasks; "
-            "ALTER TABLE records DROP COLUMN review; PRAGMA user_version = 3;"
+            "ALTER TABLE records DROP COLUMN review; PRAGMA user_version = 5;"
         )
 
 
