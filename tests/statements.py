@@ -13,13 +13,15 @@ each carrier writes them (formats.md), so that tests can import one account twic
   the entry date out, as some banks do: the line is then booked on its value date.
 - OFX 1.02 (SGML): NAME cut at 32 characters, MEMO the text, FITID its own ids, no counterparty
   IBAN, DTAVAIL the value date.
-- A bank feed (Enable Banking's transactions endpoint, as issue 12's source reads it):
-  `feed_items` gives the API's JSON, `feed_records` the records the source makes of them
-  (entry_reference as the bank id, the remittance lines joined with a space).
+- A bank feed (Enable Banking's transactions endpoint): `feed_items` gives the API's JSON,
+  `feed_records` the records the enablebanking source makes of them (entry_reference as the
+  bank id, the remittance lines joined with a space), `bank_feed` the pull document the source
+  hands to the scan.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import unicodedata
 from collections.abc import Iterable
@@ -31,6 +33,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from korwatch.models import Transaction
+from korwatch.sources.enablebanking import transaction_of
 
 ACCOUNT = "NL20INGB0001234567"
 _BICS = {"ABNA": "ABNANL2A", "RABO": "RABONL2U", "INGB": "INGBNL2A", "BUNQ": "BUNQNL2A"}
@@ -234,31 +237,44 @@ def feed_items(bookings: Iterable[Booking]) -> list[dict[str, Any]]:
 
 
 def feed_records(bookings: Iterable[Booking], account: str = ACCOUNT) -> list[Transaction]:
-    """The records a bank-feed source makes of `feed_items` (issue 12's transaction_of and
-    feed_transaction: the indicator's sign, names squeezed, IBANs without spaces, remittance
-    lines joined with a space, entry_reference as the bank id)."""
-    records = []
-    for line, item in enumerate(feed_items(bookings), start=1):
-        credit = item["credit_debit_indicator"] == "CRDT"
-        size = Decimal(item["transaction_amount"]["amount"])
-        party = item["debtor" if credit else "creditor"]
-        party_account = item["debtor_account" if credit else "creditor_account"]
-        remittance = " ".join(" ".join(item["remittance_information"]).split())
-        records.append(
-            Transaction(
-                booking_date=date.fromisoformat(item["booking_date"]),
-                amount=size if credit else -size,
-                currency="EUR",
-                account=account,
-                counterparty_name=" ".join(str(party.get("name", "")).split()),
-                counterparty_iban="".join(str(party_account.get("iban", "")).split()).upper(),
-                description=remittance,
-                bank_id=item["entry_reference"],
-                value_date=date.fromisoformat(item["value_date"]),
-                line=line,
-            )
-        )
-    return records
+    """The records the Enable Banking source makes of `feed_items` (its own transaction_of:
+    the indicator's sign, entry_reference as the bank id, remittance lines joined)."""
+    return [
+        transaction_of(item, account, line)
+        for line, item in enumerate(feed_items(bookings), start=1)
+    ]
+
+
+def bank_feed(bookings: Iterable[Booking], account: str = ACCOUNT) -> str:
+    """One pull of the feed as the bank-feed source writes it for the scan
+    (formats/feeds/bankfeed.py reads it)."""
+    records = feed_records(bookings, account)
+    days = [record.booking_date for record in records] or [date(2026, 1, 1)]
+    entries = [
+        {
+            "booking_date": record.booking_date.isoformat(),
+            "value_date": None if record.value_date is None else record.value_date.isoformat(),
+            "amount": str(record.amount),
+            "currency": record.currency,
+            "counterparty_name": record.counterparty_name,
+            "counterparty_iban": record.counterparty_iban,
+            "description": record.description,
+            "reference": record.reference,
+            "bank_id": record.bank_id,
+            "code": record.code,
+        }
+        for record in records
+    ]
+    document = {
+        "korwatch": "bank-feed",
+        "provider": "enablebanking",
+        "source": "ing",
+        "account": account,
+        "date_from": min(days).isoformat(),
+        "date_to": max(days).isoformat(),
+        "transactions": entries,
+    }
+    return json.dumps(document, ensure_ascii=False)
 
 
 _CUSTOMERS = (
@@ -320,7 +336,13 @@ def credits_cents(bookings: Iterable[Booking]) -> int:
     return sum(int(booking.amount * 100) for booking in bookings if booking.credit)
 
 
-WRITERS = {"ing.csv": ing_csv, "camt053.xml": camt053, "mt940.sta": mt940, "ofx.ofx": ofx}
+WRITERS = {
+    "ing.csv": ing_csv,
+    "camt053.xml": camt053,
+    "mt940.sta": mt940,
+    "ofx.ofx": ofx,
+    "bank-feed.json": bank_feed,
+}
 
 
 def main(out: Path) -> None:
