@@ -95,13 +95,18 @@ class Matcher:
         return cast(list[Row], fresh)
 
     def flush(self) -> None:
-        """Store the carriers found so far (in the caller's transaction)."""
-        if self.carriers:
-            self.connection.executemany(
-                "INSERT INTO carriers (record, document, line, how) VALUES (?, ?, ?, ?)",
-                [carrier[:4] for carrier in self.carriers],
-            )
-            self.carriers = []
+        """Store the carriers found so far (in the caller's transaction). The document and how
+        are written into the statement, not bound per row (a re-import stores 100,000)."""
+        document = self.sha256.replace("'", "''")
+        for how in ("same-line", "same-transaction"):
+            rows = [(record, line) for record, _, line, kind, _ in self.carriers if kind == how]
+            if rows:
+                self.connection.executemany(
+                    "INSERT INTO carriers (record, document, line, how) "
+                    f"VALUES (?, '{document}', ?, '{how}')",
+                    rows,
+                )
+        self.carriers = []
 
     def finish(self) -> int:
         """Store the carriers and the review notes; return how many records were noted."""
