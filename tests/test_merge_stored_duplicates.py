@@ -1,10 +1,10 @@
 """A ledger written before transactions had one identity holds the same payment twice when it
-came through two formats. Migration 6 queues the merge; the first command with the config
+came through two formats. Migration 7 queues the merge; the first command with the config
 merges them in one transaction, prints what it merged, and re-evaluates: a level that changes
 is corrected as for an edited invoice (issue 13).
 
 The old ledger is made the way the old korwatch made it: key-based dedup only (cross-format
-matching off), then the objects of migration 6 removed and the schema version set back to 5.
+matching off), then the objects of migration 7 removed and the schema version set back to 6.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ MONTHLY = [
 
 
 def written_before_issue_13(workspace: Workspace) -> None:
-    """Take migration 6 out of the ledger: what ledgers of schema version 5 look like."""
+    """Take migration 7 out of the ledger: what ledgers of schema version 6 look like."""
     path = workspace.root / "state" / "ledger.sqlite3"
     with sqlite3.connect(path) as db:
         db.executescript(
             "DROP TABLE carriers; DROP TABLE record_versions; DROP TABLE ledger_tasks; "
-            "ALTER TABLE records DROP COLUMN review; PRAGMA user_version = 5;"
+            "ALTER TABLE records DROP COLUMN review; PRAGMA user_version = 6;"
         )
 
 
@@ -119,3 +119,26 @@ def test_a_ledger_without_duplicates_is_left_as_it_was(
     assert code == 0, err
     assert "counted twice" not in out
     assert workspace.status() == before
+
+
+def test_a_decision_on_a_merged_double_stays_with_the_payment(
+    workspace: Workspace, smtp_server: SmtpServer, doubled: str
+) -> None:
+    path = workspace.root / "state" / "ledger.sqlite3"
+    with sqlite3.connect(path) as db:
+        # The August payment as the CAMT carried it: the double the merge will take away.
+        (double,) = db.execute(
+            "SELECT r.id FROM records AS r JOIN documents AS d ON d.sha256 = r.document "
+            "WHERE r.date = '2026-08-12' AND d.name LIKE '%camt-2026.xml'"
+        ).fetchone()
+        db.execute(
+            "INSERT INTO decisions (business, record, category, note, author, decided_at) "
+            "VALUES ('studio', ?, 'loan', 'a loan from Atelier Zuid', 'selina', "
+            "'2026-11-20T10:00:00+01:00')",
+            (double,),
+        )
+    assert workspace.run("scan")[0] == 0
+
+    (august,) = [row for row in ledger_rows(workspace) if row["date"] == "2026-08-12"]
+    assert (august["decided_by"], august["counted"]) == ("selina", "false")
+    assert workspace.status()["turnover"] == "18000.00"  # 19,800 less the loan

@@ -87,7 +87,7 @@ class MergedYear:
 def merge_stored_duplicates(
     connection: sqlite3.Connection, config: Config, now: datetime
 ) -> list[MergedYear]:
-    """Run the merge that migration 6 queued, once, in one transaction: for each business,
+    """Run the merge that migration 7 queued, once, in one transaction: for each business,
     merge the duplicates stored before (ledger/merge.py), and re-evaluate each year that
     changed, correcting alerts already sent. Businesses no longer in the config are merged
     without evaluation. Returns what was merged, per business and year."""

@@ -66,7 +66,7 @@ def report_json(report: ScanReport, *, dry_run: bool = False) -> dict[str, Any]:
 
 def ledger_for(config: Config) -> sqlite3.Connection:
     """The ledger for a command that reads it. The first command after an upgrade merges the
-    duplicates an earlier korwatch stored (migration 6) and says so on stderr."""
+    duplicates an earlier korwatch stored (migration 7) and says so on stderr."""
     connection = open_ledger(config)
     for line in merge_lines(merge_stored_duplicates(connection, config, clock.now())):
         print(line, file=sys.stderr)

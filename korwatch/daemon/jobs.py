@@ -117,7 +117,7 @@ def deliver_job(config: Config, stop: Callable[[], bool] = lambda: False) -> Non
 
 
 def log_scan(report: ScanReport) -> None:
-    for merged in report.merged:  # once, after an upgrade (migration 6)
+    for merged in report.merged:  # once, after an upgrade (migration 7)
         log.warning(
             "merged business=%s %d: %d transaction(s) were counted twice; turnover %s -> %s",
             merged.business, merged.year, merged.merged,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from korwatch.ledger.carriers import Matcher
 from korwatch.ledger.rows import CHUNK
 
-TASK = "merge-stored-duplicates"  # queued by migration 6 (store.MIGRATIONS)
+TASK = "merge-stored-duplicates"  # queued by migration 7 (store.MIGRATIONS)
 _ROWS = (
     "SELECT dedup_key, date, year, amount_cents, currency, account, counterparty_name, "
     "counterparty_iban, description, reference, bank_id, value_date, reversal, code, line, id "
