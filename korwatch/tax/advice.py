@@ -25,6 +25,8 @@ from korwatch.tax.thresholds import YearState
 from korwatch.tax.vat import vat_included
 from korwatch.tax.verdict import Classified, RuleSettings
 
+THIN_DAYS = 60  # fewer days of this year: turnover ahead from the last twelve months
+
 
 @dataclass(frozen=True)
 class Question:
@@ -76,6 +78,11 @@ def advise(question: Question) -> Advice:
     dates = exit_dates(as_of, settings.return_period)
     lookback, so_far = _bases(question, as_of)
     year_end_cents, crossing_day = _forecast(question, as_of)
+    thin = _thin(as_of, lookback)
+    if thin and not looking_back:  # a few weeks of this year say little: the last twelve months
+        remaining = (date(this.year, 12, 31) - as_of).days
+        ahead = scaled(lookback.sales_cents, remaining, lookback.days)
+        year_end_cents = max(year_end_cents, this.turnover_cents + ahead)
     plans = _plans(question, dates, looking_back)
     periods: tuple[Period, ...] = ()
     if not looking_back and this.crossing is None:
@@ -102,7 +109,7 @@ def advise(question: Question) -> Advice:
         crossing=after_crossing(
             this, [item.record for item in this.items], question.rules, settings.costs
         ),
-        notes=_notes(question, lookback, verdict, plans, dates, crossing_day),
+        notes=_notes(question, lookback, verdict, plans, dates, crossing_day, thin),
         settings=settings,
     )
 
@@ -117,6 +124,13 @@ def _bases(question: Question, as_of: date) -> tuple[Basis, Period]:
     new_year = date(this.year, 1, 1)
     so_far = basis(items, new_year, as_of, rules, settings)
     return lookback, period("so-far", new_year, as_of, so_far.sales_cents, so_far, settings)
+
+
+def _thin(as_of: date, lookback: Basis) -> bool:
+    """Whether this year is too young for its own run rate (under THIN_DAYS) while the ledger
+    holds more of the twelve months before."""
+    elapsed = (as_of - date(as_of.year, 1, 1)).days + 1
+    return elapsed < THIN_DAYS and lookback.days > elapsed
 
 
 def _forecast(question: Question, as_of: date) -> tuple[int, date | None]:
@@ -250,11 +264,14 @@ def _notes(
     plans: tuple[PlanFacts, ...],
     dates: ExitDates,
     crossing_day: date | None,
+    thin: bool,
 ) -> tuple[str, ...]:
     settings = question.settings
+    ahead = verdict is not None and not verdict.looking_back
     checks = (
         ("provisional", question.provisional),
-        ("forecast", verdict is not None and not verdict.looking_back),
+        ("forecast", ahead and not thin),
+        ("forecast-thin", ahead and thin),
         ("forecast-crossing", crossing_day is not None and question.this.crossing is None),
         ("unknown-costs", lookback.vat_of("unknown") > 0),
         ("unknown-customers", settings.b2b_share is None and lookback.sales["unknown"].count > 0),
