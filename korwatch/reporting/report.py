@@ -2,8 +2,10 @@
 
 The page holds the ledger summary (per deciding rule: how many items, how much, counted or not),
 the turnover chart (embedded as a data: URI, so the page loads nothing from anywhere), the
-crossing with its to-do list, and the excluded items with the reason for each. Debits are only
-summed: they are never turnover and would drown the list; `korwatch ledger --csv` lists them all.
+crossing with its to-do list, whether the KOR is still worth it (alerts/advice.py; after a
+crossing: what it changes in euros), and the excluded items with the reason for each. Debits
+are only summed: they are never turnover and would drown the list; `korwatch ledger --csv`
+lists them all.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from korwatch.alerts.advice import advice_facts
 from korwatch.alerts.evaluation import evaluate_year
 from korwatch.alerts.events import item_facts, record_facts
 from korwatch.alerts.series import as_points, daily_cumulative, monthly_rows
@@ -43,6 +46,8 @@ def report_context(
     """Everything the report template shows; bank text made inert, money as strings."""
     state = evaluate_year(connection, config, business, year)
     facts = year_facts(config, business, state, now)
+    # Is the KOR still worth it (or, once crossed, what the crossing changes in euros).
+    facts["advice"] = advice_facts(connection, config, business, now, year=year)
     facts["chart"] = {"src": _chart_uri(chart_data(state, local_today(now), language))}
     return dict(inert(facts))
 

@@ -25,7 +25,12 @@ def _monthly(
     return found
 
 
-def photographer_csv() -> str:
+def _through(payments: list[Payment], until: date | None) -> list[Payment]:
+    """The payments booked by `until` (a bank export made that day holds nothing later)."""
+    return [p for p in payments if until is None or p.day <= until]
+
+
+def photographer_csv(until: date | None = None) -> str:
     """Fees from 27 November 2025, 12 x 750.00 from Reclamebureau Noord B.V., a wedding of
     1,210.00 for J. de Vries, Adobe 60.50, KPN 36.30 and Centraal Beheer 40.00 a month."""
     payments = [
@@ -41,7 +46,7 @@ def photographer_csv() -> str:
         *_monthly((2025, 12), 12, 15, "-40.00", "Centraal Beheer", "NL33RABO0000000333",
                   "polis aansprakelijkheid"),
     ]  # fmt: skip
-    return ing_csv(payments)
+    return ing_csv(_through(payments, until))
 
 
 CROSSING_PAYMENTS = [
@@ -66,3 +71,36 @@ def crossing_csv() -> str:
     on 1 October: 220.50 on 2 purchases; Hendriks 242.00 nobody recognises (up to 42.00); the
     insurance carries none. KPN on 1 September is before the crossing: not deductible."""
     return ing_csv(CROSSING_PAYMENTS)
+
+
+def hairdresser_csv(until: date | None = None) -> str:
+    """SumUp payouts of 1,400.00 a month (consumers, by the user's rule), rent 500.00 (exempt),
+    KPN 30.25 a month: staying pays by thousands (test_scenarios.py)."""
+    payments = [
+        *_monthly((2025, 11), 12, 27, "-7.50", "ING Bank N.V.", "NL11INGB0000000001",
+                  "kosten zakelijke betaalrekening"),
+        *_monthly((2025, 12), 12, 15, "1400.00", "SumUp Payments Limited", "IE64SUMU0000000001",
+                  "uitbetaling"),
+        *_monthly((2025, 12), 12, 1, "-500.00", "Vastgoed Centrum B.V.", "NL66INGB0000000666",
+                  "huur salon"),
+        *_monthly((2025, 12), 12, 9, "-30.25", "KPN B.V.", "NL22ABNA0000000222", "internet"),
+    ]  # fmt: skip
+    return ing_csv(_through(payments, until))
+
+
+def consultant_csv(until: date | None = None) -> str:
+    """Adviesbureau Kader B.V. pays 1,500.00 a month; Moneybird, KPN, NS and a flex desk
+    (Spaces: 21 % by the user's rule): leaving pays (test_scenarios.py)."""
+    payments = [
+        *_monthly((2025, 11), 12, 27, "-7.50", "ING Bank N.V.", "NL11INGB0000000001",
+                  "kosten zakelijke betaalrekening"),
+        *_monthly((2025, 12), 12, 5, "1500.00", "Adviesbureau Kader B.V.", "NL44RABO0123456780",
+                  "factuur"),
+        *_monthly((2025, 12), 12, 8, "-48.40", "Moneybird B.V.", "NL12ABNA0000000121",
+                  "abonnement"),
+        *_monthly((2025, 12), 12, 9, "-60.50", "KPN B.V.", "NL22ABNA0000000222", "mobiel"),
+        *_monthly((2025, 12), 12, 12, "-109.00", "NS Groep", "NL13INGB0000000131", "trajectvrij"),
+        *_monthly((2025, 12), 12, 1, "-242.00", "Spaces Zuidas", "NL14RABO0000000141",
+                  "flexplek"),
+    ]  # fmt: skip
+    return ing_csv(_through(payments, until))
