@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from korwatch.tax.advice_basis import Basis, basis
 from korwatch.tax.advice_periods import Period, Plan, day_before, period, scaled, year_end
@@ -120,9 +121,10 @@ def _bases(question: Question, as_of: date) -> tuple[Basis, Period]:
     this, rules, settings = question.this, question.rules, question.settings
     items = _unique(this, question.last)
     start = max(as_of - timedelta(days=364), _first_day(items, this.year))
-    lookback = basis(items, start, as_of, rules, settings)
+    memo: dict[int, Any] = {}  # each record is judged once: the two stretches overlap
+    lookback = basis(items, start, as_of, rules, settings, memo=memo)
     new_year = date(this.year, 1, 1)
-    so_far = basis(items, new_year, as_of, rules, settings)
+    so_far = basis(items, new_year, as_of, rules, settings, memo=memo)
     return lookback, period("so-far", new_year, as_of, so_far.sales_cents, so_far, settings)
 
 

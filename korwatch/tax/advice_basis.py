@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from korwatch.models import StoredRecord
 from korwatch.tax.advice_settings import AdviceSettings
-from korwatch.tax.customers import BUSINESS, CONSUMER, UNKNOWN, customer_kind
+from korwatch.tax.customers import BUSINESS, CONSUMER, UNKNOWN, CustomerKind, customer_kind
 from korwatch.tax.debits import GENERAL, NOT_A_COST, CostVat, at_most_cents, cost_vat
 from korwatch.tax.debits import UNKNOWN as UNKNOWN_VAT
 from korwatch.tax.revision import is_capital_good
@@ -85,14 +86,17 @@ def basis(
     settings: AdviceSettings,
     *,
     one_offs_apart: bool = True,
+    memo: dict[int, Any] | None = None,
 ) -> Basis:
-    """The sums over records dated `start` through `end` (`items`: no record twice)."""
+    """The sums over records dated `start` through `end` (`items`: no record twice). `memo`
+    keeps each record's cost or customer verdict for the next call over overlapping days."""
     inside = [item for item in items if start <= item.record.date <= end]
-    debits = _debits(inside, rules, settings)
+    memo = {} if memo is None else memo
+    debits = _debits(inside, rules, settings, memo)
     one_offs = _one_offs(debits, settings) if one_offs_apart else []
     apart = {id(debit) for debit in one_offs}
     recurring = [debit for debit in debits if id(debit) not in apart]
-    sales, untaxed, markers, unknown_names = _sales(inside, settings)
+    sales, untaxed, markers, unknown_names = _sales(inside, settings, memo)
     unknown: dict[str, list[int]] = {}
     for debit in debits:
         if debit.verdict.vat == UNKNOWN_VAT:
@@ -116,25 +120,31 @@ def basis(
     )
 
 
-def _debits(items: list[Classified], rules: RuleSettings, settings: AdviceSettings) -> list[Debit]:
+def _debits(
+    items: list[Classified], rules: RuleSettings, settings: AdviceSettings, memo: dict[int, Any]
+) -> list[Debit]:
     found = []
     for item in items:
         record = item.record
         if record.kind != "transaction" or record.amount_cents >= 0:
             continue
-        verdict = cost_vat(record, rules, settings.costs)
-        if verdict.vat == NOT_A_COST:
-            continue
-        if verdict.vat == UNKNOWN_VAT:
-            vat = at_most_cents(record)
-        else:
-            vat = (
-                vat_included(-record.amount_cents, verdict.rate_class, record.date)
-                if (verdict.rate_class)
-                else 0
-            )
-        found.append(Debit(record, verdict, vat))
+        debit = memo.get(record.id)
+        if debit is None:
+            debit = memo[record.id] = _debit(record, rules, settings)
+        if debit.verdict.vat != NOT_A_COST:
+            found.append(debit)
     return found
+
+
+def _debit(record: StoredRecord, rules: RuleSettings, settings: AdviceSettings) -> Debit:
+    verdict = cost_vat(record, rules, settings.costs)
+    if verdict.vat == UNKNOWN_VAT:
+        return Debit(record, verdict, at_most_cents(record))
+    if not verdict.rate_class:
+        return Debit(record, verdict, 0)
+    return Debit(
+        record, verdict, vat_included(-record.amount_cents, verdict.rate_class, record.date)
+    )
 
 
 def _one_offs(debits: list[Debit], settings: AdviceSettings) -> list[Debit]:
@@ -168,7 +178,7 @@ def _groups(debits: list[Debit]) -> tuple[CostGroup, ...]:
 
 
 def _sales(
-    items: list[Classified], settings: AdviceSettings
+    items: list[Classified], settings: AdviceSettings, memo: dict[int, Any]
 ) -> tuple[dict[str, SalesGroup], int, Counter[str], Counter[str]]:
     sums = {kind: [0, 0, 0, 0] for kind in (BUSINESS, CONSUMER, UNKNOWN)}
     untaxed = 0
@@ -177,21 +187,37 @@ def _sales(
     for item in items:
         if not item.counts or item.amount_cents == 0:
             continue
-        received, rate_class = sale_of(item)
-        if not rate_class:
+        sale = memo.get(item.record.id)
+        if sale is None:
+            sale = memo[item.record.id] = _sale(item, settings)
+        kind, received, inside, on_top = sale
+        if kind is None:
             untaxed += received
             continue
-        kind = customer_kind(item.record, settings.customers)
         markers[kind.marker] += 1
         if kind.kind == UNKNOWN:
             unknown_names[item.record.counterparty_name or "?"] += received
         entry = sums[kind.kind]
         entry[0] += 1
         entry[1] += received
-        entry[2] += vat_included(received, rate_class, item.effective_date)
-        entry[3] += vat_on_top(received, rate_class, item.effective_date)
+        entry[2] += inside
+        entry[3] += on_top
     sales = {kind: SalesGroup(*entry) for kind, entry in sums.items()}
     return sales, untaxed, markers, unknown_names
+
+
+def _sale(item: Classified, settings: AdviceSettings) -> tuple[CustomerKind | None, int, int, int]:
+    """(who paid, what they paid, VAT inside it, VAT on top of it); no one for untaxed sales."""
+    received, rate_class = sale_of(item)
+    if not rate_class:
+        return None, received, 0, 0
+    day = item.effective_date
+    return (
+        customer_kind(item.record, settings.customers),
+        received,
+        vat_included(received, rate_class, day),
+        vat_on_top(received, rate_class, day),
+    )
 
 
 def sale_of(item: Classified) -> tuple[int, str]:
