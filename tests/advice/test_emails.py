@@ -10,6 +10,8 @@ import json
 import sqlite3
 from datetime import date
 
+import pytest
+
 from tests.advice.ledgers import consultant_csv, crossing_csv, hairdresser_csv, photographer_csv
 from tests.conftest import Workspace
 from tests.helpers import SmtpServer, text_and_html
@@ -118,35 +120,36 @@ def test_the_autumn_email_is_off_with_its_switch(
     assert _autumn(smtp_server) == []
 
 
-def test_the_crossed_email_says_what_the_crossing_changes_in_euros_in_dutch(
-    workspace: Workspace, smtp_server: SmtpServer
+@pytest.mark.parametrize(
+    ("language", "subject_word", "heading", "deductible", "amounts"),
+    [
+        ("nl", "overschreden", "Wat de overschrijding in euro",
+         "ongeveer € 221 op 2 aankopen sinds 14 september 2026; nog 1 betaling (€ 242,00) die "
+         "korwatch niet kan plaatsen: tot € 42 meer", ("€ 105,00", "€ 86,78")),
+        ("en", "crossed", "What the crossing changes in euros",
+         "about €221 on 2 purchases since 14 September 2026; 1 more payment (€242.00) korwatch "
+         "cannot place: up to €42 more", ("€105.00", "€86.78")),
+    ],
+)  # fmt: skip
+def test_the_crossed_email_says_what_the_crossing_changes_in_euros(
+    workspace: Workspace,
+    smtp_server: SmtpServer,
+    language: str,
+    subject_word: str,
+    heading: str,
+    deductible: str,
+    amounts: tuple[str, str],
 ) -> None:
     """tests/advice/ledgers.crossing_csv: since 14 September 2026, Kamera Express 1,210.00 (VAT
     210.00, on the crossing day itself) and KPN 60.50 (10.50): about EUR 221 on 2 purchases;
     Hendriks 242.00 unplaced, up to 42.00 more. Later credit: Klant X 500.00: VAT 105.00 on top
     or 86.78 inside."""
+    _configure(workspace, f'language = "{language}"')
     workspace.drop("ing-2026.csv", crossing_csv())
     assert workspace.run("scan", now="2026-11-26T12:00:00+01:00")[0] == 0
-    crossed = [m for m in smtp_server.messages if "overschreden" in str(m["Subject"])]
+    crossed = [m for m in smtp_server.messages if subject_word in str(m["Subject"])]
     assert len(crossed) == 1
     text, html = text_and_html(crossed[0])
     for part in (text, html):
-        assert "Wat de overschrijding in euro" in part
-        assert "ongeveer € 221 op 2 aankopen sinds 14 september 2026" in part
-        assert "tot € 42 meer" in part
-        assert "€ 105,00" in part and "€ 86,78" in part and "Klant X" in part
-
-
-def test_the_crossed_email_says_what_the_crossing_changes_in_euros_in_english(
-    workspace: Workspace, smtp_server: SmtpServer
-) -> None:
-    _configure(workspace, 'language = "en"')
-    workspace.drop("ing-2026.csv", crossing_csv())
-    assert workspace.run("scan", now="2026-11-26T12:00:00+01:00")[0] == 0
-    crossed = [m for m in smtp_server.messages if "crossed" in str(m["Subject"])]
-    assert len(crossed) == 1
-    text, html = text_and_html(crossed[0])
-    for part in (text, html):
-        assert "What the crossing changes in euros" in part
-        assert "about €221 on 2 purchases since 14 September 2026" in part
-        assert "€105.00" in part and "€86.78" in part
+        assert heading in part and deductible in part and "Klant X" in part
+        assert amounts[0] in part and amounts[1] in part
