@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TextIO
 
 from korwatch.models import money
 from korwatch.names import shown
+from korwatch.tax.reasons import reason_in
 from korwatch.tax.thresholds import YearState
 from korwatch.tax.verdict import Classified
 
@@ -41,11 +42,14 @@ COLUMNS = (
     "decided_by",
     "decided_at",
     "decision_note",
+    # The reason in the business's language (issue 16), last; rule codes and `reason` stay English.
+    "reason_translated",
 )
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's list), unless it is
 # a plain number such as "-12.50", which must stay a number.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+ELSEWHERE = {"en": " (counts in {year})", "nl": " (telt in {year})"}
 
 
 def walk(state: YearState) -> Iterator[tuple[Classified, bool, int]]:
@@ -59,18 +63,22 @@ def walk(state: YearState) -> Iterator[tuple[Classified, bool, int]]:
         yield item, counted, total
 
 
-def rows(business_id: str, state: YearState) -> Iterator[dict[str, str]]:
+def rows(business_id: str, state: YearState, language: str = "en") -> Iterator[dict[str, str]]:
     """One row per item, in counting order, with the running counted total."""
     for item, counted, total in walk(state):
-        yield row(business_id, item, counted, total)
+        yield row(business_id, item, counted, total, language)
 
 
-def row(business_id: str, item: Classified, counted: bool, total: int) -> dict[str, str]:
-    """One item as a row; `total` is the counted turnover of the year up to and with it."""
+def row(
+    business_id: str, item: Classified, counted: bool, total: int, language: str = "en"
+) -> dict[str, str]:
+    """One item as a row; `total` is the counted turnover of the year up to and with it; the
+    reason also in `language` (reason_translated)."""
     record = item.record
-    reason = item.reason
+    reason, translated = item.reason, reason_in(item, language)
     if item.counts and not counted:
-        reason += f" (counts in {item.effective_date.year})"
+        reason += ELSEWHERE["en"].format(year=item.effective_date.year)
+        translated += ELSEWHERE.get(language, ELSEWHERE["en"]).format(year=item.effective_date.year)
     decision = item.decision
     return {
         "business": business_id,
@@ -95,6 +103,7 @@ def row(business_id: str, item: Classified, counted: bool, total: int) -> dict[s
         "decided_by": "" if decision is None else decision.author,
         "decided_at": "" if decision is None else decision.decided_at,
         "decision_note": "" if decision is None else decision.note,
+        "reason_translated": translated,
     }
 
 
@@ -102,13 +111,19 @@ def _decided_for(scope: str, value: str) -> str:
     return "this credit" if scope == "record" else f"{scope} {value}"
 
 
-def write_csv(stream: TextIO, states: Iterable[tuple[str, YearState]]) -> None:
-    """The header and every row of each (business id, year state), as `ledger --csv` prints."""
+def write_csv(
+    stream: TextIO,
+    states: Iterable[tuple[str, YearState]],
+    languages: Mapping[str, str] | None = None,
+) -> None:
+    """The header and every row of each (business id, year state), as `ledger --csv` prints;
+    `languages` by business id words reason_translated (English when not given)."""
     # Every field quoted: a CR or LF inside one stays inside its row in any spreadsheet.
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for business_id, state in states:
-        for found in rows(business_id, state):
+        language = (languages or {}).get(business_id, "en")
+        for found in rows(business_id, state, language):
             writer.writerow(safe(found))
 
 

@@ -54,7 +54,7 @@ def business_page(business_id: str) -> Response:
     ]
     return render(
         "business.html",
-        report=year_facts(config, business, state, clock.now()),
+        report=year_facts(config, business, state, clock.now(), language()),
         status=status,
         flagged=summary.flagged,
         decisions=stored.history(found, business.id, limit=10),
