@@ -20,6 +20,7 @@ import jinja2
 
 from korwatch import clock
 from korwatch.alerts.advice import advice_facts
+from korwatch.clock import local_today
 from korwatch.commands.common import OK, USAGE, selected
 from korwatch.config.model import Config
 from korwatch.models import cents
@@ -57,6 +58,13 @@ def run(config: Config, args: argparse.Namespace) -> int:
         print(f"korwatch advise: {error}", file=sys.stderr)
         return USAGE
     now = clock.now()
+    if args.year is not None and args.year > local_today(now).year:
+        print(
+            f"korwatch advise: --year {args.year} has not begun; ask about this year (it looks "
+            "ahead to next year) or a past one",
+            file=sys.stderr,
+        )
+        return USAGE
     connection = open_ledger(config)
     answers = [
         (

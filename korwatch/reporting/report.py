@@ -48,7 +48,11 @@ def report_context(
     state = evaluate_year(connection, config, business, year)
     facts = year_facts(config, business, state, now, language)
     # Is the KOR still worth it (or, once crossed, what the crossing changes in euros).
-    facts["advice"] = advice_facts(connection, config, business, now, year=year)
+    facts["advice"] = (
+        advice_facts(connection, config, business, now, year=year)
+        if year <= local_today(now).year
+        else None  # a year that has not begun has nothing to weigh
+    )
     facts["chart"] = {"src": _chart_uri(chart_data(state, local_today(now), language))}
     return dict(inert(facts))
 

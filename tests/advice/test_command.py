@@ -107,6 +107,7 @@ def test_a_b2b_share_of_100_percent_leaves_nothing_to_absorb(workspace: Workspac
         (("--invest", "4000.001"), "write a positive amount"),
         (("--b2b-share", "120"), '--b2b-share "120": write a percentage from 0 to 100'),
         (("--b2b-share", "nan"), "write a percentage from 0 to 100"),
+        (("--year", "2027"), "--year 2027 has not begun"),
     ],
 )
 def test_bad_arguments_are_one_clear_line_and_exit_2(
