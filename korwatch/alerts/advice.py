@@ -121,6 +121,7 @@ def _verdict(verdict: Verdict) -> dict[str, Any]:
         "administration": money(verdict.admin_cents),
         "returns": verdict.returns,
         "turnover": money(verdict.turnover_cents),
+        "revision": money(verdict.revision_cents),
         "flips": [
             {"code": flip.code, "amount": money(flip.cents), "value": flip.value}
             for flip in verdict.flips
@@ -214,6 +215,7 @@ def _revision(revision: Revision | None) -> dict[str, Any] | None:
         return None
     return {
         "per_year": [{"year": year, "amount": money(cents)} for year, cents in revision.per_year],
+        "on": revision.on.isoformat(),
         "relieved": revision.relieved,
         "total": money(revision.total_cents),
     }

@@ -63,7 +63,9 @@ class Advice:
     periods: tuple[Period, ...]  # the rest of this year and next year
     verdict: Verdict | None
     plans: tuple[PlanFacts, ...]
-    rejoining: Revision | None  # leaving, investing, then rejoining at the earliest date
+    # In the KOR: leaving, investing, then rejoining at the earliest date. Outside it: joining
+    # now, on the capital goods of the last twelve months (in the verdict, U19).
+    rejoining: Revision | None
     upside: Revision | None  # goods bought inside the KOR, leaving: a refund for an adviser
     forecast_year_end_cents: int
     forecast_crossing: date | None
@@ -88,10 +90,12 @@ def advise(question: Question) -> Advice:
     periods: tuple[Period, ...] = ()
     if not looking_back and this.crossing is None:
         periods = _ahead(question, dates, lookback, year_end_cents, crossing_day, plans)
+    rejoining = _rejoining(plans, dates) if in_kor else _joining(lookback, dates)
     verdict = None
     if this.crossing is None:
         chosen = periods if not looking_back else (so_far,)
-        verdict = decide(chosen, in_kor, settings, looking_back=looking_back)
+        repaid = 0 if in_kor or rejoining is None or looking_back else rejoining.total_cents
+        verdict = decide(chosen, in_kor, settings, looking_back=looking_back, revision_cents=repaid)
     return Advice(
         year=this.year,
         as_of=as_of,
@@ -103,7 +107,7 @@ def advise(question: Question) -> Advice:
         periods=periods,
         verdict=verdict,
         plans=plans,
-        rejoining=_rejoining(plans, dates) if in_kor else None,
+        rejoining=rejoining,
         upside=_upside(plans, lookback, dates) if in_kor else None,
         forecast_year_end_cents=year_end_cents,
         forecast_crossing=crossing_day,
@@ -245,6 +249,13 @@ def _rejoining(plans: tuple[PlanFacts, ...], dates: ExitDates) -> Revision | Non
     """Capital goods deducted after leaving, repaid in part on rejoining at the earliest date."""
     goods = [(plan.vat_cents, plan.day) for plan in plans if plan.capital and plan.deductible]
     return on_rejoining(goods, dates.earliest_reentry) if goods else None
+
+
+def _joining(lookback: Basis, dates: ExitDates) -> Revision | None:
+    """Capital goods outside the KOR (one-offs of the last twelve months at 21 %, their VAT
+    deducted) that joining on the first possible day would repay in part."""
+    goods = [(d.vat_cents, d.record.date) for d in lookback.one_offs if d.verdict.vat == "general"]
+    return on_rejoining(goods, dates.start) if goods else None
 
 
 def _upside(plans: tuple[PlanFacts, ...], lookback: Basis, dates: ExitDates) -> Revision | None:

@@ -42,20 +42,27 @@ class Verdict:
     admin_cents: int
     returns: int
     turnover_cents: int
+    revision_cents: int  # joining: VAT repaid on capital goods (in `gain`)
     periods: tuple[str, ...]
     flips: tuple[Flip, ...]
     looking_back: bool
 
 
 def decide(
-    periods: Sequence[Period], in_kor: bool, settings: AdviceSettings, *, looking_back: bool
+    periods: Sequence[Period],
+    in_kor: bool,
+    settings: AdviceSettings,
+    *,
+    looking_back: bool,
+    revision_cents: int = 0,
 ) -> Verdict | None:
-    """The verdict over `periods` (the open ones); None when there is none."""
+    """The verdict over `periods` (the open ones); None when there is none. `revision_cents`:
+    VAT joining the KOR would repay on capital goods (U19), a cost of being inside."""
     chosen = [p for p in periods if p.open]
     if not chosen:
         return None
     zero = Range(0, 0)
-    total = sum((p.gain for p in chosen), zero)
+    total = sum((p.gain for p in chosen), Range(revision_cents, revision_cents))
     verdict = Verdict(
         choice=_choice(total, in_kor),
         gain=total,
@@ -67,6 +74,7 @@ def decide(
         admin_cents=sum(p.admin_cents for p in chosen),
         returns=sum(p.returns for p in chosen),
         turnover_cents=sum(p.turnover_cents for p in chosen),
+        revision_cents=revision_cents,
         periods=tuple(p.name for p in chosen),
         flips=(),
         looking_back=looking_back,

@@ -34,6 +34,7 @@ class Revision:
 
     per_year: tuple[tuple[int, int], ...]
     relieved: bool
+    on: date  # the day the use changes: leaving or (re)joining the KOR
 
     @property
     def total_cents(self) -> int:
@@ -74,4 +75,4 @@ def _relieved(years: dict[int, int], goods: list[tuple[int, date]], change: date
     # year itself are revised in full: U24).
     earlier = all(first_use.year < change.year for _, first_use in goods)
     relieved = earlier and all(cents < RELIEF_CENTS for cents in years.values())
-    return Revision(tuple(sorted(years.items())), relieved)
+    return Revision(tuple(sorted(years.items())), relieved, change)

@@ -168,3 +168,29 @@ def test_many_unrecognised_debits_give_a_range_and_no_verdict() -> None:
         ("De Groot Levering", 12, 116160),
         ("Smit & Zn", 12, 87120),
     )
+
+
+def test_joining_the_kor_repays_part_of_the_vat_on_a_recent_machine() -> None:
+    """A business outside the KOR (its VAT deducted) bought a machine for 18,150.00 on
+    10 June 2026: VAT 18,150.00 x 21/121 = 3,150.00, a capital good (revision over 2026-2030).
+    Joining on 1 January 2027 repays 3,150.00 / 5 = 630.00 for each of 2027-2030, over
+    EUR 500 a year: 2,520.00 in all, a cost of joining counted in the verdict (U19). The machine
+    is a one-off (one payment to its supplier): not repeated in the years ahead, so without it
+    the verdict differs by exactly that revision."""
+    records = [
+        *bank_fees(),
+        *monthly((2025, 12), 12, 10, "1210.00", "J. de Vries", "les"),
+        *monthly((2025, 12), 12, 9, "-36.30", "KPN B.V.", "mobiel"),
+    ]
+    outside = "[vat]\nin_kor = false"
+    machine = bank("2026-06-10", "-18150.00", "Machinefabriek Oost", iban="NL12RABO0000009999")
+    rule = '[[advice.cost]]\ncounterparty = "machinefabriek"\nvat = "general"'
+    advice = ask([*records, machine], rule, rules_toml=outside)
+    assert advice.rejoining is not None and not advice.rejoining.relieved
+    assert advice.rejoining.per_year == tuple((year, 63000) for year in range(2027, 2031))
+    assert advice.rejoining.total_cents == 252000
+    verdict = advice.verdict
+    without = ask(records, rules_toml=outside).verdict
+    assert verdict is not None and without is not None
+    assert verdict.revision_cents == 252000 and without.revision_cents == 0
+    assert verdict.gain.low - without.gain.low == 252000
