@@ -10,6 +10,7 @@ dates to act on. Nothing is stored; the text speaks the business's language.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from datetime import date
@@ -65,16 +66,16 @@ def run(config: Config, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return USAGE
-    connection = open_ledger(config)
-    answers = [
-        (
-            business,
-            advice_facts(
-                connection, config, business, now, year=args.year, plans=plans, b2b_share=share
-            ),
-        )
-        for business in selected(config, args.business)
-    ]
+    with contextlib.closing(open_ledger(config)) as connection:
+        answers = [
+            (
+                business,
+                advice_facts(
+                    connection, config, business, now, year=args.year, plans=plans, b2b_share=share
+                ),
+            )
+            for business in selected(config, args.business)
+        ]
     if args.json:
         found = [facts for _, facts in answers]
         print(json.dumps({"businesses": found}, indent=2, ensure_ascii=False))

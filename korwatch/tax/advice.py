@@ -84,15 +84,16 @@ def advise(question: Question) -> Advice:
     thin = _thin(as_of, lookback)
     if thin and not looking_back:  # a few weeks of this year say little: the last twelve months
         remaining = (date(this.year, 12, 31) - as_of).days
-        ahead = scaled(lookback.sales_cents, remaining, lookback.days)
+        ahead = scaled(lookback.counted_cents, remaining, lookback.days)
         year_end_cents = max(year_end_cents, this.turnover_cents + ahead)
     plans = _plans(question, dates, looking_back)
     periods: tuple[Period, ...] = ()
-    if not looking_back and this.crossing is None:
+    empty = not lookback.costs and lookback.sales_cents == 0 and lookback.counted_cents == 0
+    if not looking_back and this.crossing is None and not empty:
         periods = _ahead(question, dates, lookback, year_end_cents, crossing_day, plans)
     rejoining = _rejoining(plans, dates) if in_kor else _joining(lookback, dates)
     verdict = None
-    if this.crossing is None:
+    if this.crossing is None and not empty:
         chosen = periods if not looking_back else (so_far,)
         repaid = 0 if in_kor or rejoining is None or looking_back else rejoining.total_cents
         verdict = decide(chosen, in_kor, settings, looking_back=looking_back, revision_cents=repaid)
@@ -114,7 +115,9 @@ def advise(question: Question) -> Advice:
         crossing=after_crossing(
             this, [item.record for item in this.items], question.rules, settings.costs
         ),
-        notes=_notes(question, lookback, verdict, plans, dates, crossing_day, thin),
+        notes=("no-data",)
+        if empty
+        else _notes(question, lookback, verdict, plans, dates, crossing_day, thin),
         settings=settings,
     )
 
@@ -129,7 +132,7 @@ def _bases(question: Question, as_of: date) -> tuple[Basis, Period]:
     lookback = basis(items, start, as_of, rules, settings, memo=memo)
     new_year = date(this.year, 1, 1)
     so_far = basis(items, new_year, as_of, rules, settings, memo=memo)
-    return lookback, period("so-far", new_year, as_of, so_far.sales_cents, so_far, settings)
+    return lookback, period("so-far", new_year, as_of, so_far.counted_cents, so_far, settings)
 
 
 def _thin(as_of: date, lookback: Basis) -> bool:

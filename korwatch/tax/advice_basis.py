@@ -58,6 +58,8 @@ class Basis:
     one_offs: tuple[Debit, ...]  # capital-good-sized purchases from a payee paid once
     sales: dict[str, SalesGroup]  # business, consumer, unknown: sales that carry VAT
     untaxed_cents: int  # counted sales without Dutch VAT (zero-rated, reverse-charged)
+    counted_cents: int  # the same sales as they count towards the threshold (net of VAT
+    # outside the KOR): the forecast speaks in these
     unknown_payees: tuple[tuple[str, int, int], ...]  # (payee, debits, total) of the largest
     unknown_customers: tuple[tuple[str, int], ...]  # (name, received) of the largest
     foreign_services_cents: int = 0  # reverse-charged services (an extra return inside the KOR)
@@ -97,6 +99,7 @@ def basis(
     apart = {id(debit) for debit in one_offs}
     recurring = [debit for debit in debits if id(debit) not in apart]
     sales, untaxed, markers, unknown_names = _sales(inside, settings, memo)
+    counted = sum(item.amount_cents for item in inside if item.counts)
     unknown: dict[str, list[int]] = {}
     for debit in debits:
         if debit.verdict.vat == UNKNOWN_VAT:
@@ -111,6 +114,7 @@ def basis(
         one_offs=tuple(one_offs),
         sales=sales,
         untaxed_cents=untaxed,
+        counted_cents=counted,
         unknown_payees=tuple((name, n, total) for name, (n, total) in payees[:LISTED]),
         unknown_customers=tuple(unknown_names.most_common(LISTED)),
         foreign_services_cents=-sum(

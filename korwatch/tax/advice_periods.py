@@ -161,7 +161,9 @@ def period(
     investments_cents: int = 0,
 ) -> Period:
     """The figures of one stretch of time, from `basis` scaled to its days (the basis of a
-    "so-far" period is the period itself: nothing is scaled)."""
+    "so-far" period is the period itself: nothing is scaled). `turnover_cents` is turnover as
+    it counts; the VAT on sales is taken from what customers pay, which outside the KOR
+    includes the VAT (the basis says how the two relate)."""
     days = (end - start).days + 1
     known = scaled(basis.vat_of(GENERAL, REDUCED), days, basis.days)
     unknown = scaled(basis.vat_of(UNKNOWN_VAT), days, basis.days)
@@ -169,7 +171,10 @@ def period(
         known += sum(d.vat_cents for d in basis.one_offs if d.verdict.vat == GENERAL)
         unknown += sum(d.vat_cents for d in basis.one_offs if d.verdict.vat == UNKNOWN_VAT)
     input_vat = Range(known + investments_cents, known + unknown + investments_cents)
-    sales = sales_vat(turnover_cents, basis, settings.b2b_share)
+    received = turnover_cents
+    if basis.counted_cents > 0:
+        received = scaled(turnover_cents, basis.sales_cents, basis.counted_cents)
+    sales = sales_vat(received, basis, settings.b2b_share)
     returns = returns_between(start, end, settings.return_period)
     admin = returns * settings.cost_per_return_cents
     return Period(

@@ -169,3 +169,14 @@ def test_a_business_outside_the_kor_is_told_whether_joining_pays(workspace: Work
     assert code == 0
     assert "Joining the KOR from 1 January 2027 would save about" in out
     assert "the application must be received by 3 December 2026" in out
+
+
+def test_with_nothing_imported_there_is_nothing_to_weigh_and_no_verdict(
+    workspace: Workspace,
+) -> None:
+    code, out, _ = workspace.run("advise", "--json", now=NOW)
+    assert code == 0
+    advice = json.loads(out)["businesses"][0]
+    assert advice["verdict"] is None and advice["notes"] == ["no-data"]
+    code, out, _ = workspace.run("advise", now=NOW)
+    assert "Er valt nog niets af te wegen" in out and "Afmelden levert op" not in out

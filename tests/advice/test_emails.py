@@ -6,6 +6,7 @@ clock fixed; what arrives at the aiosmtpd server on 127.0.0.1 is what a user wou
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from datetime import date
@@ -99,7 +100,7 @@ def test_a_difference_under_the_threshold_sends_nothing_and_is_weighed_again_the
     assert workspace.run("scan", now="2026-10-01T09:00:00+02:00")[0] == 0
     assert _autumn(smtp_server) == []
     database = workspace.root / "state" / "ledger.sqlite3"
-    with sqlite3.connect(database) as connection:
+    with contextlib.closing(sqlite3.connect(database)) as connection:
         rows = connection.execute("SELECT business, year, checked_on FROM advice_checks")
         assert rows.fetchall() == [("studio", 2026, "2026-10-01")]
     text = workspace.config.read_text(encoding="utf-8")
