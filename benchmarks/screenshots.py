@@ -43,9 +43,9 @@ PAYMENTS = [
     Payment(date(2026, 8, 31), D("3000.00"), "Gemeente Utrecht", description="Factuur 2026-030"),
     Payment(date(2026, 9, 14), D("2700.00"), "Studio Oost", description="Factuur 2026-042"),
     Payment(date(2026, 9, 20), D("500.00"), "Klant X", description="Factuur 2026-043"),
-    Payment(date(2026, 9, 14), D("-1210.00"), "Kamera Express", "NL77RABO0000000777", "lens"),
-    Payment(date(2026, 10, 1), D("-60.50"), "KPN B.V.", "NL22ABNA0000000222", "mobiel"),
-    Payment(date(2026, 10, 3), D("-242.00"), "Hendriks", "NL88ABNA0000000888", "order 77"),
+    Payment(date(2026, 9, 14), D("-1210.00"), "Kamera Express", "NL03RABO0000000777", "lens"),
+    Payment(date(2026, 10, 1), D("-60.50"), "KPN B.V.", "NL08ABNA0000000222", "mobiel"),
+    Payment(date(2026, 10, 3), D("-242.00"), "Hendriks", "NL68ABNA0000000888", "order 77"),
 ]
 CHROMIUM_FLAGS = (
     "--headless",

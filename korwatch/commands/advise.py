@@ -22,7 +22,7 @@ import jinja2
 from korwatch import clock
 from korwatch.alerts.advice import advice_facts
 from korwatch.clock import local_today
-from korwatch.commands.common import OK, USAGE, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, selected
 from korwatch.config.model import Config
 from korwatch.models import cents
 from korwatch.notify.render import environment, inert
@@ -59,9 +59,12 @@ def run(config: Config, args: argparse.Namespace) -> int:
         print(f"korwatch advise: {error}", file=sys.stderr)
         return USAGE
     now = clock.now()
-    if args.year is not None and args.year > local_today(now).year:
+    year = chosen_year(NAME, args.year, now)
+    if year is None:
+        return USAGE
+    if year > local_today(now).year:
         print(
-            f"korwatch advise: --year {args.year} has not begun; ask about this year (it looks "
+            f"korwatch advise: --year {year} has not begun; ask about this year (it looks "
             "ahead to next year) or a past one",
             file=sys.stderr,
         )
@@ -71,7 +74,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
             (
                 business,
                 advice_facts(
-                    connection, config, business, now, year=args.year, plans=plans, b2b_share=share
+                    connection, config, business, now, year=year, plans=plans, b2b_share=share
                 ),
             )
             for business in selected(config, args.business)

@@ -183,7 +183,7 @@ def test_joining_the_kor_repays_part_of_the_vat_on_a_recent_machine() -> None:
         *monthly((2025, 12), 12, 9, "-36.30", "KPN B.V.", "mobiel"),
     ]
     outside = "[vat]\nin_kor = false"
-    machine = bank("2026-06-10", "-18150.00", "Machinefabriek Oost", iban="NL12RABO0000009999")
+    machine = bank("2026-06-10", "-18150.00", "Machinefabriek Oost", iban="NL08RABO0000009999")
     rule = '[[advice.cost]]\ncounterparty = "machinefabriek"\nvat = "general"'
     advice = ask([*records, machine], rule, rules_toml=outside)
     assert advice.rejoining is not None and not advice.rejoining.relieved
