@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from korwatch.alerts.evaluation import evaluate_year
+from korwatch.alerts.evaluation import evaluate_year, rules_for
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
@@ -54,7 +54,7 @@ def advice_facts(
         this=this,
         last=last,
         today=today,
-        rules=business.rules,
+        rules=rules_for(connection, business),
         settings=settings,
         next_threshold_cents=threshold_for(year + 1, config.thresholds).amount_cents,
         plans=plans,
@@ -274,5 +274,5 @@ def crossing_facts(
     debits = ledger.debits_between(
         connection, business.id, crossing.item.effective_date, date(state.year, 12, 31)
     )
-    found = after_crossing(state, debits, business.rules, business.advice.costs)
+    found = after_crossing(state, debits, rules_for(connection, business), business.advice.costs)
     return {} if found is None else {"after_crossing": _after(found)}
