@@ -22,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 
 from korwatch.alerts import consent, health
+from korwatch.alerts.advice import crossing_facts
+from korwatch.alerts.autumn import record_autumn_advice
 from korwatch.alerts.evaluation import after_import, eukor_possible, evaluate_year, rules_for
 from korwatch.alerts.events import (
     EUKOR_CROSSED,
@@ -300,7 +302,8 @@ def _alerts_after(
             continue
         state = after_import(connection, config, business, year, inserted, today)
         if state is not None:
-            record_transitions(connection, facts(business), state, now, today)
+            euros = functools.partial(crossing_facts, connection, business)
+            record_transitions(connection, facts(business), state, now, today, euros)
             record_eukor_crossing(connection, facts(business), state, business.rules, now)
 
 
@@ -433,6 +436,7 @@ class _Scanning:
             consent.check_consents(connection, business, self.now)
             _start_of_year_notice(connection, self.config, business, self.now)
             _eukor_catch_up(connection, self.config, business, self.now)
+            record_autumn_advice(connection, self.config, business, self.now)
 
 
 def _start_of_year_notice(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -90,9 +91,11 @@ def payload(
     passage: Passage,
     now: datetime,
     chart: dict[str, Any] | None = None,
+    crossing_extra: dict[str, Any] | None = None,
 ) -> str:
     """The event's facts as stored. `chart`: chart_facts(state), when the caller has it (one
-    evaluation can pass several levels; the series is the same for each)."""
+    evaluation can pass several levels; the series is the same for each). `crossing_extra`:
+    more facts for a crossing (what it changes in euros, alerts.advice.crossing_facts)."""
     facts: dict[str, Any] = {
         "business": {"id": business.id, "name": business.name},
         "basis": business.basis,
@@ -110,6 +113,7 @@ def payload(
         "detected_at": now.isoformat(timespec="seconds"),
         **(chart or chart_facts(state)),  # the series behind the email's chart, frozen with it
         **(forecast_facts(state, now) if passage.level != CROSSED else {}),
+        **(crossing_extra if crossing_extra and passage.level == CROSSED else {}),
     }
     return json.dumps(facts, ensure_ascii=False, sort_keys=True)
 
@@ -140,11 +144,13 @@ def record_transitions(
     state: YearState,
     now: datetime,
     today: date,
+    crossing_extra: Callable[[YearState], dict[str, Any]] | None = None,
 ) -> list[int]:
     """Insert events for levels newly reached; return the ids of the new pending events.
 
     Warnings are only raised for the current year (a warning about a closed year helps no
     one); a crossing is raised for any year, because its consequences still apply.
+    `crossing_extra(state)` adds facts to a new crossing's event (asked only then).
     """
     known = recorded_levels(connection, business.id, state.year)
     fresh = [
@@ -157,6 +163,9 @@ def record_transitions(
     highest = fresh[-1]
     stamp = now.isoformat(timespec="seconds")
     chart = chart_facts(state)
+    extra = None
+    if crossing_extra is not None and any(p.level == CROSSED for p in fresh):
+        extra = crossing_extra(state)
     for passage in fresh:
         status = "pending" if passage is highest else "superseded"
         connection.execute(
@@ -168,7 +177,7 @@ def record_transitions(
                 passage.level,
                 "crossed" if passage.level == CROSSED else "warning",
                 stamp,
-                payload(business, state, passage, now, chart),
+                payload(business, state, passage, now, chart, extra),
                 status,
                 stamp,
             ),

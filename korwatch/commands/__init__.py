@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from korwatch.commands import (
+    advise,
     check_config,
     connect,
     decide,
@@ -45,4 +46,5 @@ MODULES: tuple[ModuleType, ...] = (
     review,
     serve,
     web_user,
+    advise,
 )

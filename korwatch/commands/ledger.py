@@ -18,9 +18,34 @@ from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
 from korwatch.names import shown
 from korwatch.reporting.ledger_csv import Extras, rows, write_csv
+from korwatch.tax.reasons import flag_in
 from korwatch.tax.thresholds import YearState
 from korwatch.tax.verdict import UNPAID
 
+# What the terminal listing says around the items, per language.
+_WORDS = {
+    "en": {
+        "head": "{id} {year}: counted {turnover} of {threshold}, excluded credits {excluded}",
+        "provisional": " (PROVISIONAL: bank basis)",
+        "counts": "COUNTS ",
+        "not": "no     ",
+        "crossed": "crossed on {day} by {amount} {invoice}",
+        "unpaid": "unpaid invoices",
+        "unmatched": "payments without an invoice",
+        "also_in": "also in",
+    },
+    "nl": {
+        "head": "{id} {year}: meegeteld {turnover} van {threshold}, uitgesloten bijschrijvingen "
+        "{excluded}",
+        "provisional": " (VOORLOPIG: bankbasis)",
+        "counts": "TELT   ",
+        "not": "nee    ",
+        "crossed": "overschreden op {day} door {amount} {invoice}",
+        "unpaid": "onbetaalde facturen",
+        "unmatched": "betalingen zonder factuur",
+        "also_in": "ook in",
+    },
+}
 NAME = "ledger"
 HELP = "every counted and excluded item of a year, with the rule that decided it"
 
@@ -43,12 +68,14 @@ def run(config: Config, args: argparse.Namespace) -> int:
         for business in selected(config, args.business)
     ]
     if args.csv:
+        languages = {business.id: business.language for business, _ in states}
         write_csv(
             sys.stdout,
             (
                 (business.id, state, Extras.read(connection, business.id, state))
                 for business, state in states
             ),
+            languages,
         )
         return OK
     for business, state in states:
@@ -57,17 +84,24 @@ def run(config: Config, args: argparse.Namespace) -> int:
 
 
 def _print_ledger(business: BusinessConfig, state: YearState, extras: Extras) -> None:
-    provisional = " (PROVISIONAL: bank basis)" if business.provisional else ""
+    """The year on a terminal, in the business's language (flags as words in Dutch)."""
+    language = business.language
+    words = _WORDS.get(language, _WORDS["en"])
     print(
-        f"{business.id} {state.year}: counted {money(state.turnover_cents)} "
-        f"of {money(state.threshold_cents)}, excluded credits {money(state.excluded_cents)}"
-        f"{provisional}"
+        words["head"].format(
+            id=business.id,
+            year=state.year,
+            turnover=money(state.turnover_cents),
+            threshold=money(state.threshold_cents),
+            excluded=money(state.excluded_cents),
+        )
+        + (words["provisional"] if business.provisional else "")
     )
     unpaid: list[str] = []
     unmatched: list[str] = []
-    for row in rows(business.id, state, extras):
-        mark = "COUNTS " if row["counted"] == "true" else "no     "
-        flags = f" [{row['flags']}]" if row["flags"] else ""
+    for row in rows(business.id, state, extras, language):
+        mark = words["counts"] if row["counted"] == "true" else words["not"]
+        flags = " ".join(flag_in(flag, language) for flag in row["flags"].split())
         who = shown(
             " | ".join(
                 part for part in (row["invoice"], row["counterparty"], row["description"]) if part
@@ -75,23 +109,32 @@ def _print_ledger(business: BusinessConfig, state: YearState, extras: Extras) ->
         )
         print(
             f"  {row['effective_date']} {row['amount']:>12} {mark}{row['counted_amount']:>12} "
-            f"{row['cumulative']:>12}  {row['rule']}: {row['reason']}{flags}"
+            f"{row['cumulative']:>12}  {row['rule']}: {row['reason_translated']}"
+            + (f" [{flags}]" if flags else "")
         )
+        # "record N": the number `korwatch decide` takes, the same word in every language.
         if who:
             print(f"      {who} ({shown(row['source'])}; record {row['record']})")
         else:
             print(f"      record {row['record']} ({shown(row['source'])})")
         if row["also_in"]:
-            print(f"      also in {shown(row['also_in'])}")
+            print(f"      {words['also_in']} {shown(row['also_in'])}")
         summary = f"{row['date']} {row['amount']} {who}"
         if UNPAID in row["flags"].split():
             unpaid.append(summary)
         if row["rule"] == "unmatched-payment":
             unmatched.append(summary)
+    _print_tail(state, words, unpaid, unmatched)
+
+
+def _print_tail(
+    state: YearState, words: dict[str, str], unpaid: list[str], unmatched: list[str]
+) -> None:
     if state.crossing is not None:
         item = state.crossing.item
-        print(f"  crossed on {item.effective_date} by {money(item.amount_cents)} {item.invoice}")
-    for title, lines in (("unpaid invoices", unpaid), ("payments without an invoice", unmatched)):
+        day, amount = item.effective_date, money(item.amount_cents)
+        print("  " + words["crossed"].format(day=day, amount=amount, invoice=item.invoice))
+    for title, lines in ((words["unpaid"], unpaid), (words["unmatched"], unmatched)):
         if lines:
             print(f"  {title} ({len(lines)}):")
             for line in lines:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from korwatch.config import schedule as daemon_schedule
+from korwatch.config.advice import read_advice
 from korwatch.config.model import (
     BASES,
     LANGUAGES,
@@ -302,6 +303,7 @@ def _business(
         health=_health(table, health)
         if table.has("stale_days") or table.has("failing_after")
         else None,
+        advice=read_advice(table),
     )
     table.finish()
     return business if business_id else None

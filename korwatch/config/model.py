@@ -17,6 +17,7 @@ from korwatch.errors import ConfigError
 from korwatch.formats.base import Parser
 from korwatch.sources import Source
 from korwatch.sources.deadline import DEFAULT_SECONDS as DEFAULT_PULL_DEADLINE
+from korwatch.tax.advice_settings import AdviceSettings
 from korwatch.tax.verdict import RuleSettings
 
 LANGUAGES = ("nl", "en")
@@ -109,6 +110,7 @@ class BusinessConfig:
     warn_at: tuple[Decimal, ...] | None = None  # euro amounts; None = 75 % and 90 %
     language: str = "nl"
     health: HealthSettings | None = None  # per-business override of [watch]
+    advice: AdviceSettings = field(default_factory=AdviceSettings)  # [business.advice]
 
     @property
     def provisional(self) -> bool:

@@ -224,6 +224,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO ledger_tasks (name) VALUES ('merge-stored-duplicates')
     """,
+    # 8: the autumn advice (scan.py) is weighed at most once a day per business and year, until
+    # its email is queued: weighing it reads the whole year with its debits.
+    """
+    CREATE TABLE advice_checks (
+        business   TEXT NOT NULL,
+        year       INTEGER NOT NULL,
+        checked_on TEXT NOT NULL,
+        PRIMARY KEY (business, year)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -412,6 +422,19 @@ def records_where(
         _SELECT + f"WHERE business = ? AND ({condition}) ORDER BY date, id", (business, *params)
     )
     return [_stored(row, names) for row in rows]
+
+
+def debits_between(
+    connection: sqlite3.Connection, business: str, first: date, last: date
+) -> list[StoredRecord]:
+    """The bank debits dated `first` through `last`, in booking order."""
+    return records_where(
+        connection,
+        business,
+        "year BETWEEN ? AND ? AND date BETWEEN ? AND ? AND kind = 'transaction' "
+        "AND amount_cents < 0",
+        (first.year, last.year, first.isoformat(), last.isoformat()),
+    )
 
 
 def _stored(row: tuple[Any, ...], names: dict[str, str]) -> StoredRecord:

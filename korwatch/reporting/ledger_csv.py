@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -18,6 +18,7 @@ from korwatch.ledger.carriers import also_in
 from korwatch.ledger.versions import OldVersion, history
 from korwatch.models import money
 from korwatch.names import shown
+from korwatch.tax.reasons import reason_in
 from korwatch.tax.thresholds import YearState
 from korwatch.tax.verdict import Classified
 
@@ -47,11 +48,14 @@ COLUMNS = (
     "decision_note",
     # Added with one identity per transaction (issue 13): the other documents that carried it.
     "also_in",
+    # The reason in the business's language (issue 16), last; rule codes and `reason` stay English.
+    "reason_translated",
 )
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's list), unless it is
 # a plain number such as "-12.50", which must stay a number.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+ELSEWHERE = {"en": " (counts in {year})", "nl": " (telt in {year})"}
 
 
 def walk(state: YearState) -> Iterator[tuple[Classified, bool, int]]:
@@ -81,15 +85,16 @@ class Extras:
 
 
 def rows(
-    business_id: str, state: YearState, extras: Extras | None = None
+    business_id: str, state: YearState, extras: Extras | None = None, language: str = "en"
 ) -> Iterator[dict[str, str]]:
     """One row per item, in counting order, with the running counted total; after an edited
-    invoice, a row per replaced version (not counted)."""
+    invoice, a row per replaced version (not counted). The reason also in `language`."""
     extras = extras or Extras()
     for item, counted, total in walk(state):
-        yield row(business_id, item, counted, total, extras)
+        yield row(business_id, item, counted, total, extras, language)
         for old in extras.history.get(item.record.id, []):
-            yield _replaced_row(business_id, item.invoice or item.record.reference, old, total)
+            number = item.invoice or item.record.reference
+            yield _replaced_row(business_id, number, old, total, language)
 
 
 def row(
@@ -98,12 +103,15 @@ def row(
     counted: bool,
     total: int,
     extras: Extras | None = None,
+    language: str = "en",
 ) -> dict[str, str]:
-    """One item as a row; `total` is the counted turnover of the year up to and with it."""
+    """One item as a row; `total` is the counted turnover of the year up to and with it; the
+    reason also in `language` (reason_translated)."""
     record = item.record
-    reason = item.reason
+    reason, translated = item.reason, reason_in(item, language)
     if item.counts and not counted:
-        reason += f" (counts in {item.effective_date.year})"
+        reason += ELSEWHERE["en"].format(year=item.effective_date.year)
+        translated += ELSEWHERE.get(language, ELSEWHERE["en"]).format(year=item.effective_date.year)
     decision = item.decision
     carried = extras.also_in.get(record.id, []) if extras is not None else []
     return {
@@ -130,13 +138,28 @@ def row(
         "decided_at": "" if decision is None else decision.decided_at,
         "decision_note": "" if decision is None else decision.note,
         "also_in": "; ".join(carried),
+        "reason_translated": translated,
     }
 
 
-def _replaced_row(business_id: str, number: str, old: OldVersion, total: int) -> dict[str, str]:
+_REPLACED = {
+    "en": "an earlier version of invoice {number}, replaced by {by}",
+    "nl": "een eerdere versie van factuur {number}, vervangen door {by}",
+}
+_IMPORTED = {"en": " imported {when}", "nl": " ingelezen {when}"}
+
+
+def _replaced_row(
+    business_id: str, number: str, old: OldVersion, total: int, language: str = "en"
+) -> dict[str, str]:
     """A replaced version of an edited invoice (not counted), after the version that counts."""
     version = old.version
     when = old.replaced_at[:10]
+
+    def reason(words: str) -> str:
+        text = _REPLACED[words].format(number=number, by=old.replaced_by)
+        return text + (_IMPORTED[words].format(when=when) if when else "")
+
     return {
         **dict.fromkeys(COLUMNS, ""),
         "business": business_id,
@@ -147,8 +170,8 @@ def _replaced_row(business_id: str, number: str, old: OldVersion, total: int) ->
         "counted_amount": money(0),
         "cumulative": money(total),
         "rule": "replaced",
-        "reason": f"an earlier version of invoice {number}, replaced by {old.replaced_by}"
-        + (f" imported {when}" if when else ""),
+        "reason": reason("en"),
+        "reason_translated": reason(language if language in _REPLACED else "en"),
         "invoice": number,
         "counterparty": version.customer,
         "source": old.document_name,
@@ -159,14 +182,20 @@ def _decided_for(scope: str, value: str) -> str:
     return "this credit" if scope == "record" else f"{scope} {value}"
 
 
-def write_csv(stream: TextIO, states: Iterable[tuple[str, YearState, Extras]]) -> None:
+def write_csv(
+    stream: TextIO,
+    states: Iterable[tuple[str, YearState, Extras]],
+    languages: Mapping[str, str] | None = None,
+) -> None:
     """The header and every row of each (business id, year state, its Extras), as
-    `ledger --csv` prints."""
+    `ledger --csv` prints; `languages` by business id words reason_translated (English when
+    not given)."""
     # Every field quoted: a CR or LF inside one stays inside its row in any spreadsheet.
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for business_id, state, extras in states:
-        for found in rows(business_id, state, extras):
+        language = (languages or {}).get(business_id, "en")
+        for found in rows(business_id, state, extras, language):
             writer.writerow(safe(found))
 
 

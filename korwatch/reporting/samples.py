@@ -10,11 +10,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from korwatch.reporting.sample_advice import advice_sample
+
 KINDS = (
     "warning",
     "crossed",
     "eligibility",
     "eukor-crossed",
+    "advice",
     "source-stale",
     "source-failing",
     "delivery-failed",
@@ -75,6 +78,21 @@ _SAMPLES: dict[str, dict[str, Any]] = {
             "counterparty": "Studio Oost",
             "description": "Factuur 2026-042",
             "source": "ing-2026-09.csv",
+        },
+        # What the crossing changes in euros (alerts.advice.crossing_facts).
+        "after_crossing": {
+            "since": "2026-09-14",
+            "purchases": 2,
+            "purchases_amount": "1270.50",
+            "deductible": "220.50",
+            "unrecognised": 1,
+            "unrecognised_amount": "242.00",
+            "unrecognised_vat": "42.00",
+            "credits": [],
+            "credits_count": 0,
+            "credits_more": 0,
+            "vat_on_top": "0.00",
+            "vat_included": "0.00",
         },
         "detected_at": "2026-09-15T07:00:00+00:00",
     },
@@ -259,6 +277,8 @@ _SAMPLES["digest"]["cumulative"] = [*_CUMULATIVE, ["2026-09-20", "21500.00"]]
 
 def sample_payload(kind: str, business_id: str, business_name: str) -> dict[str, Any]:
     """A fresh copy of the sample for `kind`, made out to this business."""
+    if kind == "advice":  # computed, not written out: see sample_advice.py
+        return advice_sample(business_id, business_name)
     payload = copy.deepcopy(_SAMPLES[kind])
     payload["business"] = {"id": business_id, "name": business_name}
     return payload

@@ -1,6 +1,7 @@
 """A business's year (`/business/ID`): the report's figures and chart, the crossing with its
 to-do list, the forecast, eligibility, the sources and their state, the credits waiting for
-review, the latest decisions and links to its other years. The chart is the report's PNG
+review, the latest decisions and links to its other years; and whether the KOR is still worth
+it (`/business/ID/advice`). The chart is the report's PNG
 (`/business/ID/chart.png`), drawn in a child process and kept while the year is unchanged."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from korwatch import clock
+from korwatch.alerts.advice import advice_facts
 from korwatch.alerts.evaluation import evaluate_year
 from korwatch.ledger import decisions as stored
 from korwatch.ledger import store as ledger
@@ -34,6 +36,7 @@ CHARTS_KEPT = 256
 def register(app: Flask) -> None:
     app.add_url_rule("/business/<business_id>", "business", business_page)
     app.add_url_rule("/business/<business_id>/chart.png", "chart", chart)
+    app.add_url_rule("/business/<business_id>/advice", "advice", advice_page)
 
 
 def business_page(business_id: str) -> Response:
@@ -54,12 +57,32 @@ def business_page(business_id: str) -> Response:
     ]
     return render(
         "business.html",
-        report=year_facts(config, business, state, clock.now()),
+        report=year_facts(config, business, state, clock.now(), language()),
         status=status,
         flagged=summary.flagged,
         decisions=stored.history(found, business.id, limit=10),
         other_years=others,
         documents=ledger.failed_documents(found, business.id),
+        problems=reader.problems,
+    )
+
+
+def advice_page(business_id: str) -> Response:
+    """Is the KOR still worth it (alerts/advice.py, as `korwatch advise` and the report show
+    it), in the page's language; weighed on request only, as it reads the year's debits too."""
+    business = business_or_404(business_id)
+    if business is None:
+        return error_page(404, "no_such_business")
+    reader = Reader(request.args)
+    year = year_from(reader)
+    facts = None
+    if year <= today().year:
+        facts = advice_facts(connection(), current_config(), business, clock.now(), year=year)
+    return render(
+        "advice.html",
+        b={"id": business.id, "name": business.name},
+        year=year,
+        advice=facts,
         problems=reader.problems,
     )
 

@@ -127,6 +127,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "no": ("nee", "no"),
     "no_items_yet": ("Nog geen posten in dit jaar.", "No items in this year yet."),
     "whole_ledger": ("Het hele grootboek van dit jaar", "The whole ledger of this year"),
+    "advice": ("Is de KOR nog de moeite waard?", "Is the KOR still worth it?"),
+    "advice_not_begun": ("Dit jaar is nog niet begonnen.", "This year has not begun."),
     "other_years": ("Andere jaren", "Other years"),
     "no_other_years": ("Geen andere jaren.", "No other years."),
     # The ledger.

@@ -15,10 +15,18 @@ from flask import Flask, Response, request
 from korwatch.alerts.evaluation import evaluate_year
 from korwatch.models import money
 from korwatch.reporting.ledger_csv import Extras, row, walk, write_csv
+from korwatch.tax.reasons import flag_in
 from korwatch.tax.verdict import REVIEW, Classified
 from korwatch.web.forms import Reader
 from korwatch.web.overview import year_from
-from korwatch.web.page import business_or_404, connection, current_config, error_page, render
+from korwatch.web.page import (
+    business_or_404,
+    connection,
+    current_config,
+    error_page,
+    language,
+    render,
+)
 
 SHOW = ("all", "counted", "excluded", "flagged", "decided")
 PAGE = 500  # rows per page
@@ -117,9 +125,12 @@ def _filters(reader: Reader) -> Filters:
 
 def _row(business_id: str, item: Classified, counted: bool, total: int) -> dict[str, Any]:
     """The ledger row (reporting/ledger_csv.py) of an item, with whether it waits for review
-    and can be decided; the running total is the year's, not the filtered rows'."""
+    and can be decided; the running total is the year's, not the filtered rows'. Its reason
+    and flags in the page's language."""
+    words = language()
     return {
-        **row(business_id, item, counted, total),
+        **row(business_id, item, counted, total, language=words),
+        "flag_words": " ".join(flag_in(flag, words) for flag in item.flags),
         "flagged": REVIEW in item.flags,
         "decidable": item.record.kind == "transaction" and item.record.amount_cents > 0,
     }
@@ -132,7 +143,8 @@ def ledger_csv(business_id: str) -> Response:
     year = year_from(Reader(request.args))
     state = evaluate_year(connection(), current_config(), business, year)
     text = io.StringIO()
-    write_csv(text, [(business.id, state, Extras.read(connection(), business.id, state))])
+    extras = Extras.read(connection(), business.id, state)
+    write_csv(text, [(business.id, state, extras)], {business.id: business.language})
     response = Response(text.getvalue().encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="korwatch-{business.id}-{year}.csv"'
