@@ -14,7 +14,7 @@ nothing here puts them in a message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -103,7 +103,49 @@ class ConsentStatus:
 class FeedRead:
     booked: list[Transaction]
     pending: list[Transaction]
-    date_from: date  # the first day actually read (a bank may serve less than was asked)
+    date_from: date  # the first day asked for
+    # The bank would not serve from date_from and sent a shorter history instead (Enable
+    # Banking: WRONG_TRANSACTIONS_PERIOD, then strategy "longest"). It does not say from which
+    # day, so `served_from` is the earliest booking date it sent (None: it sent none).
+    shortened: bool = False
+    served_from: date | None = None
+
+
+@dataclass(frozen=True)
+class HistoryGap:
+    """Days of an account a pull could not read: after the last booked date (or the first day
+    wanted) and before the first day the bank served. Shown until a file export covers them."""
+
+    account: str
+    first: date  # the first day that may be missing
+    last: date  # the last day that may be missing
+    served_from: date | None  # the first day read (None: the bank sent no entry at all)
+
+
+def history_gap(
+    account: str, last_booked: date | None, start: date, read: FeedRead, today: date
+) -> HistoryGap | None:
+    """The days a shortened read left out, or None when it reached back far enough."""
+    if not read.shortened:
+        return None
+    first = start if last_booked is None else last_booked + DAY
+    last = (read.served_from or today + DAY) - DAY
+    return HistoryGap(account, first, last, read.served_from) if first <= last else None
+
+
+def gap_message(gap: HistoryGap, business: str) -> str:
+    """What `status`, `connect` and the email say about a gap: the first day read, the days
+    that may be missing, and how to fill them."""
+    read = (
+        f"the bank served history from {gap.served_from} only"
+        if gap.served_from is not None
+        else "the bank served none of the history asked for"
+    )
+    days = str(gap.first) if gap.first == gap.last else f"{gap.first} to {gap.last}"
+    return (
+        f"{read}; payments of {days} may be missing: import a file export of {gap.account} "
+        f"for those days (korwatch import --business {business} FILE)"
+    )
 
 
 class Provider(Protocol):
@@ -123,8 +165,18 @@ class Provider(Protocol):
         """The consent's state, without reading any transactions."""
         ...
 
-    def transactions(self, account: GrantedAccount, date_from: date, date_to: date) -> FeedRead:
-        """Every booked and pending entry of the range, all pages followed."""
+    def transactions(
+        self,
+        account: GrantedAccount,
+        date_from: date,
+        date_to: date,
+        spend: Callable[[], None],
+    ) -> FeedRead:
+        """Every booked and pending entry of the range, all pages followed (or of the history
+        the bank serves, when it will not serve the range: FeedRead.shortened). One read of the
+        bank's budget is claimed before this is called; a further request the bank may count
+        as a read claims one more with `spend` first (which raises SourceWaiting when the
+        budget has none left)."""
         ...
 
 
@@ -180,7 +232,25 @@ class FeedStore(Protocol):
         self, business: str, source: str, account: str, since: datetime
     ) -> list[datetime]: ...
 
-    def record_read(self, business: str, source: str, account: str, now: datetime) -> None: ...
+    def claim_read(
+        self,
+        business: str,
+        source: str,
+        account: str,
+        now: datetime,
+        wait: Callable[[list[datetime]], datetime | None],
+    ) -> datetime | None:
+        """In one write transaction: ask `wait` about the reads of the last two days; when it
+        says None (a read is allowed now) record the read at `now`, before it is made. Returns
+        what `wait` said. Two processes (the daemon, `scan --source`) never both take the last
+        read of a budget, and a read is counted exactly once, whatever happens to it later."""
+        ...
+
+    def record_gap(self, business: str, source: str, gap: HistoryGap, now: datetime) -> None: ...
+
+    def gaps(self, business: str, source: str) -> list[HistoryGap]:
+        """The source's gaps that no file export covers yet."""
+        ...
 
     def last_booked(self, business: str, account: str) -> date | None: ...
 
