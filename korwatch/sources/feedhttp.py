@@ -142,11 +142,14 @@ class JsonApi:
                 f"{self.label}: the TLS certificate of {self.shown} could not be verified"
             ) from None
         except requests.exceptions.RequestException as error:
+            went_out = _went_out(error)
             if isinstance(error, requests.exceptions.ReadTimeout):
                 reason = f"no answer from {self.shown} within {timeout:g} s"
+            elif went_out:
+                reason = f"the answer from {self.shown} broke off ({type(error).__name__})"
             else:
                 reason = f"cannot reach {self.shown} ({type(error).__name__})"
-            if not request.retry_answers and _went_out(error):  # it may have reached the bank
+            if went_out and not request.retry_answers:  # it may have reached the bank
                 if deadline is not None:
                     deadline.check(self.label, reason)
                 raise SourceError(f"{self.label}: {reason}") from None
