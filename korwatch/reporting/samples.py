@@ -20,6 +20,7 @@ KINDS = (
     "delivery-failed",
     "consent-expiring",
     "needs-consent",
+    "history-gap",
     "digest",
     "test",
 )
@@ -165,6 +166,17 @@ _SAMPLES: dict[str, dict[str, Any]] = {
         "since": "2026-11-27",
         "command": 'korwatch connect fotostudio --bank "ING" --country NL',
         "detected_at": "2026-11-27T07:00:00+00:00",
+    },
+    "history-gap": {
+        "kind": "history-gap",
+        "source": "enablebanking",
+        "bank": "ING",
+        "account": "NL20INGB0001234567",
+        "first_day": "2026-06-13",
+        "last_day": "2026-09-09",
+        "served_from": "2026-09-10",
+        "command": "korwatch import --business fotostudio FILE",
+        "detected_at": "2026-12-01T09:00:00+00:00",
     },
     "digest": {
         **_COMMON,

@@ -133,9 +133,14 @@ def history_gap(
     return HistoryGap(account, first, last, read.served_from) if first <= last else None
 
 
+def import_command(business: str) -> str:
+    return f"korwatch import --business {business} FILE"
+
+
 def gap_message(gap: HistoryGap, business: str) -> str:
-    """What `status`, `connect` and the email say about a gap: the first day read, the days
-    that may be missing, and how to fill them."""
+    """What `status` and `connect` say about a gap (the email says the same): the first day
+    read, the days that may be missing, and how to fill them. Exactly those days: a file's
+    records carry no bank id, so an export of days the feed read would count them again."""
     read = (
         f"the bank served history from {gap.served_from} only"
         if gap.served_from is not None
@@ -144,7 +149,7 @@ def gap_message(gap: HistoryGap, business: str) -> str:
     days = str(gap.first) if gap.first == gap.last else f"{gap.first} to {gap.last}"
     return (
         f"{read}; payments of {days} may be missing: import a file export of {gap.account} "
-        f"for those days (korwatch import --business {business} FILE)"
+        f"covering exactly those days ({import_command(business)})"
     )
 
 
