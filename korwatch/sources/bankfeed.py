@@ -2,11 +2,13 @@
 
 A provider (enablebanking.py, gocardless.py: one file each) lists banks, starts and finishes a
 consent, tells a consent's state and reads an account's transactions for a date range, following
-its pages. What is the same for every provider lives here and in bankfeed_pull.py: the mapping of
-a feed entry to a `Transaction` shaped exactly like the file formats' records, the read budget
-(at most `reads_per_day` unattended reads of an account in any 24 hours, the PSD2 rule banks
-enforce), the overlap of each pull, and the consent's state kept in the ledger (`FeedStore`,
-implemented by ledger/feeds.py, since this layer may not import the ledger).
+its pages, on the session it is given (under the pull's deadline). What is the same for every
+provider lives here, in bankfeed_pull.py (a pull as a document), feedconfig.py (the config keys)
+and feedentry.py (a feed entry as a `Transaction` shaped exactly like the file formats'
+records): the read budget (at most `reads_per_day` unattended reads of an account in any 24
+hours, the PSD2 rule banks enforce), the overlap of each pull, the days a shortened read left
+out (`HistoryGap`), and the consent's state kept in the ledger (`FeedStore`, implemented by
+ledger/feeds.py, since this layer may not import the ledger).
 
 Secrets (a private key, tokens, session and account ids) live in the ledger and in `Secret`s;
 nothing here puts them in a message.
@@ -17,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from korwatch.clock import local_today
@@ -266,62 +267,6 @@ class FeedStore(Protocol):
     def token(self, provider: str, client: str) -> Token | None: ...
 
     def save_token(self, provider: str, client: str, token: Token) -> None: ...
-
-
-def feed_transaction(
-    *,
-    account: str,
-    booking_date: str | None,
-    value_date: str | None,
-    amount: Decimal,
-    currency: str,
-    counterparty_name: str = "",
-    counterparty_iban: str = "",
-    remittance: list[str] | tuple[str, ...] = (),
-    reference: str = "",
-    bank_id: str = "",
-    code: str = "",
-    line: int = 0,
-) -> Transaction:
-    """One feed entry as the file formats' records are made: signed amount (positive is money
-    in), remittance lines joined with a space, IBANs without spaces, upper case."""
-    booked = _day(booking_date) or _day(value_date)
-    if booked is None:
-        raise SourceError(f"entry {line} has neither a booking date nor a value date")
-    return Transaction(
-        booking_date=booked,
-        amount=amount,
-        currency=(currency or "EUR").upper(),
-        account=account,
-        counterparty_name=" ".join(counterparty_name.split()),
-        counterparty_iban="".join(counterparty_iban.split()).upper(),
-        description=" ".join(" ".join(str(part) for part in remittance if part).split()),
-        reference=reference.strip(),
-        bank_id=bank_id.strip(),
-        value_date=_day(value_date),
-        code=code,
-        line=line,
-    )
-
-
-def _day(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(str(text)[:10])
-    except ValueError:
-        raise SourceError(f"the feed sent {str(text)[:20]!r} where a date belongs") from None
-
-
-def decimal_amount(text: object, line: int) -> Decimal:
-    """An amount string of the API ("12.50") as a Decimal with at most two decimals."""
-    try:
-        amount = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise SourceError(f"entry {line}: {str(text)[:20]!r} is not an amount") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise SourceError(f"entry {line}: {str(text)[:20]!r} is not an amount in cents")
-    return amount.quantize(Decimal("0.01"))
 
 
 def next_read_at(

@@ -30,10 +30,10 @@ from korwatch.sources.bankfeed import (
     GrantedAccount,
     NeedsConsent,
     Started,
-    decimal_amount,
-    feed_transaction,
 )
-from korwatch.sources.bankfeed_pull import BankFeedSource, feed_api, read_feed_settings
+from korwatch.sources.bankfeed_pull import BankFeedSource
+from korwatch.sources.feedconfig import feed_api, read_feed_settings
+from korwatch.sources.feedentry import decimal_amount, feed_transaction
 from korwatch.sources.feedhttp import Answer, JsonApi, error_code
 from korwatch.sources.signing import load_private_key, signed_token
 

@@ -34,10 +34,10 @@ from korwatch.sources.bankfeed import (
     NeedsConsent,
     Started,
     Token,
-    decimal_amount,
-    feed_transaction,
 )
-from korwatch.sources.bankfeed_pull import BankFeedSource, feed_api, read_feed_settings
+from korwatch.sources.bankfeed_pull import BankFeedSource
+from korwatch.sources.feedconfig import feed_api, read_feed_settings
+from korwatch.sources.feedentry import decimal_amount, feed_transaction
 from korwatch.sources.feedhttp import Answer, JsonApi, error_code
 
 if TYPE_CHECKING:

@@ -25,6 +25,25 @@ from tests.helpers import OWN_IBAN, SmtpServer, ing_csv
 SCHEDULE = '[schedule]\nscan = "1h"\nbank = "1s"\ndeliver = "1s"\nwatch = "off"'
 
 
+def _workspace(
+    root: Path,
+    fake: FakeEnableBanking,
+    key_text: str,
+    smtp: SmtpServer,
+    schedule: str,
+    more: str = "",
+) -> Workspace:
+    """Business "studio" reading an empty folder and the fake Enable Banking; `more` adds
+    further [[business]] tables."""
+    (root / "inbox").mkdir()
+    key = root / "enablebanking.pem"
+    key.write_text(key_text, encoding="utf-8")
+    config = root / "korwatch.toml"
+    text = bank_config(root, fake.url, key, smtp_port=smtp.port, top=schedule)
+    config.write_text(text + more, encoding="utf-8")
+    return Workspace(root, root / "inbox", config)
+
+
 def _run_at(workspace: Workspace, now: str, fake: FakeEnableBanking, reads: int) -> str:
     """Run the daemon with the clock fixed at `now` until the bank job has had its say, and
     a few more of its runs; return the log."""
@@ -44,13 +63,7 @@ def test_the_daemon_pulls_a_bank_feed_on_its_own_schedule_within_four_reads_a_da
     enablebanking: FakeEnableBanking,  # noqa: F811
     rsa_keys: tuple[str, str],  # noqa: F811
 ) -> None:
-    (tmp_path / "inbox").mkdir()
-    key = tmp_path / "enablebanking.pem"
-    key.write_text(rsa_keys[0], encoding="utf-8")
-    config = tmp_path / "korwatch.toml"
-    text = bank_config(tmp_path, enablebanking.url, key, smtp_port=smtp_server.port, top=SCHEDULE)
-    config.write_text(text, encoding="utf-8")
-    workspace = Workspace(tmp_path, tmp_path / "inbox", config)
+    workspace = _workspace(tmp_path, enablebanking, rsa_keys[0], smtp_server, SCHEDULE)
     enablebanking.accounts = [FakeAccount(OWN_IBAN, entries=[entry(date(2026, 6, 1), "900.00")])]
     assert connect(workspace, "2026-06-15T00:05:00+02:00", fakes=[enablebanking]).code == 0
     day = [  # (the daemon's clock, first-page reads of the account expected by then)
@@ -81,14 +94,10 @@ def test_a_bank_trickling_forever_holds_back_no_other_business_and_the_daemon_st
     """Issue 17 D2 for the bank feeds: the bank job pulls in a thread of its own under the
     (default, far away) deadline; another business's crossing from a folder is emailed within
     one scan interval all the same, the read is counted once, and SIGTERM ends the daemon."""
-    (tmp_path / "inbox").mkdir()
     other = tmp_path / "other"
     other.mkdir()
-    key = tmp_path / "enablebanking.pem"
-    key.write_text(rsa_keys[0], encoding="utf-8")
     schedule = '[schedule]\nscan = "15s"\nbank = "1s"\ndeliver = "1s"\nwatch = "off"'
-    text = bank_config(tmp_path, enablebanking.url, key, smtp_port=smtp_server.port, top=schedule)
-    text += f"""
+    bakkerij = f"""
 [[business]]
 id = "bakkerij"
 name = "Bakkerij de Vries"
@@ -97,9 +106,8 @@ recipients = ["bakker@example.nl"]
   [[business.source]]
 {directory_source(other)}
 """
-    config = tmp_path / "korwatch.toml"
-    config.write_text(text, encoding="utf-8")
-    workspace = Workspace(tmp_path, tmp_path / "inbox", config)
+    workspace = _workspace(tmp_path, enablebanking, rsa_keys[0], smtp_server, schedule, bakkerij)
+    config = workspace.config
     today = datetime.now(UTC)
     enablebanking.accounts = [FakeAccount(OWN_IBAN, entries=[entry(today.date(), "100.00")])]
     connected = (today - timedelta(hours=7)).isoformat(timespec="seconds")  # the next read due
