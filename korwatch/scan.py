@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -52,19 +52,21 @@ from korwatch.errors import (
 from korwatch.formats.base import Parser, read_sample
 from korwatch.formats.detect import detect
 from korwatch.ledger import store as ledger
-from korwatch.ledger.feeds import LedgerFeeds
+from korwatch.ledger.feeds import open_feeds
 from korwatch.ledger.insert import Inserted, insert_records
 from korwatch.ledger.reader import document_chunks
 from korwatch.ledger.rows import Chunk
 from korwatch.names import shown
 from korwatch.notify.outbox import DeliveryReport, Sender, deliver_due
 from korwatch.sources import DocumentInput, Source, SourceContext
+from korwatch.sources.bankfeed import FeedStore
 from korwatch.sources.base import pulled
 from korwatch.sources.opening import opened
 from korwatch.sources.pull import Pull, Pulls
 from korwatch.tax.classify import classify_one
 
 LEDGER_NAME = "ledger.sqlite3"
+FeedsOpener = Callable[[], AbstractContextManager[FeedStore]]
 log = logging.getLogger("korwatch.scan")
 
 
@@ -336,11 +338,13 @@ def scan(
 ) -> ScanReport:
     """Pull every source of every (selected) business, import, then deliver due alerts.
 
-    Pulled sources (a URL, an API: those with a `deadline`) are pulled in threads of their own,
-    each under its deadline (sources/pull.py), while the folders and bank feeds are read here;
-    what a finished pull brought is imported here. Without `pulls` (a one-shot scan) the scan
-    then waits for the rest, importing each as it finishes and delivering again; the daemon
-    passes its own `pulls` and does not wait (a finished pull starts an import of its own).
+    Pulled sources (a URL, an API, a bank feed: those with a `deadline`) are pulled in threads
+    of their own, each under its deadline (sources/pull.py), while the folders are read here;
+    what a finished pull brought is imported here. A bank feed's pull keeps its consent and
+    read budget on a ledger connection of its own (ledger/feeds.py open_feeds). Without
+    `pulls` (a one-shot scan) the scan then waits for the rest, importing each as it finishes
+    and delivering again; the daemon passes its own `pulls` and does not wait (a finished pull
+    starts an import of its own).
     `start_pulls` False imports what is ready without pulling again.
 
     `stop` is asked between documents: when it says so, the scan ends after the document in
@@ -356,21 +360,21 @@ def scan(
     board = Pulls() if pulls is None else pulls
     chosen = [b for b in config.businesses if businesses is None or b.id in businesses]
     picked = sources or (lambda source: True)
-    feeds = LedgerFeeds(connection)
     if start_pulls:
-        _start_pulls(board, config, chosen, picked, now)
+        opener = _feeds_opener(connection)
+        _start_pulls(board, config, chosen, picked, now, feed_mode, opener)
     report = ScanReport(merged=merge_stored_duplicates(connection, config, now))
     scanning = _Scanning(connection, config, board, report, stop, now, wait_to_settle)
     for business in chosen:
         if stop():
             return report
-        context = SourceContext(business.id, _source_dir(config, business), now, feeds, feed_mode)
+        context = SourceContext(business.id, _source_dir(config, business), now)
         scanning.business(business, context, [s for s in business.sources if picked(s)])
     report.delivery = deliver_due(connection, config, now, send, businesses, stop)
     if one_shot:
         for ready in board.finished({b.id for b in chosen}, stop):
             for business in (b for b in chosen if b.id in ready):
-                context = SourceContext(business.id, _source_dir(config, business), now, feeds)
+                context = SourceContext(business.id, _source_dir(config, business), now)
                 scanning.business(business, context, [])
             report.delivery.extend(deliver_due(connection, config, now, send, businesses, stop))
     return report
@@ -380,15 +384,27 @@ def _source_dir(config: Config, business: BusinessConfig) -> Path:
     return state_dir(config) / "sources" / business.id
 
 
+def _feeds_opener(connection: sqlite3.Connection) -> FeedsOpener | None:
+    """How a bank feed's pull opens the ledger `connection` is on, on a connection of its own;
+    None for a ledger in memory (a dry run's copy, which no other connection can see)."""
+    path = ledger.file_of(connection)
+    return None if path is None else functools.partial(open_feeds, path)
+
+
 def _start_pulls(
     board: Pulls,
     config: Config,
     chosen: list[BusinessConfig],
     picked: Callable[[Source], bool],
     now: datetime,
+    feed_mode: str,
+    opener: FeedsOpener | None,
 ) -> None:
     for business in chosen:
-        context = SourceContext(business.id, _source_dir(config, business), now)
+        context = SourceContext(
+            business.id, _source_dir(config, business), now, feed_mode=feed_mode,
+            open_feeds=opener,
+        )  # fmt: skip
         for source in business.sources:
             found = pulled(source)
             if found is not None and picked(source):
@@ -431,7 +447,7 @@ class _Scanning:
         with ledger.transaction(connection):
             health.check_sources(
                 connection, {"id": business.id, "name": business.name},
-                self.config.health_for(business), self.now,
+                self.config.health_for(business), self.now, self.board.in_flight(business.id),
             )  # fmt: skip
             consent.check_consents(connection, business, self.now)
             _start_of_year_notice(connection, self.config, business, self.now)
@@ -521,10 +537,15 @@ def _import_pull(
     report: ScanReport,
     stop: Callable[[], bool],
 ) -> None:
-    """Import what a finished pull downloaded, or record why it failed."""
+    """Import what a finished pull downloaded, or record why it failed. A pull that had
+    nothing (more) to read now (a bank feed's budget) is a success only for what it read."""
     if pull.error is not None:
         _source_failed(connection, business, pull.source, context, report, pull.error)
         return
+    if pull.waiting is not None:
+        report.waiting.append(f"{business.id}: {pull.source.label}: {pull.waiting}")
+        if not pull.documents:
+            return
     tally = _Tally()
     documents = iter(pull.documents)
     if _import_all(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -114,10 +115,14 @@ def check_sources(
     business: dict[str, str],
     settings: HealthSettings,
     now: datetime,
+    in_flight: Collection[str] = (),
 ) -> list[str]:
-    """Raise stale/failing events for this business's sources; return the new levels."""
+    """Raise stale/failing events for this business's sources; return the new levels. A source
+    in `in_flight` (its pull still running) is judged once its pull has been imported."""
     raised: list[str] = []
     for health in source_health(connection, business["id"]):
+        if health.source in in_flight:
+            continue
         since = stale_since(health, now, settings)
         if since is not None:
             days = (now - datetime.fromisoformat(since)).days

@@ -83,7 +83,8 @@ def _print_status(item: dict[str, Any], language: str, style: Style) -> None:
 
 
 def _print_feed(feed: dict[str, Any], language: str, style: Style) -> None:
-    """A bank consent: its state and expiry, and each account's pending entries."""
+    """A bank consent: its state and expiry, and each account's pending entries and the days
+    the feed could not read."""
     head = f"  bank feed {feed['source']} ({feed['bank']}): "
     if feed["state"] == "authorized":
         until = ends_on(datetime.fromisoformat(feed["valid_until"]))
@@ -96,3 +97,6 @@ def _print_feed(feed: dict[str, Any], language: str, style: Style) -> None:
             amount = format_amount(pending["amount"], language).replace("€", "").strip()
             print(f"    {account['account']} pending: {pending['count']}, "
                   f"{pending['currency']} {amount} (not counted until booked)")  # fmt: skip
+        for gap in account["history_gaps"]:
+            print(f"    {account['account']} " + style.paint("HISTORY GAP", "yellow", "bold")
+                  + f": {gap['message']}")  # fmt: skip

@@ -100,11 +100,16 @@ def scan_job(
     return report
 
 
-def bank_job(config: Config, stop: Stop) -> None:
+def bank_job(
+    config: Config, stop: Stop, pulls: Pulls | None = None, round_: ScanRound | None = None
+) -> None:
     """Pull each bank feed whose read is due: its own `schedule`, within the bank's budget of
-    reads per account and day (recorded in the ledger, so a restart spends none again)."""
+    reads per account and day (recorded in the ledger, so a restart spends none again). With
+    the daemon's `pulls` each feed is pulled in a thread of its own under its deadline, and a
+    finished pull is imported by import_pulled_job, so a bank that never finishes its answer
+    holds back no other job."""
     if any(is_bank_feed(s) for b in config.businesses for s in b.sources):
-        scan_job(config, stop, sources=is_bank_feed)
+        scan_job(config, stop, sources=is_bank_feed, pulls=pulls, round_=round_)
 
 
 def deliver_job(config: Config, stop: Callable[[], bool] = lambda: False) -> None:

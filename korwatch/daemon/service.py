@@ -3,10 +3,10 @@ optional digest jobs on the `[schedule]` of the config, one job at a time.
 
 All jobs share one worker thread, so a scan and a delivery never touch the outbox at once; each
 job has at most one run in flight and missed runs are coalesced into one. Pulled sources (a URL,
-an API) are not pulled in that thread: the scan job starts each pull in a thread of its own
-under its deadline (sources/pull.py) and moves on, and a finished pull adds a one-off job that
-imports what it brought. So a server that never finishes an answer holds back neither the other
-businesses nor the delivery of alerts.
+an API, a bank feed) are not pulled in that thread: the scan and bank jobs start each pull in a
+thread of its own under its deadline (sources/pull.py) and move on, and a finished pull adds a
+one-off job that imports what it brought. So a server that never finishes an answer holds back
+neither the other businesses nor the delivery of alerts.
 
 The main thread only waits for signals and pets systemd's watchdog, and only while the jobs make
 progress: a job asks `stop` between documents and before each email, and a job that has not
@@ -218,7 +218,7 @@ class Daemon:
                 lambda: self.watcher.run(self.config, going_on, pulls, round_),
             ),
             "digest": (schedule.digest, lambda: digest_job(self.config, going_on)),
-            "bank": (schedule.bank, lambda: bank_job(self.config, going_on)),
+            "bank": (schedule.bank, lambda: bank_job(self.config, going_on, pulls, round_)),
         }
         for job_id, (when, function) in jobs.items():
             if self.scheduler.get_job(job_id) is not None:

@@ -234,6 +234,20 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (business, year)
     );
     """,
+    # 9: days of an account a bank feed could not read (the bank served a shorter history than
+    # the gap since the last booked date), shown until a file export covers them.
+    """
+    CREATE TABLE feed_gaps (
+        business    TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        account     TEXT NOT NULL,
+        first_day   TEXT NOT NULL,
+        last_day    TEXT NOT NULL,
+        served_from TEXT,
+        found_at    TEXT NOT NULL,
+        PRIMARY KEY (business, source, account, first_day)
+    )
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -267,6 +281,14 @@ def _owner_only(path: Path) -> None:
                 os.chmod(name, 0o600)
         except OSError:
             pass  # not there (yet), or not ours: sqlite3 reports what matters
+
+
+def file_of(connection: sqlite3.Connection) -> Path | None:
+    """The file of the connection's main database; None for one in memory."""
+    for _number, name, file in connection.execute("PRAGMA database_list"):
+        if name == "main":
+            return Path(file) if file else None
+    return None
 
 
 def in_memory_copy(path: Path) -> sqlite3.Connection:

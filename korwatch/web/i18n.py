@@ -115,6 +115,13 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "consent_until": ("toestemming tot", "consent until"),
     "days": ("dagen", "days"),
     "pending": ("nog niet geboekt:", "pending:"),
+    # A bank feed's history gap (status: history_gaps), as `status` and the email say it.
+    "gap_of": ("betalingen van", "payments of"),
+    "gap_to": ("t/m", "to"),
+    "gap_missing": (
+        "kunnen ontbreken: importeer een export van precies die dagen (korwatch import)",
+        "may be missing: import an export of exactly those days (korwatch import)",
+    ),
     "not_delivered": ("Niet afgeleverd", "Not delivered"),
     "decisions": ("Beslissingen", "Decisions"),
     "ledger_summary": ("Samenvatting", "Ledger summary"),

@@ -140,3 +140,28 @@ def test_the_overview_and_the_business_page_show_when_a_bank_consent_ends(web: W
     business = web.page("/business/studio")
     assert "ING (enablebanking): consent until 6 December 2026 (10 days)" in business
     assert "session-secret-1" not in page + business
+
+
+def test_the_business_page_names_the_days_a_bank_feed_could_not_read(web: Web) -> None:
+    from datetime import datetime
+
+    from korwatch.ledger.feeds import LedgerFeeds
+    from korwatch.scan import open_ledger
+    from korwatch.sources.bankfeed import Bank, Consent, GrantedAccount, HistoryGap
+
+    connection = open_ledger(load_config(web.workspace.config))
+    now = datetime.fromisoformat(NOW)
+    account = GrantedAccount("account-secret-1", "NL20INGB0001234567")
+    consent = Consent("session-1", datetime.fromisoformat("2027-05-01T12:00:00+02:00"), (account,))
+    feeds = LedgerFeeds(connection)
+    feeds.save_consent("studio", "enablebanking", "enablebanking", Bank("ing", "ING", "NL"),
+                       consent, now)  # fmt: skip
+    gap = HistoryGap(account.account, date(2026, 6, 13), date(2026, 9, 9), date(2026, 9, 10))
+    feeds.record_gap("studio", "enablebanking", gap, now)
+    connection.close()
+    page = web.page("/business/studio")
+    assert (
+        "NL20INGB0001234567: betalingen van 13 juni 2026 t/m 9 september 2026 kunnen ontbreken"
+        in page
+    )
+    assert "account-secret-1" not in page
