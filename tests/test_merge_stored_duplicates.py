@@ -32,10 +32,11 @@ MONTHLY = [
 
 
 def written_before_issue_13(workspace: Workspace) -> None:
-    """Take migration 7 out of the ledger: what ledgers of schema version 6 look like."""
+    """Take migrations 7 and later out of the ledger: what ledgers of schema version 6 look like."""
     path = workspace.root / "state" / "ledger.sqlite3"
     with sqlite3.connect(path) as db:
         db.executescript(
+            "DROP TABLE feed_gaps; DROP TABLE advice_checks; "  # migrations 9 and 8
             "DROP TABLE carriers; DROP TABLE record_versions; DROP TABLE ledger_tasks; "
             "ALTER TABLE records DROP COLUMN review; PRAGMA user_version = 6;"
         )
