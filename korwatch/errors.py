@@ -74,3 +74,8 @@ class SourceWaiting(KorwatchError):
 class UnreadableFile(KorwatchError):
     """A document korwatch will not read: not a regular file, gone, or a link out of its folder.
     The caller prefixes the file name."""
+
+
+class DecisionError(KorwatchError):
+    """A decision on a credit that cannot be made or undone (no such record, not a credit, an
+    unknown category, a note too long); the message says which and what to do."""

@@ -84,6 +84,7 @@ class StoredRecord:
     gross_cents: int | None
     credit_note: bool
     value_date: _Day | None = None  # a bank line's value date; an invoice's supply date
+    review: str = ""  # why a person should look at it (a possible double with another amount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,5 +130,7 @@ def from_cents(value: int) -> Decimal:
 
 
 def money(value: int) -> str:
-    """Cents as the contract's money string: two decimals, no thousands separator."""
-    return str(from_cents(value))
+    """Cents as the contract's money string: two decimals, no thousands separator (what
+    str(from_cents(value)) gives, without Decimal arithmetic: a ledger page formats 15,000)."""
+    whole, part = divmod(abs(value), 100)
+    return f"{'-' if value < 0 else ''}{whole}.{part:02d}"

@@ -15,14 +15,16 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from korwatch.alerts import consent, health
-from korwatch.alerts.evaluation import after_import, eukor_possible, evaluate_year
+from korwatch.alerts.advice import crossing_facts
+from korwatch.alerts.autumn import record_autumn_advice
+from korwatch.alerts.evaluation import after_import, eukor_possible, evaluate_year, rules_for
 from korwatch.alerts.events import (
     EUKOR_CROSSED,
     facts,
@@ -33,6 +35,13 @@ from korwatch.alerts.events import (
 )
 from korwatch.alerts.office import record_office_copies
 from korwatch.alerts.standing import invalidate, refresh, standing
+from korwatch.alerts.reevaluate import (
+    MergedYear,
+    edit_cause,
+    edited_years,
+    merge_stored_duplicates,
+    reevaluate,
+)
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import (
@@ -45,7 +54,7 @@ from korwatch.errors import (
 from korwatch.formats.base import Parser, read_sample
 from korwatch.formats.detect import detect
 from korwatch.ledger import store as ledger
-from korwatch.ledger.feeds import LedgerFeeds
+from korwatch.ledger.feeds import open_feeds
 from korwatch.ledger.insert import Inserted, insert_records
 from korwatch.ledger.reader import document_chunks
 from korwatch.ledger.rows import Chunk
@@ -59,12 +68,14 @@ from korwatch.notify.outbox import (
     prefetch_charts,
 )
 from korwatch.sources import DocumentInput, Source, SourceContext
+from korwatch.sources.bankfeed import FeedStore
 from korwatch.sources.base import pulled
 from korwatch.sources.opening import opened
 from korwatch.sources.pull import Pull, Pulls
 from korwatch.tax.classify import classify_one
 
 LEDGER_NAME = "ledger.sqlite3"
+FeedsOpener = Callable[[], AbstractContextManager[FeedStore]]
 log = logging.getLogger("korwatch.scan")
 
 
@@ -75,8 +86,11 @@ class DocumentResult:
     status: str  # "imported", "failed", or "known" / "known-failed" (same content seen before)
     format: str | None = None
     new: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # lines the ledger held already, `matched` included
     error: str | None = None
+    matched: int = 0  # of the duplicates, those the ledger held through another document
+    edited: int = 0  # invoices that came in a new version (the old one stays in the history)
+    reviews: int = 0  # records marked as a possible double with another amount
 
 
 @dataclass
@@ -86,6 +100,7 @@ class ScanReport:
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     settling: list[str] = field(default_factory=list)  # files left for a later scan
     waiting: list[str] = field(default_factory=list)  # sources with nothing to do now, and why
+    merged: list[MergedYear] = field(default_factory=list)  # stored duplicates merged (once)
 
     @property
     def failed(self) -> bool:
@@ -233,35 +248,85 @@ def _store(
     rows = document_chunks(parser, sample)
     if document.format and not parser.identify(sample):
         rows = _unquoted(rows, parser)
+    store_chunks(connection, config, business, (digest, result.name), rows, now, result, progress)
+
+
+def store_chunks(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    document: tuple[str, str],
+    chunks: Iterable[Chunk],
+    now: datetime,
+    result: DocumentResult,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Store a document already read into rows (`document` is its sha256 and name,
+    `result.format` the parser that read it), record it, and the alerts it causes, in one
+    transaction."""
+    digest, name = document
     with ledger.transaction(connection):
         had_invoices = ledger.has_invoices(connection, business.id)
-        judge = functools.partial(classify_one, settings=business.rules)
+        judge = functools.partial(classify_one, settings=rules_for(connection, business))
         inserted = insert_records(
-            connection, business.id, (digest, result.name), rows, judge, progress
-        )
-        new, duplicates, years = inserted.new, inserted.duplicates, inserted.years
+            connection, business.id, document, chunks, judge, progress,
+            format_name=result.format or "",
+        )  # fmt: skip
         # The document row first, so the alert's "source" names this document.
         ledger.record_document(
             connection,
             business.id,
             digest,
-            result.name,
-            format_name=parser.name,
+            name,
+            format_name=result.format,
             status="imported",
             error=None,
-            records=new,
-            duplicates=duplicates,
+            records=inserted.new,
+            duplicates=inserted.duplicates,
             when=now.isoformat(timespec="seconds"),
         )
-        if new:
-            has_invoices = ledger.has_invoices(connection, business.id)
-            # The first invoice makes every year read its neighbours (evaluation.years_read).
-            invalidate(connection, business.id, years if has_invoices == had_invoices else None)
-            if has_invoices:
-                # A January payment or supply date can decide December's turnover (T12).
-                years |= {year - 1 for year in years}
-            _record_alerts(connection, config, business, inserted, years, now)
-    result.status, result.new, result.duplicates = "imported", new, duplicates
+        _alerts_after(connection, config, business, inserted, now, had_invoices)
+    result.status, result.new, result.duplicates = "imported", inserted.new, inserted.duplicates
+    result.matched, result.edited = inserted.matched, len(inserted.edits)
+    result.reviews = inserted.reviews
+
+
+def _alerts_after(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    inserted: Inserted,
+    now: datetime,
+    had_invoices: bool,
+) -> None:
+    """Evaluate the years a stored document touched and record their alerts (and the
+    office's copy of a crossing, `[office] crossing = "own"`); their stored evaluations are
+    stale from now on. A year with an edited invoice is evaluated at once and alerts already
+    sent are corrected."""
+    edited = edited_years(connection, business.id, inserted.edits)
+    if inserted.reviews:  # a stored record flagged REVIEW may be of any year
+        invalidate(connection, business.id, None)
+    if not inserted.new and not edited:
+        return
+    years = (inserted.years if inserted.new else set()) | edited
+    has_invoices = ledger.has_invoices(connection, business.id)
+    # The first invoice makes every year read its neighbours (evaluation.years_read).
+    invalidate(connection, business.id, years if has_invoices == had_invoices else None)
+    if has_invoices:
+        # A January payment or supply date can decide December's turnover (T12).
+        years |= {year - 1 for year in years}
+    today = local_today(now)
+    for year in sorted(years):
+        if year in edited:
+            reevaluate(connection, config, business, year, now, edit_cause(inserted.edits))
+            continue
+        state = after_import(connection, config, business, year, inserted, today)
+        if state is not None:
+            euros = functools.partial(crossing_facts, connection, business)
+            new = record_transitions(connection, facts(business), state, now, today, euros)
+            if config.office.copies:
+                record_office_copies(connection, new)
+            record_eukor_crossing(connection, facts(business), state, business.rules, now)
 
 
 def _unquoted(rows: Iterator[Chunk], parser: Parser) -> Iterator[Chunk]:
@@ -314,11 +379,13 @@ def scan(
 ) -> ScanReport:
     """Pull every source of every (selected) business, import, then deliver due alerts.
 
-    Pulled sources (a URL, an API: those with a `deadline`) are pulled in threads of their own,
-    each under its deadline (sources/pull.py), while the folders and bank feeds are read here;
-    what a finished pull brought is imported here. Without `pulls` (a one-shot scan) the scan
-    then waits for the rest, importing each as it finishes and delivering again; the daemon
-    passes its own `pulls` and does not wait (a finished pull starts an import of its own).
+    Pulled sources (a URL, an API, a bank feed: those with a `deadline`) are pulled in threads
+    of their own, each under its deadline (sources/pull.py), while the folders are read here;
+    what a finished pull brought is imported here. A bank feed's pull keeps its consent and
+    read budget on a ledger connection of its own (ledger/feeds.py open_feeds). Without
+    `pulls` (a one-shot scan) the scan then waits for the rest, importing each as it finishes
+    and delivering again; the daemon passes its own `pulls` and does not wait (a finished pull
+    starts an import of its own).
     `start_pulls` False imports what is ready without pulling again.
 
     `stop` is asked between documents: when it says so, the scan ends after the document in
@@ -334,10 +401,10 @@ def scan(
     board = Pulls() if pulls is None else pulls
     chosen = [b for b in config.businesses if businesses is None or b.id in businesses]
     picked = sources or (lambda source: True)
-    feeds = LedgerFeeds(connection)
     if start_pulls:
-        _start_pulls(board, config, chosen, picked, now)
-    report = ScanReport()
+        opener = _feeds_opener(connection)
+        _start_pulls(board, config, chosen, picked, now, feed_mode, opener)
+    report = ScanReport(merged=merge_stored_duplicates(connection, config, now))
     scanning = _Scanning(connection, config, board, report, stop, now, wait_to_settle)
     charts = ScanCharts()  # its alerts' charts, drawn while the next businesses are imported
     try:
@@ -345,9 +412,7 @@ def scan(
         for business in chosen:
             if stop():
                 return report
-            context = SourceContext(
-                business.id, _source_dir(config, business), now, feeds, feed_mode
-            )
+            context = SourceContext(business.id, _source_dir(config, business), now)
             scanning.business(business, context, [s for s in business.sources if picked(s)])
             seen = prefetch_charts(connection, config, charts, seen)
         report.delivery = deliver_due(
@@ -356,7 +421,7 @@ def scan(
         if one_shot:
             for ready in board.finished({b.id for b in chosen}, stop):
                 for business in (b for b in chosen if b.id in ready):
-                    context = SourceContext(business.id, _source_dir(config, business), now, feeds)
+                    context = SourceContext(business.id, _source_dir(config, business), now)
                     scanning.business(business, context, [])
                 report.delivery.extend(
                     deliver_due(connection, config, now, send, businesses, stop, charts.drawer)
@@ -371,15 +436,27 @@ def _source_dir(config: Config, business: BusinessConfig) -> Path:
     return state_dir(config) / "sources" / business.id
 
 
+def _feeds_opener(connection: sqlite3.Connection) -> FeedsOpener | None:
+    """How a bank feed's pull opens the ledger `connection` is on, on a connection of its own;
+    None for a ledger in memory (a dry run's copy, which no other connection can see)."""
+    path = ledger.file_of(connection)
+    return None if path is None else functools.partial(open_feeds, path)
+
+
 def _start_pulls(
     board: Pulls,
     config: Config,
     chosen: list[BusinessConfig],
     picked: Callable[[Source], bool],
     now: datetime,
+    feed_mode: str,
+    opener: FeedsOpener | None,
 ) -> None:
     for business in chosen:
-        context = SourceContext(business.id, _source_dir(config, business), now)
+        context = SourceContext(
+            business.id, _source_dir(config, business), now, feed_mode=feed_mode,
+            open_feeds=opener,
+        )  # fmt: skip
         for source in business.sources:
             found = pulled(source)
             if found is not None and picked(source):
@@ -422,11 +499,12 @@ class _Scanning:
         with ledger.transaction(connection):
             health.check_sources(
                 connection, {"id": business.id, "name": business.name},
-                self.config.health_for(business), self.now,
+                self.config.health_for(business), self.now, self.board.in_flight(business.id),
             )  # fmt: skip
             consent.check_consents(connection, business, self.now)
             _start_of_year_notice(connection, self.config, business, self.now)
             _eukor_catch_up(connection, self.config, business, self.now)
+            record_autumn_advice(connection, self.config, business, self.now)
 
 
 def _start_of_year_notice(
@@ -511,10 +589,15 @@ def _import_pull(
     report: ScanReport,
     stop: Callable[[], bool],
 ) -> None:
-    """Import what a finished pull downloaded, or record why it failed."""
+    """Import what a finished pull downloaded, or record why it failed. A pull that had
+    nothing (more) to read now (a bank feed's budget) is a success only for what it read."""
     if pull.error is not None:
         _source_failed(connection, business, pull.source, context, report, pull.error)
         return
+    if pull.waiting is not None:
+        report.waiting.append(f"{business.id}: {pull.source.label}: {pull.waiting}")
+        if not pull.documents:
+            return
     tally = _Tally()
     documents = iter(pull.documents)
     if _import_all(
@@ -589,7 +672,7 @@ def import_paths(
 
     `progress` hears (file, records read so far) now and then during long files.
     """
-    report = ScanReport()
+    report = ScanReport(merged=merge_stored_duplicates(connection, config, now))
     for path in paths:
         document = DocumentInput(path=path, name=str(path), format=format_name)
         heard = None if progress is None else functools.partial(progress, path)

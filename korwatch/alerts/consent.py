@@ -1,7 +1,9 @@
 """Keeping bank consents alive: an email 14 days and one 3 days before a consent ends, with the
 command that renews it, and one "needs consent" email when the bank stops allowing reads
-(expired, revoked, a 401/403). Events are ordinary outbox rows, each level unique, so each
-email goes out exactly once: per consent end date and threshold, per needs-consent episode.
+(expired, revoked, a 401/403); and one "history gap" email when a pull could not read back to
+the last booked date (the bank served a shorter history), naming the days to import from a file
+export. Events are ordinary outbox rows, each level unique, so each email goes out exactly
+once: per consent end date and threshold, per needs-consent episode, per gap.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from typing import Any
 from korwatch.alerts.health import raise_once
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig
-from korwatch.ledger.feeds import feed_overview, mark_needs_consent
+from korwatch.ledger.feeds import feed_overview, mark_needs_consent, open_gaps
 from korwatch.sources import BankFeedSource
-from korwatch.sources.bankfeed import EXPIRING_DAYS, days_left, ends_on
+from korwatch.sources.bankfeed import EXPIRING_DAYS, days_left, ends_on, import_command
 
 CONSENT_EXPIRING = "consent-expiring"
 NEEDS_CONSENT = "needs-consent"
+HISTORY_GAP = "history-gap"
 
 
 def check_consents(
@@ -35,6 +38,29 @@ def check_consents(
         source = sources.get(feed["source"])
         if source is not None:  # else a source no longer in the config
             raised += _check_feed(connection, who, source, feed, now)
+            raised += _check_gaps(connection, who, feed, now)
+    return raised
+
+
+def _check_gaps(
+    connection: sqlite3.Connection, who: dict[str, str], feed: dict[str, Any], now: datetime
+) -> list[str]:
+    """One email for each history gap of the years the KOR is judged on (this one and the one
+    before) that no file export covers yet."""
+    raised: list[str] = []
+    since = local_today(now).year - 1
+    for gap in open_gaps(connection, who["id"], feed["source"], since):
+        facts = {
+            "source": feed["source"],
+            "bank": feed["bank"],
+            "account": gap.account,
+            "first_day": gap.first.isoformat(),
+            "last_day": gap.last.isoformat(),
+            "served_from": None if gap.served_from is None else gap.served_from.isoformat(),
+            "command": import_command(who["id"]),
+        }
+        level = f"{HISTORY_GAP}:{feed['source']}:{gap.account}:{gap.first}"
+        raised += raise_once(connection, who, HISTORY_GAP, level, gap.last.year, facts, now)
     return raised
 
 

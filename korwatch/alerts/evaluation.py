@@ -10,12 +10,16 @@ so that a first import of many files does not evaluate the year again after each
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from korwatch.alerts import events as alerts
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
+from korwatch.ledger.decisions import decisions_in_force
 from korwatch.ledger.insert import Inserted
+from korwatch.models import cents
 from korwatch.tax.classify import classify, matched
 from korwatch.tax.eukor import EU_KOR_START
 from korwatch.tax.thresholds import (
@@ -23,10 +27,11 @@ from korwatch.tax.thresholds import (
     YearState,
     evaluate,
     level_name,
+    reported_crossing_stands,
     threshold_for,
     warn_levels,
 )
-from korwatch.tax.verdict import Classified
+from korwatch.tax.verdict import Classified, RuleSettings
 
 
 def evaluate_year(
@@ -37,16 +42,21 @@ def evaluate_year(
     *,
     counting_only: bool = False,
     inserted: Inserted | None = None,
+    standing: bool = True,
 ) -> YearState:
     """The year's state. `counting_only` skips debits (never turnover): enough for alerts,
     not for listings that show every record. `inserted`, the document just stored, saves
     reading back and classifying its records when the ledger holds nothing else in the years
-    concerned."""
+    concerned. `standing`: a crossing already reported that the figures no longer reach
+    stands (U3, `_reported_crossing`); False gives the figures alone, as the correction of
+    alerts already sent compares them (corrections.py)."""
     years = years_read(connection, business, year)
     judged = None
     if inserted is not None and counting_only:
         judged = _judged(connection, business, years, inserted)
-    return _state(connection, config, business, year, years, judged, counting_only)
+    return _state(
+        connection, config, business, year, years, judged, counting_only, standing=standing
+    )
 
 
 def after_import(
@@ -86,18 +96,56 @@ def _state(
     years: list[int],
     judged: list[Classified] | None,
     counting_only: bool,
+    *,
+    standing: bool = True,
 ) -> YearState:
+    rules = rules_for(connection, business)
     if judged is None:
         records = ledger.records_for_years(
             connection, business.id, years, without_debits=counting_only
         )
-        items = classify(records, business.rules)
+        items = classify(records, rules)
     else:
-        items = matched(judged, business.rules)
+        items = matched(judged, rules)
     threshold = threshold_for(year, config.thresholds)
     levels = warn_levels(threshold.amount_cents, business.warn_at)
-    stands = business.rules.credit_note_after_crossing == "crossing-stands"
-    return evaluate(year, items, threshold.amount_cents, levels, crossing_stands=stands)
+    stands = rules.credit_note_after_crossing == "crossing-stands"
+    state = evaluate(year, items, threshold.amount_cents, levels, crossing_stands=stands)
+    if stands and standing and not state.crossed:
+        state = _reported_crossing(connection, business, state)
+    return state
+
+
+def rules_for(connection: sqlite3.Connection, business: BusinessConfig) -> RuleSettings:
+    """The business's rules with the decisions in force in the ledger (tax/decisions.py)."""
+    decisions = decisions_in_force(connection, business.id)
+    return replace(business.rules, decisions=decisions) if decisions else business.rules
+
+
+def _reported_crossing(
+    connection: sqlite3.Connection, business: BusinessConfig, state: YearState
+) -> YearState:
+    """A crossing already reported stands when the figures no longer show it (U3)."""
+    reported = alerts.reported_crossing(connection, business.id, state.year)
+    if reported is None:
+        return state
+    item, before, after = reported["item"], reported["before"], reported["after"]
+    record = item.get("record")
+    if record is None:  # reported before alerts named the record: find it by its facts
+        keys = ("date", "counterparty", "description", "source")
+        record = next(
+            (
+                found.record.id
+                for found in state.items
+                if all(alerts.item_facts(found)[key] == item.get(key) for key in keys)
+            ),
+            None,
+        )
+    if record is None:
+        return state
+    return reported_crossing_stands(
+        state, int(record), cents(Decimal(before)), cents(Decimal(after))
+    )
 
 
 def years_read(connection: sqlite3.Connection, business: BusinessConfig, year: int) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -54,10 +55,11 @@ def record_facts(item: Classified) -> dict[str, str]:
     }
 
 
-def item_facts(item: Classified) -> dict[str, str]:
+def item_facts(item: Classified) -> dict[str, Any]:
     """The item as it counts (counting date and amount, invoice), for alerts."""
     record = item.record
     return {
+        "record": record.id,
         "date": item.effective_date.isoformat(),
         "amount": money(item.amount_cents),
         "invoice": item.invoice,
@@ -89,9 +91,11 @@ def payload(
     passage: Passage,
     now: datetime,
     chart: dict[str, Any] | None = None,
+    crossing_extra: dict[str, Any] | None = None,
 ) -> str:
     """The event's facts as stored. `chart`: chart_facts(state), when the caller has it (one
-    evaluation can pass several levels; the series is the same for each)."""
+    evaluation can pass several levels; the series is the same for each). `crossing_extra`:
+    more facts for a crossing (what it changes in euros, alerts.advice.crossing_facts)."""
     facts: dict[str, Any] = {
         "business": {"id": business.id, "name": business.name},
         "basis": business.basis,
@@ -109,6 +113,7 @@ def payload(
         "detected_at": now.isoformat(timespec="seconds"),
         **(chart or chart_facts(state)),  # the series behind the email's chart, frozen with it
         **(forecast_facts(state, now) if passage.level != CROSSED else {}),
+        **(crossing_extra if crossing_extra and passage.level == CROSSED else {}),
     }
     return json.dumps(facts, ensure_ascii=False, sort_keys=True)
 
@@ -121,17 +126,31 @@ def recorded_levels(connection: sqlite3.Connection, business: str, year: int) ->
     return {str(row[0]) for row in rows}
 
 
+def reported_crossing(
+    connection: sqlite3.Connection, business: str, year: int
+) -> dict[str, Any] | None:
+    """The crossing alert recorded for the year (its payload), if any."""
+    row = connection.execute(
+        "SELECT payload FROM alert_events WHERE business = ? AND year = ? AND level = ? "
+        "AND status != 'superseded'",  # withdrawn before it was sent (alerts/corrections.py)
+        (business, year, CROSSED),
+    ).fetchone()
+    return None if row is None else dict(json.loads(row[0]))
+
+
 def record_transitions(
     connection: sqlite3.Connection,
     business: BusinessFacts,
     state: YearState,
     now: datetime,
     today: date,
+    crossing_extra: Callable[[YearState], dict[str, Any]] | None = None,
 ) -> list[int]:
     """Insert events for levels newly reached; return the ids of the new pending events.
 
     Warnings are only raised for the current year (a warning about a closed year helps no
     one); a crossing is raised for any year, because its consequences still apply.
+    `crossing_extra(state)` adds facts to a new crossing's event (asked only then).
     """
     known = recorded_levels(connection, business.id, state.year)
     fresh = [
@@ -144,6 +163,9 @@ def record_transitions(
     highest = fresh[-1]
     stamp = now.isoformat(timespec="seconds")
     chart = chart_facts(state)
+    extra = None
+    if crossing_extra is not None and any(p.level == CROSSED for p in fresh):
+        extra = crossing_extra(state)
     for passage in fresh:
         status = "pending" if passage is highest else "superseded"
         connection.execute(
@@ -155,7 +177,7 @@ def record_transitions(
                 passage.level,
                 "crossed" if passage.level == CROSSED else "warning",
                 stamp,
-                payload(business, state, passage, now, chart),
+                payload(business, state, passage, now, chart, extra),
                 status,
                 stamp,
             ),

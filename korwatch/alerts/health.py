@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -84,8 +85,8 @@ def source_health(connection: sqlite3.Connection, business: str) -> list[SourceH
     return [SourceHealth(*row) for row in rows]
 
 
-def all_source_health(connection: sqlite3.Connection) -> dict[str, list[SourceHealth]]:
-    """Every source's health, by business (one query for an office's overview)."""
+def every_source_health(connection: sqlite3.Connection) -> dict[str, list[SourceHealth]]:
+    """Each business's sources (source_health), in one query: an overview of many businesses."""
     found: dict[str, list[SourceHealth]] = {}
     for row in connection.execute(_SELECT_HEALTH + "ORDER BY business, source"):
         found.setdefault(row[0], []).append(SourceHealth(*row))
@@ -111,10 +112,14 @@ def check_sources(
     business: dict[str, str],
     settings: HealthSettings,
     now: datetime,
+    in_flight: Collection[str] = (),
 ) -> list[str]:
-    """Raise stale/failing events for this business's sources; return the new levels."""
+    """Raise stale/failing events for this business's sources; return the new levels. A source
+    in `in_flight` (its pull still running) is judged once its pull has been imported."""
     raised: list[str] = []
     for health in source_health(connection, business["id"]):
+        if health.source in in_flight:
+            continue
         since = stale_since(health, now, settings)
         if since is not None:
             days = (now - datetime.fromisoformat(since)).days

@@ -9,16 +9,21 @@ from __future__ import annotations
 from types import ModuleType
 
 from korwatch.commands import (
+    advise,
     check_config,
     connect,
+    decide,
     import_files,
     ledger,
     preview,
     report,
+    review,
     run,
     scan,
+    serve,
     status,
     test_email,
+    web_user,
     whatif,
 )
 from korwatch.commands.common import FAILED, OK, USAGE
@@ -37,4 +42,9 @@ MODULES: tuple[ModuleType, ...] = (
     preview,
     ledger,
     whatif,
+    decide,
+    review,
+    serve,
+    web_user,
+    advise,
 )

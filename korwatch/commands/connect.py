@@ -27,8 +27,17 @@ from korwatch.errors import ConfigError, KorwatchError
 from korwatch.ledger.feeds import LedgerFeeds
 from korwatch.scan import open_ledger, scan, scan_lock
 from korwatch.sources import BankFeedSource
-from korwatch.sources.bankfeed import Bank, Consent, GrantedAccount, Provider, Started, ends_on
+from korwatch.sources.bankfeed import (
+    Bank,
+    Consent,
+    GrantedAccount,
+    Provider,
+    Started,
+    ends_on,
+    gap_message,
+)
 from korwatch.sources.redirect import RedirectListener, answer_of, is_local
+from korwatch.sources.session import GuardedSession
 
 NAME = "connect"
 HELP = "link a bank account through Enable Banking or GoCardless (or --check the consents)"
@@ -60,19 +69,22 @@ def run(config: Config, args: argparse.Namespace) -> int:
         raise KorwatchError('name the bank with --bank, e.g. --bank "ING"')
     connection = open_ledger(config)
     store = LedgerFeeds(connection)
-    provider = source.client.provider(store)
-    bank = _one_bank(provider, bank_name, (args.country or source.settings.country).upper())
-    consent = _authorise(provider, source, bank, clock.now())
+    with GuardedSession(source.label) as session:  # the person sets the pace: no deadline
+        provider = source.client.provider(store, session)
+        bank = _one_bank(provider, bank_name, (args.country or source.settings.country).upper())
+        consent = _authorise(provider, source, bank, clock.now())
     wanted = tuple("".join(a.split()).upper() for a in args.account) or source.settings.accounts
     chosen = choose_accounts(consent.accounts, wanted, business, _ask)
     now = clock.now()
     granted = Consent(consent.session, consent.valid_until, chosen)
     store.save_consent(business.id, source.name, source.kind, bank, granted, now)
     _print_connected(business, bank, consent, chosen, explicit=bool(wanted))
-    with scan_lock(config):
+    with scan_lock(config):  # the first pull, under the source's deadline like any other
         report = scan(connection, config, now, businesses={business.id},
                       sources=lambda s: s is source, feed_mode="now")  # fmt: skip
     print_report(report)
+    for gap in store.gaps(business.id, source.name):
+        print(f"  {gap.account}: {gap_message(gap, business.id)}")
     return FAILED if report.failed else OK
 
 

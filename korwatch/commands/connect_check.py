@@ -14,6 +14,7 @@ from korwatch.ledger.feeds import LedgerFeeds
 from korwatch.scan import open_ledger, state_dir
 from korwatch.sources import BankFeedSource, SourceContext
 from korwatch.sources.bankfeed import days_left, ends_on, shown_time
+from korwatch.sources.session import GuardedSession
 
 
 def print_check(config: Config, businesses: list[BusinessConfig], now: datetime) -> int:
@@ -41,7 +42,9 @@ def _check(
     renew = source.renew_command(business.id, consent.bank, consent.country)
     if consent.state == "authorized":
         try:
-            status = source.client.provider(store).consent_status(consent.session)
+            with GuardedSession(source.label) as session:
+                provider = source.client.provider(store, session)
+                status = provider.consent_status(consent.session)
         except SourceError as error:
             return f"cannot ask the provider now: {error}", False
         if not status.authorized:

@@ -2,52 +2,52 @@
 
 For the accountant's file: each record dated in the year (debits and credits alike) and each
 record from a neighbouring year that counts in it, in counting order, with whether it counts,
-the amount that counts, the running total, the rule, the reason and the flags.
+the amount that counts, the running total, the rule, the reason and the flags. Each item names
+its record number, which `korwatch decide` takes.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import re
 import sys
-from collections.abc import Iterator
 
 from korwatch import clock
 from korwatch.alerts.evaluation import evaluate_year
-from korwatch.commands.common import OK, USAGE, chosen_year, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, ledger_for, selected
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import money
 from korwatch.names import shown
-from korwatch.scan import open_ledger
+from korwatch.reporting.ledger_csv import Extras, rows, write_csv
+from korwatch.tax.reasons import flag_in
 from korwatch.tax.thresholds import YearState
 from korwatch.tax.verdict import UNPAID
 
+# What the terminal listing says around the items, per language.
+_WORDS = {
+    "en": {
+        "head": "{id} {year}: counted {turnover} of {threshold}, excluded credits {excluded}",
+        "provisional": " (PROVISIONAL: bank basis)",
+        "counts": "COUNTS ",
+        "not": "no     ",
+        "crossed": "crossed on {day} by {amount} {invoice}",
+        "unpaid": "unpaid invoices",
+        "unmatched": "payments without an invoice",
+        "also_in": "also in",
+    },
+    "nl": {
+        "head": "{id} {year}: meegeteld {turnover} van {threshold}, uitgesloten bijschrijvingen "
+        "{excluded}",
+        "provisional": " (VOORLOPIG: bankbasis)",
+        "counts": "TELT   ",
+        "not": "nee    ",
+        "crossed": "overschreden op {day} door {amount} {invoice}",
+        "unpaid": "onbetaalde facturen",
+        "unmatched": "betalingen zonder factuur",
+        "also_in": "ook in",
+    },
+}
 NAME = "ledger"
 HELP = "every counted and excluded item of a year, with the rule that decided it"
-COLUMNS = (
-    "business",
-    "date",
-    "effective_date",
-    "amount",
-    "counted",
-    "counted_amount",
-    "cumulative",
-    "rule",
-    "category",
-    "reason",
-    "invoice",
-    "counterparty",
-    "iban",
-    "description",
-    "source",
-    "flags",
-    "uncertain",
-)
-# A cell starting with one of these is a formula to a spreadsheet (OWASP's list), unless it is
-# a plain number such as "-12.50", which must stay a number.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,80 +62,46 @@ def run(config: Config, args: argparse.Namespace) -> int:
     year = chosen_year("ledger", args.year, clock.now())
     if year is None:
         return USAGE
-    connection = open_ledger(config)
+    connection = ledger_for(config)
     states = [
         (business, evaluate_year(connection, config, business, year))
         for business in selected(config, args.business)
     ]
     if args.csv:
-        # Every field quoted: a CR or LF inside one stays inside its row in any spreadsheet.
-        writer = csv.writer(sys.stdout, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        writer.writerow(COLUMNS)
-        for business, state in states:
-            for row in rows(business.id, state):
-                writer.writerow(_safe(row))
+        languages = {business.id: business.language for business, _ in states}
+        write_csv(
+            sys.stdout,
+            (
+                (business.id, state, Extras.read(connection, business.id, state))
+                for business, state in states
+            ),
+            languages,
+        )
         return OK
     for business, state in states:
-        _print_ledger(business, state)
+        _print_ledger(business, state, Extras.read(connection, business.id, state))
     return OK
 
 
-def rows(business_id: str, state: YearState) -> Iterator[dict[str, str]]:
-    """One row per item, in counting order, with the running counted total."""
-    total = 0
-    for item in state.items:
-        counted = item.counts and item.effective_date.year == state.year
-        if counted:
-            total += item.amount_cents
-        record = item.record
-        reason = item.reason
-        if item.counts and not counted:
-            reason += f" (counts in {item.effective_date.year})"
-        yield {
-            "business": business_id,
-            "date": record.date.isoformat(),
-            "effective_date": item.effective_date.isoformat(),
-            "amount": money(record.amount_cents),
-            "counted": "true" if counted else "false",
-            "counted_amount": money(item.amount_cents if counted else 0),
-            "cumulative": money(total),
-            "rule": item.rule,
-            "category": item.category,
-            "reason": reason,
-            "invoice": item.invoice,
-            "counterparty": record.counterparty_name,
-            "iban": record.counterparty_iban,
-            "description": record.description,
-            "source": record.document_name,
-            "flags": " ".join(item.flags),
-            "uncertain": " ".join(item.uncertain),
-        }
-
-
-def _safe(row: dict[str, str]) -> list[str]:
-    """Text from bank files and file names cannot become a spreadsheet formula or a new row:
-    control characters are escaped and a formula is prefixed with ', in every cell."""
-    return [_cell(shown(row[name])) for name in COLUMNS]
-
-
-def _cell(text: str) -> str:
-    if text.startswith(_FORMULA) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def _print_ledger(business: BusinessConfig, state: YearState) -> None:
-    provisional = " (PROVISIONAL: bank basis)" if business.provisional else ""
+def _print_ledger(business: BusinessConfig, state: YearState, extras: Extras) -> None:
+    """The year on a terminal, in the business's language (flags as words in Dutch)."""
+    language = business.language
+    words = _WORDS.get(language, _WORDS["en"])
     print(
-        f"{business.id} {state.year}: counted {money(state.turnover_cents)} "
-        f"of {money(state.threshold_cents)}, excluded credits {money(state.excluded_cents)}"
-        f"{provisional}"
+        words["head"].format(
+            id=business.id,
+            year=state.year,
+            turnover=money(state.turnover_cents),
+            threshold=money(state.threshold_cents),
+            excluded=money(state.excluded_cents),
+        )
+        + (words["provisional"] if business.provisional else "")
     )
     unpaid: list[str] = []
     unmatched: list[str] = []
-    for row in rows(business.id, state):
-        mark = "COUNTS " if row["counted"] == "true" else "no     "
-        flags = f" [{row['flags']}]" if row["flags"] else ""
+    for row in rows(business.id, state, extras, language):
+        mark = words["counts"] if row["counted"] == "true" else words["not"]
+        flags = " ".join(flag_in(flag, language) for flag in row["flags"].split())
         who = shown(
             " | ".join(
                 part for part in (row["invoice"], row["counterparty"], row["description"]) if part
@@ -143,19 +109,32 @@ def _print_ledger(business: BusinessConfig, state: YearState) -> None:
         )
         print(
             f"  {row['effective_date']} {row['amount']:>12} {mark}{row['counted_amount']:>12} "
-            f"{row['cumulative']:>12}  {row['rule']}: {row['reason']}{flags}"
+            f"{row['cumulative']:>12}  {row['rule']}: {row['reason_translated']}"
+            + (f" [{flags}]" if flags else "")
         )
+        # "record N": the number `korwatch decide` takes, the same word in every language.
         if who:
-            print(f"      {who} ({shown(row['source'])})")
+            print(f"      {who} ({shown(row['source'])}; record {row['record']})")
+        else:
+            print(f"      record {row['record']} ({shown(row['source'])})")
+        if row["also_in"]:
+            print(f"      {words['also_in']} {shown(row['also_in'])}")
         summary = f"{row['date']} {row['amount']} {who}"
         if UNPAID in row["flags"].split():
             unpaid.append(summary)
         if row["rule"] == "unmatched-payment":
             unmatched.append(summary)
+    _print_tail(state, words, unpaid, unmatched)
+
+
+def _print_tail(
+    state: YearState, words: dict[str, str], unpaid: list[str], unmatched: list[str]
+) -> None:
     if state.crossing is not None:
         item = state.crossing.item
-        print(f"  crossed on {item.effective_date} by {money(item.amount_cents)} {item.invoice}")
-    for title, lines in (("unpaid invoices", unpaid), ("payments without an invoice", unmatched)):
+        day, amount = item.effective_date, money(item.amount_cents)
+        print("  " + words["crossed"].format(day=day, amount=amount, invoice=item.invoice))
+    for title, lines in ((words["unpaid"], unpaid), (words["unmatched"], unmatched)):
         if lines:
             print(f"  {title} ({len(lines)}):")
             for line in lines:

@@ -13,14 +13,13 @@ import sys
 from pathlib import Path
 
 from korwatch import clock
-from korwatch.commands.common import OK, USAGE, selected
+from korwatch.commands.common import OK, USAGE, ledger_for, selected
 from korwatch.config.model import Config
 from korwatch.errors import ConfigError
 from korwatch.notify.compose import compose, email_for
 from korwatch.notify.render import environment, message_id
 from korwatch.reporting.preview import preview_payload
 from korwatch.reporting.samples import KINDS
-from korwatch.scan import open_ledger
 
 NAME = "preview"
 HELP = "render an email with real or sample figures, without sending it"
@@ -49,7 +48,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
         name = config.office.name if office else business.name
         payload, origin = sample_payload(args.kind, business.id, name), "sample"
     else:
-        payload, origin = preview_payload(open_ledger(config), config, business, args.kind, now)
+        payload, origin = preview_payload(ledger_for(config), config, business, args.kind, now)
     whom = "the office" if office else business.id
     print(f"preview   {args.kind} for {whom} in {language}: {origin} figures", file=sys.stderr)
     env = environment(config.templates_dir)

@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 from korwatch import clock
-from korwatch.commands.common import OK, USAGE, chosen_year, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, ledger_for, selected
 from korwatch.config.model import Config
 from korwatch.errors import ConfigError
 from korwatch.notify.render import environment
 from korwatch.reporting.report import render_report, report_context
-from korwatch.scan import open_ledger
 
 NAME = "report"
 HELP = "write a year's turnover, chart, crossing and excluded items as an HTML page"
@@ -39,7 +38,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     if year is None:
         return USAGE
     language = args.lang or business.language
-    context = report_context(open_ledger(config), config, business, year, now, language)
+    context = report_context(ledger_for(config), config, business, year, now, language)
     html = render_report(environment(config.templates_dir), language, context)
     try:
         args.out.write_text(html, encoding="utf-8")

@@ -22,7 +22,7 @@ from typing import Any
 from korwatch import clock
 from korwatch.alerts.standing import standings
 from korwatch.clock import local_today
-from korwatch.commands.common import OK, USAGE, chosen_year, selected
+from korwatch.commands.common import OK, USAGE, chosen_year, ledger_for, selected
 from korwatch.config.model import Config
 from korwatch.notify.render import format_amount
 from korwatch.reporting.portfolio import Assessment, assess_all, by_risk
@@ -30,7 +30,6 @@ from korwatch.reporting.status import statuses
 from korwatch.reporting.status_rules import rule_lines
 from korwatch.reporting.terminal import Style, colour_enabled
 from korwatch.reporting.terminal_status import overview_table, status_csv, status_table
-from korwatch.scan import open_ledger
 from korwatch.sources.bankfeed import ends_on
 
 NAME = "status"
@@ -72,7 +71,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     year = chosen_year("status", args.year, now)
     if year is None:
         return USAGE
-    connection = open_ledger(config)
+    connection = ledger_for(config)
     businesses = selected(config, args.business)
     found = standings(connection, config, businesses, year, recompute=args.recompute)
     items = statuses(connection, config, businesses, year, local_today(now), found=found)
@@ -154,7 +153,8 @@ def _print_status(item: dict[str, Any], language: str, style: Style) -> None:
 
 
 def _print_feed(feed: dict[str, Any], language: str, style: Style) -> None:
-    """A bank consent: its state and expiry, and each account's pending entries."""
+    """A bank consent: its state and expiry, and each account's pending entries and the days
+    the feed could not read."""
     head = f"  bank feed {feed['source']} ({feed['bank']}): "
     if feed["state"] == "authorized":
         until = ends_on(datetime.fromisoformat(feed["valid_until"]))
@@ -167,3 +167,6 @@ def _print_feed(feed: dict[str, Any], language: str, style: Style) -> None:
             amount = format_amount(pending["amount"], language).replace("€", "").strip()
             print(f"    {account['account']} pending: {pending['count']}, "
                   f"{pending['currency']} {amount} (not counted until booked)")  # fmt: skip
+        for gap in account["history_gaps"]:
+            print(f"    {account['account']} " + style.paint("HISTORY GAP", "yellow", "bold")
+                  + f": {gap['message']}")  # fmt: skip

@@ -16,10 +16,9 @@ from typing import Any
 from korwatch import clock
 from korwatch.alerts.evaluation import evaluate_year
 from korwatch.clock import accepted_dates, local_today
-from korwatch.commands.common import OK, USAGE, selected
+from korwatch.commands.common import OK, USAGE, ledger_for, selected
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.models import cents, money
-from korwatch.scan import open_ledger
 from korwatch.tax.forecast import WhatIf, what_if
 from korwatch.tax.vat import vat_included, vat_on_top
 
@@ -53,7 +52,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     if not first <= day <= last:
         print(f"korwatch whatif: --date {day} is outside {first} to {last}", file=sys.stderr)
         return USAGE
-    connection = open_ledger(config)
+    connection = ledger_for(config)
     answers = []
     for business in selected(config, args.business):
         state = evaluate_year(connection, config, business, day.year)

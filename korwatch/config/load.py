@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from korwatch.config.advice import read_advice
 from korwatch.config.includes import BusinessEntry, Gathered, check_defaults, gather
 from korwatch.config.model import (
     BASES,
@@ -34,6 +35,7 @@ from korwatch.config.sections import (
     schedule_table,
     watch_table,
 )
+from korwatch.config.web import read_web
 from korwatch.configtable import Table
 from korwatch.errors import ConfigError
 from korwatch.formats.base import Parser
@@ -88,12 +90,11 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
     watch = watch_table(root.table("watch"))
     profiles = _csv_profiles(root)
     gathered = gather(root, path)
+    businesses = _businesses(root, gathered, path, lambda t: _business(t, watch.health, profiles))
     config = Config(
         path=path,
         email=email_table(root.table("email"), path),
-        businesses=_businesses(
-            root, gathered, path, lambda t: _business(t, watch.health, profiles)
-        ),
+        businesses=businesses,
         schedule=schedule_table(root.table("schedule")),
         state_dir=config_path(root.string("state_dir"), path),
         thresholds=_thresholds(root.table("thresholds")),
@@ -102,6 +103,7 @@ def parse_config(data: Mapping[str, Any], path: Path, environ: Mapping[str, str]
         csv_profiles=profiles,
         included=tuple(gathered.files),
         office=office_table(root.table("office")),
+        web=read_web(root.table("web"), {business.id for business in businesses}),
     )
     root.finish()
     check_defaults(root, lambda table: _business(table, watch.health, profiles))
@@ -235,6 +237,7 @@ def _business(
         health=health_table(table, health)
         if table.has("stale_days") or table.has("failing_after")
         else None,
+        advice=read_advice(table),
     )
     table.finish()
     return business if business_id else None

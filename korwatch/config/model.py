@@ -17,6 +17,7 @@ from korwatch.errors import ConfigError
 from korwatch.formats.base import Parser
 from korwatch.sources import Source
 from korwatch.sources.deadline import DEFAULT_SECONDS as DEFAULT_PULL_DEADLINE
+from korwatch.tax.advice_settings import AdviceSettings
 from korwatch.tax.verdict import RuleSettings
 
 LANGUAGES = ("nl", "en")
@@ -91,6 +92,37 @@ class OfficeConfig:
 
 
 @dataclass(frozen=True)
+class WebUser:
+    """One `[web.users.NAME]`: a password hash (never the password) and, optionally, the only
+    businesses this user sees (an office's staff); None: every business."""
+
+    name: str
+    password_hash: Secret | None  # None: signs in only through the trusted proxy header
+    businesses: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """`[web]`: the dashboard and review queue (`korwatch serve`, or inside `korwatch run`)."""
+
+    enabled: bool = False  # also run it inside `korwatch run`
+    host: str = "127.0.0.1"
+    port: int = 8015
+    users: Mapping[str, WebUser] = field(default_factory=dict)
+    proxy_header: str = ""  # a trusted reverse proxy names the signed-in user in this header
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")  # peers whose header is believed
+    https: bool = False  # reached over HTTPS (a TLS proxy): cookies are sent only over TLS
+    secret_key: Secret | None = None  # signs session cookies; default: a file in the state dir
+    language: str = "nl"  # the pages' language until a visitor picks the other
+    session_hours: int = 12
+
+    @property
+    def passwords(self) -> bool:
+        """Whether anyone signs in with a password (else: the proxy header, or nobody)."""
+        return any(user.password_hash is not None for user in self.users.values())
+
+
+@dataclass(frozen=True)
 class BusinessConfig:
     id: str
     name: str
@@ -100,6 +132,7 @@ class BusinessConfig:
     warn_at: tuple[Decimal, ...] | None = None  # euro amounts; None = 75 % and 90 %
     language: str = "nl"
     health: HealthSettings | None = None  # per-business override of [watch]
+    advice: AdviceSettings = field(default_factory=AdviceSettings)  # [business.advice]
 
     @property
     def provisional(self) -> bool:
@@ -120,6 +153,7 @@ class Config:
     watch: WatchConfig = field(default_factory=WatchConfig)
     included: tuple[Path, ...] = ()  # the files `include` named (config/includes.py)
     office: OfficeConfig = field(default_factory=OfficeConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
     def health_for(self, business: BusinessConfig) -> HealthSettings:
         return business.health or self.watch.health

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from korwatch.configtable import Table
 from korwatch.models import cents
@@ -61,32 +62,40 @@ def _user_rule(table: Table, index: int) -> UserRule | None:
     if category is None and category_name:
         known = ", ".join(CATEGORIES)
         table.problem("category", f'"{category_name}" is not a category (one of: {known})')
-    pattern = _pattern(table)
-    low, high = table.amount("min"), table.amount("max")
-    if low is not None and high is not None and low > high:
-        table.problem("min", f"{low} is above max {high}")
+    conditions = read_conditions(table, "category")
     fee = table.amount("fee_percent")
     if fee is not None and fee >= 100:
         table.problem("fee_percent", f"{fee} must be below 100")
-    conditions = ("iban", "counterparty", "description", "min", "max")
-    if not any(table.has(name) for name in conditions):
-        table.problem(
-            "category", "the rule has no condition (iban, counterparty, description, min, max)"
-        )
     rule = UserRule(
         label=label,
         category=category or CATEGORIES["turnover"],
-        iban=table.iban("iban"),
-        counterparty=(table.string("counterparty", "") or "").casefold(),
-        description=pattern,
-        min_cents=None if low is None else cents(low),
-        max_cents=None if high is None else cents(high),
+        **conditions,
         vat=table.string("vat", choices=RATE_CLASSES),
         fee_percent=fee,
         country=(table.string("country", "") or "").upper(),
     )
     table.finish()
     return rule if category is not None else None
+
+
+def read_conditions(table: Table, decided_by: str) -> dict[str, Any]:
+    """The conditions of a rule (iban, counterparty, description, min, max), checked; at least
+    one must be given (the problem is reported at `decided_by`, the key the rule sets)."""
+    pattern = _pattern(table)
+    low, high = table.amount("min"), table.amount("max")
+    if low is not None and high is not None and low > high:
+        table.problem("min", f"{low} is above max {high}")
+    if not any(table.has(name) for name in ("iban", "counterparty", "description", "min", "max")):
+        table.problem(
+            decided_by, "the rule has no condition (iban, counterparty, description, min, max)"
+        )
+    return {
+        "iban": table.iban("iban"),
+        "counterparty": (table.string("counterparty", "") or "").casefold(),
+        "description": pattern,
+        "min_cents": None if low is None else cents(low),
+        "max_cents": None if high is None else cents(high),
+    }
 
 
 def _pattern(table: Table) -> re.Pattern[str] | None:

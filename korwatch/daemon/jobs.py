@@ -25,6 +25,7 @@ from korwatch.clock import local_today
 from korwatch.config.model import Config
 from korwatch.errors import KorwatchError
 from korwatch.ledger import store as ledger
+from korwatch.models import money
 from korwatch.notify.outbox import DeliveryReport, deliver_due
 from korwatch.reporting.portfolio import portfolio_payload
 from korwatch.reporting.status import statuses
@@ -100,11 +101,16 @@ def scan_job(
     return report
 
 
-def bank_job(config: Config, stop: Stop) -> None:
+def bank_job(
+    config: Config, stop: Stop, pulls: Pulls | None = None, round_: ScanRound | None = None
+) -> None:
     """Pull each bank feed whose read is due: its own `schedule`, within the bank's budget of
-    reads per account and day (recorded in the ledger, so a restart spends none again)."""
+    reads per account and day (recorded in the ledger, so a restart spends none again). With
+    the daemon's `pulls` each feed is pulled in a thread of its own under its deadline, and a
+    finished pull is imported by import_pulled_job, so a bank that never finishes its answer
+    holds back no other job."""
     if any(is_bank_feed(s) for b in config.businesses for s in b.sources):
-        scan_job(config, stop, sources=is_bank_feed)
+        scan_job(config, stop, sources=is_bank_feed, pulls=pulls, round_=round_)
 
 
 def deliver_job(config: Config, stop: Callable[[], bool] = lambda: False) -> None:
@@ -117,6 +123,13 @@ def deliver_job(config: Config, stop: Callable[[], bool] = lambda: False) -> Non
 
 
 def log_scan(report: ScanReport) -> None:
+    for merged in report.merged:  # once, after an upgrade (migration 7)
+        log.warning(
+            "merged business=%s %d: %d transaction(s) were counted twice; turnover %s -> %s",
+            merged.business, merged.year, merged.merged,
+            "?" if merged.turnover_before_cents is None else money(merged.turnover_before_cents),
+            "?" if merged.turnover_after_cents is None else money(merged.turnover_after_cents),
+        )  # fmt: skip
     for document in report.documents:
         if document.status == "imported":
             log.info(

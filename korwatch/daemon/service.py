@@ -4,10 +4,10 @@ optional digest jobs (the per-business digest, and the office's portfolio digest
 
 All jobs share one worker thread, so a scan and a delivery never touch the outbox at once; each
 job has at most one run in flight and missed runs are coalesced into one. Pulled sources (a URL,
-an API) are not pulled in that thread: the scan job starts each pull in a thread of its own
-under its deadline (sources/pull.py) and moves on, and a finished pull adds a one-off job that
-imports what it brought. So a server that never finishes an answer holds back neither the other
-businesses nor the delivery of alerts.
+an API, a bank feed) are not pulled in that thread: the scan and bank jobs start each pull in a
+thread of its own under its deadline (sources/pull.py) and move on, and a finished pull adds a
+one-off job that imports what it brought. So a server that never finishes an answer holds back
+neither the other businesses nor the delivery of alerts.
 
 The main thread only waits for signals and pets systemd's watchdog, and only while the jobs make
 progress: a job asks `stop` between documents and before each email, and a job that has not
@@ -18,6 +18,9 @@ the daemon (WatchdogSec in the unit).
   document) is abandoned, which is safe (its SQLite transaction rolls back; an email not
   confirmed as sent stays pending), and `korwatch run` then exits at once (`abandoned`);
 - SIGHUP: the config is read again; an invalid one is logged and the old one kept.
+
+With `[web] enabled = true` the web pages (korwatch/web) are served from a thread of this
+process too; they read the config current at each request. Where they listen is read at start.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ class Daemon:
         self.round = ScanRound()  # the heartbeat's view of a scan and its pulls
         self.busy_since: float | None = None  # when the running job last made progress
         self.stuck_reported = False
+        self.web: Any = None  # the web pages' server, with [web] enabled = true
 
     # Signal handlers only set flags: the main loop acts on them outside the handler.
     def _on_stop(self, number: int, frame: FrameType | None) -> None:
@@ -96,6 +100,8 @@ class Daemon:
         self.install_signals()
         self._schedule_jobs(first=True)
         self.scheduler.start()
+        if self.config.web.enabled:
+            self._start_web()
         businesses = len(self.config.businesses)
         log.info("korwatch daemon started: %d business(es), scan %s", businesses, self._scan)
         self.notifier.ready(f"watching {businesses} business(es)")
@@ -109,6 +115,8 @@ class Daemon:
         log.info("stopping: finishing the document in hand")
         self.notifier.stopping()
         self.pulls.cancel()
+        if self.web is not None:
+            self.web.close()
         if not _shut_down(self.scheduler, STOP_GRACE_SECONDS):
             self.abandoned = True
             log.warning(
@@ -119,6 +127,18 @@ class Daemon:
             )
         log.info("korwatch daemon stopped")
         return 0
+
+    def _start_web(self) -> None:
+        from korwatch.web.server import WebServer  # noqa: PLC0415  (Flask only when asked for)
+
+        try:
+            self.web = WebServer(lambda: self.config)
+        except OSError as error:  # the port is taken: the scans and emails go on without pages
+            log.error("the web pages cannot listen on %s:%s: %s", self.config.web.host,
+                      self.config.web.port, error)  # fmt: skip
+            return
+        self.web.start()
+        log.info("web pages on %s", self.web.url)
 
     @property
     def _scan(self) -> str:
@@ -202,7 +222,7 @@ class Daemon:
                 lambda: self.watcher.run(self.config, going_on, pulls, round_),
             ),
             "digest": (schedule.digest, lambda: digest_job(self.config, going_on)),
-            "bank": (schedule.bank, lambda: bank_job(self.config, going_on)),
+            "bank": (schedule.bank, lambda: bank_job(self.config, going_on, pulls, round_)),
             "office-digest": (
                 self.config.office.digest if self.config.office.recipients else None,
                 lambda: office_digest_job(self.config, going_on),

@@ -1,4 +1,5 @@
-"""The bank feeds' state in the ledger: consents, granted accounts, reads spent, tokens.
+"""The bank feeds' state in the ledger: consents, granted accounts, reads spent, history gaps,
+tokens.
 
 Implements sources.bankfeed.FeedStore on the ledger's connection; every write is its own short
 transaction, committed at once (a read recorded before it is made survives a crash). Session
@@ -8,15 +9,20 @@ ids, account ids and tokens are stored here and nowhere else: the ledger file is
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from korwatch.ledger.store import transaction
+from korwatch.ledger.store import connect, transaction
 from korwatch.models import Transaction, cents
 from korwatch.sources.bankfeed import (
+    DAY,
     Bank,
     Consent,
     GrantedAccount,
+    HistoryGap,
     StoredConsent,
     Token,
 )
@@ -107,8 +113,20 @@ class LedgerFeeds:
         )
         return [datetime.fromisoformat(row[0]) for row in rows]
 
-    def record_read(self, business: str, source: str, account: str, now: datetime) -> None:
+    def claim_read(
+        self,
+        business: str,
+        source: str,
+        account: str,
+        now: datetime,
+        wait: Callable[[list[datetime]], datetime | None],
+    ) -> datetime | None:
+        """See FeedStore.claim_read: BEGIN IMMEDIATE makes the look and the record one step
+        for every connection to the ledger (each pull thread has its own)."""
         with transaction(self.connection) as connection:
+            later = wait(self.reads(business, source, account, now - 2 * DAY))
+            if later is not None:
+                return later
             connection.execute(
                 "INSERT INTO feed_reads (business, source, account, read_at) VALUES (?, ?, ?, ?)",
                 (business, source, account, _stamp(now)),
@@ -116,6 +134,7 @@ class LedgerFeeds:
             connection.execute(
                 "DELETE FROM feed_reads WHERE read_at < ?", (_stamp(now - KEEP_READS),)
             )
+        return None
 
     def last_booked(self, business: str, account: str) -> date | None:
         """The latest booking date of the account's records that a bank feed brought."""
@@ -137,6 +156,19 @@ class LedgerFeeds:
                 "WHERE business = ? AND source = ? AND account = ?",
                 (len(pending), total, _stamp(now), business, source, account),
             )
+
+    def record_gap(self, business: str, source: str, gap: HistoryGap, now: datetime) -> None:
+        served = None if gap.served_from is None else gap.served_from.isoformat()
+        with transaction(self.connection) as connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO feed_gaps (business, source, account, first_day, "
+                "last_day, served_from, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (business, source, gap.account, gap.first.isoformat(), gap.last.isoformat(),
+                 served, _stamp(now)),
+            )  # fmt: skip
+
+    def gaps(self, business: str, source: str) -> list[HistoryGap]:
+        return open_gaps(self.connection, business, source)
 
     def token(self, provider: str, client: str) -> Token | None:
         row = self.connection.execute(
@@ -170,6 +202,43 @@ def mark_needs_consent(
     )
 
 
+def open_gaps(
+    connection: sqlite3.Connection, business: str, source: str, since_year: int = 0
+) -> list[HistoryGap]:
+    """The source's history gaps (ending in `since_year` or later) that no file export covers
+    yet: covered once a document that is not a bank-feed pull holds a record of the account
+    dated in the gap, or records on both sides of it (a quiet stretch inside a longer export)."""
+    rows = connection.execute(
+        "SELECT g.account, g.first_day, g.last_day, g.served_from FROM feed_gaps g "
+        "WHERE g.business = ? AND g.source = ? AND g.last_day >= ? AND NOT EXISTS ("
+        "  SELECT 1 FROM records r JOIN documents d "
+        "  ON d.sha256 = r.document AND d.business = r.business "
+        "  WHERE r.business = g.business AND r.account = g.account "
+        "  AND d.format IS NOT 'bank-feed' GROUP BY r.document "
+        "  HAVING SUM(r.date BETWEEN g.first_day AND g.last_day) > 0 "
+        "  OR (MIN(r.date) <= g.first_day AND MAX(r.date) >= g.last_day)) "
+        "ORDER BY g.account, g.first_day",
+        (business, source, f"{since_year:04d}-01-01"),
+    )
+    return [
+        HistoryGap(account, date.fromisoformat(first), date.fromisoformat(last),
+                   None if served is None else date.fromisoformat(served))
+        for account, first, last, served in rows
+    ]  # fmt: skip
+
+
+@contextmanager
+def open_feeds(path: Path) -> Iterator[LedgerFeeds]:
+    """The feeds' state on a connection of its own to the ledger at `path`, closed after: what
+    a bank feed pulled in a thread of its own works on (SQLite's WAL lets it write between the
+    scan's transactions; a write waits for the scan's for up to the connection's timeout)."""
+    connection = connect(path)
+    try:
+        yield LedgerFeeds(connection)
+    finally:
+        connection.close()
+
+
 def feed_overview(connection: sqlite3.Connection, business: str) -> list[dict[str, Any]]:
     """Each connected bank source of the business with its accounts, for `status`: state,
     expiry and pending entries; no session or account id."""
@@ -197,4 +266,17 @@ def feed_overview(connection: sqlite3.Connection, business: str) -> list[dict[st
                 ],
             }
         )  # fmt: skip
+    return found
+
+
+def every_consent(connection: sqlite3.Connection) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Each business's bank consents in one query, for an overview of many businesses:
+    (source, bank, state, valid_until). No session or account id."""
+    found: dict[str, list[tuple[str, str, str, str]]] = {}
+    rows = connection.execute(
+        "SELECT business, source, bank, state, valid_until FROM feed_consents "
+        "ORDER BY business, source"
+    )
+    for business, source, bank, state, until in rows:
+        found.setdefault(business, []).append((source, bank, state, until))
     return found

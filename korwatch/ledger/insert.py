@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from korwatch.ledger.carriers import Matcher
 from korwatch.ledger.rows import YEAR, Chunk, Row, StoredMaker, counts
+from korwatch.ledger.versions import Edit, Versions
 from korwatch.models import StoredRecord
 from korwatch.tax.verdict import Classified, amend
 
@@ -29,6 +31,9 @@ _COLUMNS = (
 
 
 Judge = Callable[[StoredRecord], Classified]
+# Matching bank lines against what other documents stored (carriers.py). Only the benchmark
+# turns it off, to measure what it costs (benchmarks/import_speed.py).
+CROSS_FORMAT = True
 
 
 @dataclass
@@ -36,7 +41,10 @@ class Inserted:
     """What storing a document did."""
 
     new: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # lines the ledger held already (matched included)
+    matched: int = 0  # of those, lines found through another document (another format)
+    reviews: int = 0  # records marked as a possible double with another amount
+    edits: list[Edit] = field(default_factory=list)  # invoices that came in a new version
     per_year: Counter[int] = field(default_factory=Counter)  # records read, by year
     judged: list[Classified] | None = None  # the verdicts on its credits and invoices, if all new
     invoices: int = 0  # invoice records read
@@ -81,9 +89,14 @@ def insert_records(
     chunks: Iterable[Chunk],
     judge: Judge,
     progress: Callable[[int], None] | None = None,
+    *,
+    format_name: str = "",
 ) -> Inserted:
-    """Insert the rows (rows.chunks) not already present. `document` is (sha256, name).
+    """Insert the rows (rows.chunks) not already present. `document` is (sha256, name);
+    `format_name` the parser that read it.
 
+    A bank line the ledger holds through another document becomes a carrier of it
+    (carriers.py); an invoice in a new version replaces the stored one (versions.py).
     `judge` classifies one stored credit or invoice (rules.classify_one with the business's
     settings); `progress`, if given, hears the number of records read after each chunk.
     """
@@ -91,21 +104,38 @@ def insert_records(
         kind: _insert_sql(business, document[0], kind) for kind in ("transaction", "invoice")
     }
     first_id = _next_id(connection)
+    matcher = (
+        Matcher.open(connection, business, (*document, format_name), first_id)
+        if CROSS_FORMAT
+        else None
+    )
+    versions = Versions(connection, business, document[0])
     result, kept = Inserted(), _Kept(first_id, StoredMaker(*document), judge)
-    per_year = result.per_year
-    before = connection.total_changes
+    per_year, read = result.per_year, 0
     for kind, rows in chunks:
-        connection.executemany(statements[kind], rows)
         for row in rows:
             per_year[row[YEAR]] += 1  # type: ignore[index]
-        kept.add(kind, rows)
+        read += len(rows)
+        fresh = rows
         if kind == "invoice":
             result.invoices += len(rows)
+            fresh = versions.sift(rows)
+        elif matcher is not None:
+            fresh = matcher.sift(rows)
+            matcher.flush()
+        before = connection.total_changes
+        connection.executemany(statements[kind], fresh)
+        result.new += connection.total_changes - before
+        kept.add(kind, fresh)
         if progress is not None:
-            progress(kept.position - first_id)
-    result.new = connection.total_changes - before
-    result.duplicates = kept.position - first_id - result.new
-    if result.duplicates == 0 and _ids_follow(connection, first_id, result.new):
+            progress(read)
+    versions.flush()
+    result.edits = versions.edits
+    if matcher is not None:
+        result.matched, result.reviews = matcher.matched, matcher.finish()
+    result.duplicates = read - result.new - len(result.edits)
+    plain = result.duplicates == 0 and not result.edits and not result.reviews
+    if plain and _ids_follow(connection, first_id, result.new):
         result.judged = kept.judged
     return result
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from korwatch.models import StoredRecord
 
@@ -164,7 +165,90 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE alert_events_new RENAME TO alert_events;
     CREATE INDEX alert_events_due ON alert_events (status, next_attempt_at)
     """,
-    # 6: the stored evaluation of each (business, year) (alerts/standing.py): `summary` and
+    # 6: a person's decisions on credits (ledger/decisions.py): who, when, why; undoing one
+    # marks it undone (the history stays). scope 'iban' or 'name' also decides every other
+    # credit from that account or name ("always").
+    """
+    CREATE TABLE decisions (
+        id         INTEGER PRIMARY KEY,
+        business   TEXT NOT NULL,
+        record     INTEGER NOT NULL REFERENCES records (id),
+        scope      TEXT NOT NULL DEFAULT 'record' CHECK (scope IN ('record', 'iban', 'name')),
+        value      TEXT NOT NULL DEFAULT '',
+        category   TEXT NOT NULL,
+        note       TEXT NOT NULL DEFAULT '',
+        author     TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        undone_at  TEXT,
+        undone_by  TEXT
+    );
+    CREATE INDEX decisions_in_force ON decisions (business, id) WHERE undone_at IS NULL;
+    CREATE INDEX decisions_by_record ON decisions (record);
+    """,
+    # 7: one transaction whatever carried it (ledger/carriers.py, identity.py): the documents
+    # that carried a stored record again; a review note on a record that may be another's
+    # double with another amount; the replaced versions of edited invoices (versions.py); and
+    # the merge of the duplicates that ledgers written before stored (ledger/merge.py), queued
+    # here and run by the first scan or command with the config (it re-evaluates the years
+    # and corrects alerts already sent, which needs the config's rules and thresholds).
+    """
+    ALTER TABLE records ADD COLUMN review TEXT NOT NULL DEFAULT '';
+    CREATE TABLE carriers (
+        id        INTEGER PRIMARY KEY,
+        record    INTEGER NOT NULL,
+        document  TEXT NOT NULL,
+        line      INTEGER NOT NULL DEFAULT 0,
+        how       TEXT NOT NULL CHECK (how IN ('same-line', 'same-transaction', 'merged')),
+        former_id INTEGER
+    );
+    CREATE TABLE record_versions (
+        id                INTEGER PRIMARY KEY,
+        record            INTEGER NOT NULL,
+        replaced_by       TEXT NOT NULL,
+        document          TEXT NOT NULL,
+        date              TEXT NOT NULL,
+        year              INTEGER NOT NULL,
+        amount_cents      INTEGER NOT NULL,
+        vat_cents         INTEGER,
+        gross_cents       INTEGER,
+        credit_note       INTEGER NOT NULL DEFAULT 0,
+        currency          TEXT NOT NULL,
+        counterparty_name TEXT NOT NULL DEFAULT '',
+        value_date        TEXT,
+        line              INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX record_versions_by_record ON record_versions (record);
+    CREATE TABLE ledger_tasks (
+        name    TEXT PRIMARY KEY,
+        done_at TEXT
+    );
+    INSERT INTO ledger_tasks (name) VALUES ('merge-stored-duplicates')
+    """,
+    # 8: the autumn advice (scan.py) is weighed at most once a day per business and year, until
+    # its email is queued: weighing it reads the whole year with its debits.
+    """
+    CREATE TABLE advice_checks (
+        business   TEXT NOT NULL,
+        year       INTEGER NOT NULL,
+        checked_on TEXT NOT NULL,
+        PRIMARY KEY (business, year)
+    );
+    """,
+    # 9: days of an account a bank feed could not read (the bank served a shorter history than
+    # the gap since the last booked date), shown until a file export covers them.
+    """
+    CREATE TABLE feed_gaps (
+        business    TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        account     TEXT NOT NULL,
+        first_day   TEXT NOT NULL,
+        last_day    TEXT NOT NULL,
+        served_from TEXT,
+        found_at    TEXT NOT NULL,
+        PRIMARY KEY (business, source, account, first_day)
+    )
+    """,
+    # 10: the stored evaluation of each (business, year) (alerts/standing.py): `summary` and
     # `detail` are JSON, NULL once stale; `fingerprint` hashes the config that decided them;
     # `generation` goes up at each invalidation, so an evaluation that raced one is not kept.
     # And a business's documents by status: `status` asks each business for its failed ones,
@@ -215,6 +299,14 @@ def _owner_only(path: Path) -> None:
                 os.chmod(name, 0o600)
         except OSError:
             pass  # not there (yet), or not ours: sqlite3 reports what matters
+
+
+def file_of(connection: sqlite3.Connection) -> Path | None:
+    """The file of the connection's main database; None for one in memory."""
+    for _number, name, file in connection.execute("PRAGMA database_list"):
+        if name == "main":
+            return Path(file) if file else None
+    return None
 
 
 def in_memory_copy(path: Path) -> sqlite3.Connection:
@@ -289,7 +381,7 @@ def record_document(
 _SELECT = (
     "SELECT id, kind, date, amount_cents, currency, account, counterparty_name, "
     "counterparty_iban, description, reference, reversal, code, document, "
-    "vat_cents, gross_cents, credit_note, value_date FROM records "
+    "vat_cents, gross_cents, credit_note, value_date, review FROM records "
 )
 
 
@@ -340,9 +432,58 @@ def records_for_years(
             row[14],
             bool(row[15]),
             None if row[16] is None else to_date(row[16]),
+            row[17],
         )
         for row in rows
     ]
+
+
+def record_by_id(connection: sqlite3.Connection, record_id: int) -> tuple[str, StoredRecord] | None:
+    """The business and the record with this id (the id `ledger` and the web pages show)."""
+    row = connection.execute(
+        "SELECT business, year FROM records WHERE id = ?", (record_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    business = str(row[0])
+    found = records_where(connection, business, "id = ?", (record_id,))
+    return business, found[0]
+
+
+def records_where(
+    connection: sqlite3.Connection, business: str, condition: str, params: tuple[object, ...]
+) -> list[StoredRecord]:
+    """The business's records that meet `condition` (SQL over the records table, written by
+    korwatch, never by a user), in booking order."""
+    names = dict(
+        connection.execute("SELECT sha256, name FROM documents WHERE business = ?", (business,))
+    )
+    rows = connection.execute(
+        _SELECT + f"WHERE business = ? AND ({condition}) ORDER BY date, id", (business, *params)
+    )
+    return [_stored(row, names) for row in rows]
+
+
+def debits_between(
+    connection: sqlite3.Connection, business: str, first: date, last: date
+) -> list[StoredRecord]:
+    """The bank debits dated `first` through `last`, in booking order."""
+    return records_where(
+        connection,
+        business,
+        "year BETWEEN ? AND ? AND date BETWEEN ? AND ? AND kind = 'transaction' "
+        "AND amount_cents < 0",
+        (first.year, last.year, first.isoformat(), last.isoformat()),
+    )
+
+
+def _stored(row: tuple[Any, ...], names: dict[str, str]) -> StoredRecord:
+    to_date = date.fromisoformat
+    return StoredRecord(
+        row[0], row[1], to_date(row[2]), row[3], row[4], row[5], row[6], row[7], row[8],
+        row[9], bool(row[10]), row[11], row[12], names.get(row[12], ""), row[13], row[14],
+        bool(row[15]), None if row[16] is None else to_date(row[16]),
+    )  # fmt: skip
 
 
 def years_with_records(connection: sqlite3.Connection, business: str) -> list[int]:
@@ -390,6 +531,22 @@ def _of_years(business: str, years: Iterable[int]) -> tuple[str, tuple[object, .
     return f"WHERE business = ? AND year IN ({marks})", (business, *wanted)
 
 
+def change_stamps(connection: sqlite3.Connection) -> dict[str, tuple[int, ...]]:
+    """Per business, numbers that change whenever what its years evaluate to can change: its
+    imported documents (records come only with them), its decisions and its alert events (a
+    reported crossing stands). Three grouped queries over small tables, whatever the records."""
+    stamps: dict[str, list[int]] = {}
+    for position, query in (
+        (0, "SELECT business, COUNT(*), MAX(rowid) FROM documents GROUP BY business"),
+        (2, "SELECT business, COUNT(*), MAX(id), COUNT(undone_at) FROM decisions GROUP BY 1"),
+        (5, "SELECT business, COUNT(*), MAX(id) FROM alert_events GROUP BY business"),
+    ):
+        for business, *numbers in connection.execute(query):
+            stamp = stamps.setdefault(business, [0] * 7)
+            stamp[position : position + len(numbers)] = [int(n or 0) for n in numbers]
+    return {business: tuple(stamp) for business, stamp in stamps.items()}
+
+
 def has_invoices(connection: sqlite3.Connection, business: str) -> bool:
     """Whether any invoice is stored for the business (then adjacent years matter, T12)."""
     row = connection.execute(
@@ -405,3 +562,13 @@ def failed_documents(connection: sqlite3.Connection, business: str) -> list[tupl
         (business,),
     )
     return [(str(name), str(error)) for name, error in rows]
+
+
+def pending_tasks(connection: sqlite3.Connection) -> set[str]:
+    """The ledger tasks a migration queued that have not run yet (see MIGRATIONS, 7)."""
+    rows = connection.execute("SELECT name FROM ledger_tasks WHERE done_at IS NULL")
+    return {str(row[0]) for row in rows}
+
+
+def finish_task(connection: sqlite3.Connection, name: str, when: str) -> None:
+    connection.execute("UPDATE ledger_tasks SET done_at = ? WHERE name = ?", (when, name))

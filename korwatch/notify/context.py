@@ -21,7 +21,9 @@ templates test them with `is defined`):
   failures, error. delivery-failed: business, subject, error, failed_kind. Optional: `cause`
   ("build": the alert's email could not be made, so it is not retried).
 - consent-expiring (alerts/consent.py): business, source, bank, valid_until, days_left, command.
-  needs-consent: business, source, bank, valid_until, reason, since, command.
+  needs-consent: business, source, bank, valid_until, reason, since, command. history-gap:
+  business, source, bank, account, first_day, last_day, served_from (None: the bank sent no
+  entry), command (the import to run).
 - digest: business, year, threshold, turnover, headroom, level, provisional, detected_at (the
   status data of status.py). Optional: `week`, `cumulative`, `warn_levels`, `forecast`,
   `new_items`, `crossing` (None before a crossing), `sources` [{source, last_success_at,

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from korwatch.tax.reasons import phrase
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _MONTHS_NL = (
@@ -76,6 +78,9 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters["datum"] = format_date
     env.filters["pct"] = format_percent
     env.filters["maand"] = format_month
+    env.filters["euro"] = format_euros
+    env.filters["says"] = phrase
+    env.filters["negate"] = negate
     return env
 
 
@@ -113,6 +118,22 @@ def format_amount(value: str | Decimal | int, language: str = "nl") -> str:
     if language == "nl":
         return f"{sign}€ " + grouped.replace(",", "_").replace(".", ",").replace("_", ".")
     return f"{sign}€{grouped}"
+
+
+def format_euros(value: str | Decimal | int, language: str = "nl") -> str:
+    """An estimate in whole euros: '1140.49' as '€ 1.140' (nl) or '€1,140' (en)."""
+    amount = Decimal(value) if not isinstance(value, Decimal) else value
+    whole = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    sign = "-" if whole < 0 else ""
+    grouped = f"{abs(whole):,.0f}"
+    if language == "nl":
+        return f"{sign}€ " + grouped.replace(",", ".")
+    return f"{sign}€{grouped}"
+
+
+def negate(value: str | Decimal) -> str:
+    """A money string with its sign turned: '-337.00' as '337.00'."""
+    return str(-Decimal(value))
 
 
 def format_percent(value: str | Decimal, language: str = "nl") -> str:

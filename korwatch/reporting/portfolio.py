@@ -73,7 +73,7 @@ def assess_all(
     the caller has them."""
     today = local_today(now)
     found = found if found is not None else standings(connection, config, businesses, year)
-    sources = health.all_source_health(connection)
+    sources = health.every_source_health(connection)
     return [
         assess(business, standing, sources.get(business.id, []), config, today, now)
         for business, standing in zip(businesses, found, strict=True)

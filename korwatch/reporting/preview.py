@@ -12,6 +12,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from korwatch.alerts.advice import advice_facts, crossing_facts
+from korwatch.alerts.autumn import ADVICE
 from korwatch.alerts.evaluation import evaluate_year
 from korwatch.alerts.events import (
     EUKOR_CROSSED,
@@ -77,23 +79,55 @@ def _from_ledger(
 ) -> dict[str, Any] | None:
     year = local_today(now).year
     if kind in ("warning", "crossed", OFFICE_CROSSED):
-        state = evaluate_year(connection, config, business, year)
-        wanted = [p for p in state.passages if (p.level == CROSSED) == (kind != "warning")]
-        if not wanted:
-            return None
-        found = dict(json.loads(payload(facts(business), state, wanted[-1], now)))
-        if kind == OFFICE_CROSSED:
-            found["client_recipients"] = list(business.recipients)
-        return {**found, "kind": kind}
+        return _passage(connection, config, business, kind, now)
     if kind == "digest":
         return _digest(connection, config, business, year, now)
     if kind == "eligibility":
         previous = evaluate_year(connection, config, business, year - 1)
         return eligibility_payload(facts(business), year, previous, now) if previous.items else None
+    if kind == ADVICE:
+        return _advice(connection, config, business, now)
     if kind == EUKOR_CROSSED and business.rules.eu_kor is not None:
         state = evaluate_year(connection, config, business, year)
         return eukor_crossing(facts(business), state, business.rules, now)
     return None
+
+
+def _passage(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    kind: str,
+    now: datetime,
+) -> dict[str, Any] | None:
+    """The latest warning or the crossing of this year, as its event would hold it."""
+    state = evaluate_year(connection, config, business, local_today(now).year)
+    wanted = [p for p in state.passages if (p.level == CROSSED) == (kind != "warning")]
+    if not wanted:
+        return None
+    euros = crossing_facts(connection, business, state) if kind != "warning" else None
+    found = dict(json.loads(payload(facts(business), state, wanted[-1], now, None, euros)))
+    if kind == OFFICE_CROSSED:
+        found["client_recipients"] = list(business.recipients)
+        found["kind"] = kind
+    return found
+
+
+def _advice(
+    connection: sqlite3.Connection, config: Config, business: BusinessConfig, now: datetime
+) -> dict[str, Any] | None:
+    """The autumn email as the ledger would have it now; None when there is no verdict (no
+    ledger yet, or no choice left): the sample shows the email then."""
+    found = advice_facts(connection, config, business, now)
+    if not found["verdict"]:
+        return None
+    return {
+        "kind": ADVICE,
+        "business": {"id": business.id, "name": business.name},
+        "year": found["year"],
+        "advice": found,
+        "detected_at": now.isoformat(timespec="seconds"),
+    }
 
 
 def _digest(

@@ -11,17 +11,22 @@ import copy
 from decimal import Decimal
 from typing import Any
 
+from korwatch.reporting.sample_advice import advice_sample
+
 KINDS = (
     "warning",
     "crossed",
     "eligibility",
     "eukor-crossed",
+    "advice",
     "source-stale",
     "source-failing",
     "delivery-failed",
     "consent-expiring",
     "needs-consent",
+    "history-gap",
     "digest",
+    "correction",
     "office-crossed",
     "office-digest",
     "test",
@@ -77,6 +82,21 @@ _SAMPLES: dict[str, dict[str, Any]] = {
             "counterparty": "Studio Oost",
             "description": "Factuur 2026-042",
             "source": "ing-2026-09.csv",
+        },
+        # What the crossing changes in euros (alerts.advice.crossing_facts).
+        "after_crossing": {
+            "since": "2026-09-14",
+            "purchases": 2,
+            "purchases_amount": "1270.50",
+            "deductible": "220.50",
+            "unrecognised": 1,
+            "unrecognised_amount": "242.00",
+            "unrecognised_vat": "42.00",
+            "credits": [],
+            "credits_count": 0,
+            "credits_more": 0,
+            "vat_on_top": "0.00",
+            "vat_included": "0.00",
         },
         "detected_at": "2026-09-15T07:00:00+00:00",
     },
@@ -169,6 +189,17 @@ _SAMPLES: dict[str, dict[str, Any]] = {
         "command": 'korwatch connect fotostudio --bank "ING" --country NL',
         "detected_at": "2026-11-27T07:00:00+00:00",
     },
+    "history-gap": {
+        "kind": "history-gap",
+        "source": "enablebanking",
+        "bank": "ING",
+        "account": "NL20INGB0001234567",
+        "first_day": "2026-06-13",
+        "last_day": "2026-09-09",
+        "served_from": "2026-09-10",
+        "command": "korwatch import --business fotostudio FILE",
+        "detected_at": "2026-12-01T09:00:00+00:00",
+    },
     "digest": {
         **_COMMON,
         **_CHART,
@@ -200,6 +231,59 @@ _SAMPLES: dict[str, dict[str, Any]] = {
             }
         ],
         "detected_at": "2026-09-21T07:00:00+00:00",
+    },
+    # Invoice 2026-042 was lowered in Moneybird after the crossing email went out: the crossing
+    # stands (U3), the 90 % warning it had superseded is reached later now.
+    "correction": {
+        **_COMMON,
+        "kind": "correction",
+        "basis": "invoices",
+        "provisional": False,
+        "turnover": "19200.00",
+        "headroom": "800.00",
+        "cause": {
+            "edits": [
+                {
+                    "invoice": "2026-042",
+                    "before": {
+                        "date": "2026-09-14",
+                        "amount": "2700.00",
+                        "customer": "Studio Oost",
+                        "credit_note": False,
+                    },
+                    "after": {
+                        "date": "2026-09-14",
+                        "amount": "900.00",
+                        "customer": "Studio Oost",
+                        "credit_note": False,
+                    },
+                }
+            ]
+        },
+        "changes": [
+            {
+                "level": "crossed",
+                "kind": "crossed",
+                "level_amount": "20000.00",
+                "change": "stands",
+                "before": {
+                    "date": "2026-09-14",
+                    "amount": "2700.00",
+                    "invoice": "2026-042",
+                    "counterparty": "Studio Oost",
+                    "description": "Factuur 2026-042",
+                    "source": "moneybird 123 sales invoices",
+                    "record": 42,
+                    "before": "18300.00",
+                    "after": "21000.00",
+                    "level_amount": "20000.00",
+                },
+                "after": None,
+            }
+        ],
+        "adviser_review": True,
+        "reported": {},
+        "detected_at": "2026-10-02T07:00:00+00:00",
     },
     "test": {"kind": "test"},
 }
@@ -266,6 +350,8 @@ _SAMPLES["office-digest"] = {
 def sample_payload(kind: str, business_id: str, business_name: str) -> dict[str, Any]:
     """A fresh copy of the sample for `kind`, made out to this business (for the office's
     digest: to the office of that name)."""
+    if kind == "advice":  # computed, not written out: see sample_advice.py
+        return advice_sample(business_id, business_name)
     payload = copy.deepcopy(_SAMPLES[kind])
     # The office's digest is about no one business: its `business` is the office.
     payload["business"] = {

@@ -19,11 +19,11 @@ from korwatch.alerts.standing import Standing, standings
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
-from korwatch.ledger.feeds import feed_overview
+from korwatch.ledger.feeds import feed_overview, open_gaps
 from korwatch.models import money
 from korwatch.names import shown
 from korwatch.reporting.status_rules import rule_facts
-from korwatch.sources.bankfeed import days_left
+from korwatch.sources.bankfeed import HistoryGap, days_left, gap_message
 from korwatch.tax.thresholds import threshold_for
 
 
@@ -132,6 +132,8 @@ def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> li
     found = []
     for feed in feed_overview(connection, business):
         until = datetime.fromisoformat(feed["valid_until"])
+        # The years the KOR is judged on: this one and the one before (T7).
+        gaps = open_gaps(connection, business, feed["source"], today.year - 1)
         accounts = [
             {
                 "account": account["account"],
@@ -143,6 +145,9 @@ def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> li
                     "amount": money(account["pending_cents"]),
                     "currency": account["currency"],
                 },
+                "history_gaps": [
+                    _gap_facts(gap, business) for gap in gaps if gap.account == account["account"]
+                ],
             }
             for account in feed["accounts"]
         ]
@@ -157,6 +162,16 @@ def bank_feeds(connection: sqlite3.Connection, business: str, today: date) -> li
             }
         )
     return found
+
+
+def _gap_facts(gap: HistoryGap, business: str) -> dict[str, Any]:
+    """A history gap: the days that may be missing, the first day read, and what to do."""
+    return {
+        "first_day": gap.first.isoformat(),
+        "last_day": gap.last.isoformat(),
+        "served_from": None if gap.served_from is None else gap.served_from.isoformat(),
+        "message": gap_message(gap, business),
+    }
 
 
 def _typo_facts(typo: dict[str, Any]) -> dict[str, Any]:

@@ -2,11 +2,13 @@
 
 A provider (enablebanking.py, gocardless.py: one file each) lists banks, starts and finishes a
 consent, tells a consent's state and reads an account's transactions for a date range, following
-its pages. What is the same for every provider lives here and in bankfeed_pull.py: the mapping of
-a feed entry to a `Transaction` shaped exactly like the file formats' records, the read budget
-(at most `reads_per_day` unattended reads of an account in any 24 hours, the PSD2 rule banks
-enforce), the overlap of each pull, and the consent's state kept in the ledger (`FeedStore`,
-implemented by ledger/feeds.py, since this layer may not import the ledger).
+its pages, on the session it is given (under the pull's deadline). What is the same for every
+provider lives here, in bankfeed_pull.py (a pull as a document), feedconfig.py (the config keys)
+and feedentry.py (a feed entry as a `Transaction` shaped exactly like the file formats'
+records): the read budget (at most `reads_per_day` unattended reads of an account in any 24
+hours, the PSD2 rule banks enforce), the overlap of each pull, the days a shortened read left
+out (`HistoryGap`), and the consent's state kept in the ledger (`FeedStore`, implemented by
+ledger/feeds.py, since this layer may not import the ledger).
 
 Secrets (a private key, tokens, session and account ids) live in the ledger and in `Secret`s;
 nothing here puts them in a message.
@@ -14,10 +16,9 @@ nothing here puts them in a message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from korwatch.clock import local_today
@@ -103,7 +104,54 @@ class ConsentStatus:
 class FeedRead:
     booked: list[Transaction]
     pending: list[Transaction]
-    date_from: date  # the first day actually read (a bank may serve less than was asked)
+    date_from: date  # the first day asked for
+    # The bank would not serve from date_from and sent a shorter history instead (Enable
+    # Banking: WRONG_TRANSACTIONS_PERIOD, then strategy "longest"). It does not say from which
+    # day, so `served_from` is the earliest booking date it sent (None: it sent none).
+    shortened: bool = False
+    served_from: date | None = None
+
+
+@dataclass(frozen=True)
+class HistoryGap:
+    """Days of an account a pull could not read: after the last booked date (or the first day
+    wanted) and before the first day the bank served. Shown until a file export covers them."""
+
+    account: str
+    first: date  # the first day that may be missing
+    last: date  # the last day that may be missing
+    served_from: date | None  # the first day read (None: the bank sent no entry at all)
+
+
+def history_gap(
+    account: str, last_booked: date | None, start: date, read: FeedRead, today: date
+) -> HistoryGap | None:
+    """The days a shortened read left out, or None when it reached back far enough."""
+    if not read.shortened:
+        return None
+    first = start if last_booked is None else last_booked + DAY
+    last = (read.served_from or today + DAY) - DAY
+    return HistoryGap(account, first, last, read.served_from) if first <= last else None
+
+
+def import_command(business: str) -> str:
+    return f"korwatch import --business {business} FILE"
+
+
+def gap_message(gap: HistoryGap, business: str) -> str:
+    """What `status` and `connect` say about a gap (the email says the same): the first day
+    read, the days that may be missing, and how to fill them. Exactly those days: a file's
+    records carry no bank id, so an export of days the feed read would count them again."""
+    read = (
+        f"the bank served history from {gap.served_from} only"
+        if gap.served_from is not None
+        else "the bank served none of the history asked for"
+    )
+    days = str(gap.first) if gap.first == gap.last else f"{gap.first} to {gap.last}"
+    return (
+        f"{read}; payments of {days} may be missing: import a file export of {gap.account} "
+        f"covering exactly those days ({import_command(business)})"
+    )
 
 
 class Provider(Protocol):
@@ -123,8 +171,18 @@ class Provider(Protocol):
         """The consent's state, without reading any transactions."""
         ...
 
-    def transactions(self, account: GrantedAccount, date_from: date, date_to: date) -> FeedRead:
-        """Every booked and pending entry of the range, all pages followed."""
+    def transactions(
+        self,
+        account: GrantedAccount,
+        date_from: date,
+        date_to: date,
+        spend: Callable[[], None],
+    ) -> FeedRead:
+        """Every booked and pending entry of the range, all pages followed (or of the history
+        the bank serves, when it will not serve the range: FeedRead.shortened). One read of the
+        bank's budget is claimed before this is called; a further request the bank may count
+        as a read claims one more with `spend` first (which raises SourceWaiting when the
+        budget has none left)."""
         ...
 
 
@@ -180,7 +238,25 @@ class FeedStore(Protocol):
         self, business: str, source: str, account: str, since: datetime
     ) -> list[datetime]: ...
 
-    def record_read(self, business: str, source: str, account: str, now: datetime) -> None: ...
+    def claim_read(
+        self,
+        business: str,
+        source: str,
+        account: str,
+        now: datetime,
+        wait: Callable[[list[datetime]], datetime | None],
+    ) -> datetime | None:
+        """In one write transaction: ask `wait` about the reads of the last two days; when it
+        says None (a read is allowed now) record the read at `now`, before it is made. Returns
+        what `wait` said. Two processes (the daemon, `scan --source`) never both take the last
+        read of a budget, and a read is counted exactly once, whatever happens to it later."""
+        ...
+
+    def record_gap(self, business: str, source: str, gap: HistoryGap, now: datetime) -> None: ...
+
+    def gaps(self, business: str, source: str) -> list[HistoryGap]:
+        """The source's gaps that no file export covers yet."""
+        ...
 
     def last_booked(self, business: str, account: str) -> date | None: ...
 
@@ -191,62 +267,6 @@ class FeedStore(Protocol):
     def token(self, provider: str, client: str) -> Token | None: ...
 
     def save_token(self, provider: str, client: str, token: Token) -> None: ...
-
-
-def feed_transaction(
-    *,
-    account: str,
-    booking_date: str | None,
-    value_date: str | None,
-    amount: Decimal,
-    currency: str,
-    counterparty_name: str = "",
-    counterparty_iban: str = "",
-    remittance: list[str] | tuple[str, ...] = (),
-    reference: str = "",
-    bank_id: str = "",
-    code: str = "",
-    line: int = 0,
-) -> Transaction:
-    """One feed entry as the file formats' records are made: signed amount (positive is money
-    in), remittance lines joined with a space, IBANs without spaces, upper case."""
-    booked = _day(booking_date) or _day(value_date)
-    if booked is None:
-        raise SourceError(f"entry {line} has neither a booking date nor a value date")
-    return Transaction(
-        booking_date=booked,
-        amount=amount,
-        currency=(currency or "EUR").upper(),
-        account=account,
-        counterparty_name=" ".join(counterparty_name.split()),
-        counterparty_iban="".join(counterparty_iban.split()).upper(),
-        description=" ".join(" ".join(str(part) for part in remittance if part).split()),
-        reference=reference.strip(),
-        bank_id=bank_id.strip(),
-        value_date=_day(value_date),
-        code=code,
-        line=line,
-    )
-
-
-def _day(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(str(text)[:10])
-    except ValueError:
-        raise SourceError(f"the feed sent {str(text)[:20]!r} where a date belongs") from None
-
-
-def decimal_amount(text: object, line: int) -> Decimal:
-    """An amount string of the API ("12.50") as a Decimal with at most two decimals."""
-    try:
-        amount = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise SourceError(f"entry {line}: {str(text)[:20]!r} is not an amount") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise SourceError(f"entry {line}: {str(text)[:20]!r} is not an amount in cents")
-    return amount.quantize(Decimal("0.01"))
 
 
 def next_read_at(

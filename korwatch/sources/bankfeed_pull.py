@@ -15,25 +15,20 @@ the ledger before it is made, so a restart or a manual `korwatch scan` never spe
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Protocol
 
-from korwatch.clock import parse_interval
-from korwatch.configtable import Table
 from korwatch.errors import SourceError, SourceWaiting
 from korwatch.models import Transaction
 from korwatch.sources.bankfeed import (
     DAY,
-    INTERVAL,
-    OVERLAP_DAYS,
-    READS_PER_DAY,
     FeedRead,
     FeedStore,
     GrantedAccount,
@@ -42,37 +37,17 @@ from korwatch.sources.bankfeed import (
     RateLimited,
     StoredConsent,
     first_day,
+    history_gap,
     next_read_at,
     shown_time,
 )
 from korwatch.sources.base import DocumentInput, SourceContext
-from korwatch.sources.feedhttp import JsonApi
-from korwatch.sources.http import read_common, safe_url
-from korwatch.sources.redirect import LOCAL_HOSTS
+from korwatch.sources.feedconfig import FeedSettings
+
+if TYPE_CHECKING:
+    import requests
 
 MARKER = "bank-feed"  # the document's first key's value, for format detection
-
-
-@dataclass(frozen=True)
-class FeedSettings:
-    """What every bank source has, whatever its provider."""
-
-    name: str  # how `--source` and the ledger name the source
-    redirect_url: str
-    bank: str | None = None
-    country: str = "NL"
-    psu_type: str = "personal"
-    accounts: tuple[str, ...] = ()  # the IBANs to watch; empty: the business's own_ibans
-    overlap_days: int = OVERLAP_DAYS
-    reads_per_day: int = READS_PER_DAY
-    interval: timedelta = INTERVAL
-    history_from: date | None = None
-    consent_days: int = 180
-
-    @property
-    def spacing(self) -> timedelta:
-        """The time between scheduled reads: `schedule`, never less than the budget allows."""
-        return max(self.interval, DAY / self.reads_per_day)
 
 
 class Client(Protocol):
@@ -81,7 +56,9 @@ class Client(Protocol):
     @property
     def kind(self) -> str: ...
 
-    def provider(self, store: FeedStore) -> Provider: ...
+    def provider(self, store: FeedStore, session: requests.Session) -> Provider:
+        """The provider on `session` (a GuardedSession: under the pull's deadline, if any)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -108,20 +85,37 @@ class BankFeedSource:
         source = f" --source {self.name}" if self.name != self.kind else ""
         return f'korwatch connect {business}{source} --bank "{bank}" --country {country}'
 
+    @property
+    def deadline(self) -> float | None:
+        """Seconds one pull may take (all accounts, pages and tries); None: [schedule]
+        pull_deadline. A bank feed is pulled in a thread of its own like any API (pull.py)."""
+        return self.settings.deadline
+
+    pull_lock = False  # each read is claimed in the ledger instead (base.pull_lock_wanted)
+
     def documents(self, context: SourceContext) -> Iterator[DocumentInput]:
-        store = context.feeds
-        if store is None or context.feed_mode == "never":
+        if context.feeds is not None and context.feed_mode != "never":
+            yield from self._documents(context, context.feeds)
+        elif context.open_feeds is not None and context.feed_mode != "never":
+            with context.open_feeds() as store:  # a pull's own ledger connection, its thread's
+                yield from self._documents(context, store)
+        else:
             raise SourceWaiting("not read in a dry run (a read spends one of the bank's few a day)")
+
+    def _documents(self, context: SourceContext, store: FeedStore) -> Iterator[DocumentInput]:
+        from korwatch.sources.session import GuardedSession  # noqa: PLC0415 - requests
+
         consent = self._usable(store, context)
-        provider = self.client.provider(store)
         waiting: list[str] = []
-        for account in store.accounts(context.business, self.name):
-            wait = self.next_read(store, context, account.account, consent)
-            if wait is not None:
-                waiting.append(f"{account.account}: next read allowed at {shown_time(wait)}")
-                continue
-            read = self._pull(provider, store, context, account)
-            yield self._document(context, account, read)
+        with GuardedSession(self.label, context.deadline) as session:
+            provider = self.client.provider(store, session)
+            for account in store.accounts(context.business, self.name):
+                wait = self._claim(store, context, account.account, consent)
+                if wait is not None:
+                    waiting.append(f"{account.account}: next read allowed at {shown_time(wait)}")
+                    continue
+                read = self._pull(provider, store, context, account)
+                yield self._document(context, account, read)
         if waiting:
             raise SourceWaiting("; ".join(waiting))
 
@@ -135,7 +129,20 @@ class BankFeedSource:
         """When this account may be read next (None: now), in the context's mode."""
         consent = consent or store.consent(context.business, self.name)
         reads = store.reads(context.business, self.name, account, context.now - 2 * DAY)
-        scheduled = context.feed_mode == "scheduled"
+        return self._wait(context, consent, reads)
+
+    def _wait(
+        self,
+        context: SourceContext,
+        consent: StoredConsent | None,
+        reads: list[datetime],
+        *,
+        scheduled: bool | None = None,
+    ) -> datetime | None:
+        """When the next read is allowed after `reads` (None: now); `scheduled` defaults to
+        the context's mode."""
+        if scheduled is None:
+            scheduled = context.feed_mode == "scheduled"
         return next_read_at(
             reads,
             context.now,
@@ -143,6 +150,36 @@ class BankFeedSource:
             interval=self.settings.spacing if scheduled else None,
             not_before=None if consent is None else consent.not_before,
         )
+
+    def _claim(
+        self,
+        store: FeedStore,
+        context: SourceContext,
+        account: str,
+        consent: StoredConsent | None,
+        *,
+        scheduled: bool | None = None,
+    ) -> datetime | None:
+        """Record a read of `account` before it is made, if the budget allows one now (None);
+        else when it will. Never once the pull's deadline has passed: no read is spent on a
+        pull that will not be imported."""
+        if context.deadline is not None:
+            context.deadline.check(self.label)
+
+        def wait(reads: list[datetime]) -> datetime | None:
+            return self._wait(context, consent, reads, scheduled=scheduled)
+
+        return store.claim_read(context.business, self.name, account, context.now, wait)
+
+    def _spend(self, store: FeedStore, context: SourceContext, account: str) -> None:
+        """Claim one more read within this pull (a second request the bank may count): only
+        the day's budget applies, not the schedule."""
+        wait = self._claim(store, context, account, None, scheduled=False)
+        if wait is not None:
+            raise SourceWaiting(
+                f"{account}: the bank would not serve the days asked for and the day's reads "
+                f"are spent; next read allowed at {shown_time(wait)}"
+            )
 
     def _usable(self, store: FeedStore, context: SourceContext) -> StoredConsent:
         consent = store.consent(context.business, self.name)
@@ -166,13 +203,15 @@ class BankFeedSource:
         context: SourceContext,
         account: GrantedAccount,
     ) -> FeedRead:
+        """Read the account (its read already claimed) from the last booked date less the
+        overlap; a shorter history than that is recorded as a gap."""
         today = context.now.astimezone(UTC).date()  # the API's dates are UTC days
         start = self.settings.history_from or date(today.year - 1, 1, 1)
         last = store.last_booked(context.business, account.account)
         begin = first_day(last, today, self.settings.overlap_days, start)
-        store.record_read(context.business, self.name, account.account, context.now)
+        spend = functools.partial(self._spend, store, context, account.account)
         try:
-            read = provider.transactions(account, begin, today)
+            read = provider.transactions(account, begin, today, spend)
         except NeedsConsent as error:
             store.needs_consent(context.business, self.name, str(error), context.now)
             consent = store.consent(context.business, self.name)
@@ -184,6 +223,9 @@ class BankFeedSource:
             store.postpone(context.business, self.name, until)
             raise SourceWaiting(f"{error}; next read at {shown_time(until)}") from None
         store.set_pending(context.business, self.name, account.account, read.pending, context.now)
+        gap = history_gap(account.account, last, start, read, today)
+        if gap is not None:
+            store.record_gap(context.business, self.name, gap, context.now)
         return read
 
     def _document(
@@ -218,6 +260,10 @@ class BankFeedSource:
         """The scan has recorded the pull (the ledger now knows the last booked date)."""
         document.path.unlink(missing_ok=True)
 
+    def discard(self, document: DocumentInput) -> None:
+        """A pull given up at its deadline: nobody imports its document (pull.py)."""
+        document.path.unlink(missing_ok=True)
+
 
 def _entry(item: Transaction) -> dict[str, object]:
     return {
@@ -232,73 +278,3 @@ def _entry(item: Transaction) -> dict[str, object]:
         "bank_id": item.bank_id,
         "code": item.code,
     }
-
-
-def read_feed_settings(table: Table, kind: str) -> FeedSettings:
-    """The keys every bank source has; problems are reported on the table."""
-    name = table.string("name", kind) or kind
-    if not name.replace("-", "").replace("_", "").isalnum():
-        table.problem("name", f'"{name}" must be letters, digits, "-" or "_"')
-    redirect = table.string("redirect_url", "http://127.0.0.1:8765/callback") or ""
-    check_url(table, "redirect_url", redirect)
-    interval = _interval(table)
-    reads = table.integer("reads_per_day", READS_PER_DAY, 1, READS_PER_DAY)
-    country = (table.string("country", "NL") or "NL").upper()
-    if len(country) != 2 or not country.isalpha():
-        table.problem("country", f'"{country}" is not a two-letter country code such as "NL"')
-    return FeedSettings(
-        name=name,
-        redirect_url=redirect,
-        bank=table.string("bank"),
-        country=country,
-        psu_type=table.string("psu_type", "personal", choices=("personal", "business"))
-        or "personal",
-        accounts=tuple("".join(a.split()).upper() for a in table.strings("accounts")),
-        overlap_days=table.integer("overlap_days", OVERLAP_DAYS, 0, 90),
-        reads_per_day=reads,
-        interval=interval,
-        history_from=_history_from(table),
-        consent_days=table.integer("consent_days", 180, 1, 180),
-    )
-
-
-def feed_api(table: Table, label: str, default_url: str) -> JsonApi:
-    """The provider's API from `api_url` (default: the provider's own) and the options every
-    pulled source has (timeout, retries, verify, ca_file, max_bytes)."""
-    api_url = table.string("api_url", default_url) or default_url
-    check_url(table, "api_url", api_url)
-    common = read_common(table)
-    return JsonApi(label, api_url, common["timeout"], common["retries"], common["verify"],
-                   common["max_bytes"])  # fmt: skip
-
-
-def check_url(table: Table, key: str, url: str) -> None:
-    """An https URL, or plain http to this machine only: what crosses the network (a signed
-    token, a secret key, the bank's authorisation code) is not sent unencrypted."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        table.problem(key, f'"{safe_url(url)}" must be an http(s) URL')
-    elif parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
-        table.problem(
-            key, f'"{safe_url(url)}": plain http only to this machine (127.0.0.1), else https'
-        )
-
-
-def _interval(table: Table) -> timedelta:
-    text = table.string("schedule", "6h") or "6h"
-    found = parse_interval(text)
-    if found is None or found <= timedelta(0):
-        table.problem("schedule", f'"{text}" is not an interval such as "6h"')
-        return INTERVAL
-    return found
-
-
-def _history_from(table: Table) -> date | None:
-    text = table.string("history_from")
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        table.problem("history_from", f'"{text}" is not a date (YYYY-MM-DD)')
-        return None

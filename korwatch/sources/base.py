@@ -7,7 +7,8 @@ download into the state directory first, so that parsers always read a local fil
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,8 +42,12 @@ class SourceContext:
     feeds: FeedStore | None = None  # the bank feeds' consents and budgets in the ledger
     feed_mode: str = "scheduled"
     # A pull's wall-clock deadline (pull.py sets it): a pulled source hands it to its HTTP
-    # session (session.GuardedSession), which the Fetcher and download() ask.
+    # session (session.GuardedSession), which the Fetcher, download() and JsonApi ask.
     deadline: Deadline | None = None
+    # How a bank feed pulled in a thread of its own opens the feeds' state on a ledger
+    # connection of its own (a connection belongs to the thread that opened it); None where
+    # there is no ledger file to open (a dry run's copy in memory).
+    open_feeds: Callable[[], AbstractContextManager[FeedStore]] | None = None
 
 
 class Source(Protocol):
@@ -64,6 +69,14 @@ class PulledSource(Source, Protocol):
     def deadline(self) -> float | None:
         """Seconds one pull may take, all tries included; None: [schedule] pull_deadline."""
         ...
+
+
+def pull_lock_wanted(source: PulledSource) -> bool:
+    """Whether a pull of `source` holds a lock file in its state folder (pull.py), so that two
+    processes never write one download. A bank feed does not: it claims each read in the
+    ledger, atomically, and a lock file made by `korwatch connect` run as root would shut the
+    service's own user out of the source."""
+    return bool(getattr(source, "pull_lock", True))
 
 
 def pulled(source: Source) -> PulledSource | None:

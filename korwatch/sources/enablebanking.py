@@ -13,10 +13,10 @@ transactions, following `continuation_key` until it is empty.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from korwatch.configtable import Secret, Table
 from korwatch.errors import SourceError
@@ -30,12 +30,15 @@ from korwatch.sources.bankfeed import (
     GrantedAccount,
     NeedsConsent,
     Started,
-    decimal_amount,
-    feed_transaction,
 )
-from korwatch.sources.bankfeed_pull import BankFeedSource, feed_api, read_feed_settings
+from korwatch.sources.bankfeed_pull import BankFeedSource
+from korwatch.sources.feedconfig import feed_api, read_feed_settings
+from korwatch.sources.feedentry import decimal_amount, feed_transaction
 from korwatch.sources.feedhttp import Answer, JsonApi, error_code
 from korwatch.sources.signing import load_private_key, signed_token
+
+if TYPE_CHECKING:
+    import requests
 
 API_URL = "https://api.enablebanking.com"
 MAX_PAGES = 1000  # a runaway continuation_key loop ends here
@@ -63,16 +66,18 @@ class EnableBankingClient:
     psu_type: str = "personal"
     kind: str = "enablebanking"
 
-    def provider(self, store: FeedStore) -> EnableBanking:
-        return EnableBanking(self)
+    def provider(self, store: FeedStore, session: requests.Session) -> EnableBanking:
+        return EnableBanking(self, session)
 
 
 class EnableBanking:
-    """One use of the API (a pull, a connect); a fresh JWT signs each request."""
+    """One use of the API (a pull, a connect) on the caller's session (a GuardedSession, under
+    the pull's deadline); a fresh JWT signs each request."""
 
-    def __init__(self, client: EnableBankingClient) -> None:
+    def __init__(self, client: EnableBankingClient, session: requests.Session) -> None:
         self.client = client
         self.api = client.api
+        self.session = session
 
     def _headers(self) -> dict[str, str]:
         token = signed_token(self.client.application_id, self.client.private_key)
@@ -81,7 +86,7 @@ class EnableBanking:
     def _call(self, method: str, path: str, what: str, **options: Any) -> Any:
         """The answer's body; errors by the reference's codes. A refusal reaching a session
         or account means the consent ended; elsewhere it is the application's key."""
-        answer = self.api.call(method, path, self._headers(), **options)
+        answer = self.api.call(self.session, method, path, self._headers(), **options)
         consent = path.startswith(("/accounts/", "/sessions/"))
         return _body(answer, what, consent=consent)
 
@@ -136,10 +141,18 @@ class EnableBanking:
         until = _valid_until(found) if isinstance(found, dict) else None
         return ConsentStatus(status == "AUTHORIZED", status or "UNKNOWN", until)
 
-    def transactions(self, account: GrantedAccount, date_from: date, date_to: date) -> FeedRead:
+    def transactions(
+        self,
+        account: GrantedAccount,
+        date_from: date,
+        date_to: date,
+        spend: Callable[[], None],
+    ) -> FeedRead:
         booked: list[Transaction] = []
         pending: list[Transaction] = []
-        for line, item in enumerate(self._entries(account, date_from, date_to), start=1):
+        path = f"/accounts/{account.remote_id}/transactions"
+        body, params = self._first_page(path, date_from, date_to, spend)
+        for line, item in enumerate(self._entries(path, params, body), start=1):
             status = item.get("status")
             if status not in ("BOOK", "PDNG"):
                 continue  # cancelled, rejected, scheduled, on hold: not money that moved
@@ -148,22 +161,31 @@ class EnableBanking:
                 booked.append(entry)
             elif status == "PDNG":
                 pending.append(entry)
-        return FeedRead(booked, pending, date_from)
+        if "strategy" not in params:
+            return FeedRead(booked, pending, date_from)
+        served = min((entry.booking_date for entry in booked), default=None)
+        return FeedRead(booked, pending, date_from, served != date_from, served)
 
-    def _entries(
-        self, account: GrantedAccount, date_from: date, date_to: date
-    ) -> Iterator[dict[str, Any]]:
-        """Every entry of the range, page by page. No transaction_status filter: pending
-        entries come in the same read (they are shown, not counted). A range the bank will not
-        serve (WRONG_TRANSACTIONS_PERIOD) is asked again with strategy "longest", which takes
-        date_from into account; entries before it are dropped by the caller."""
-        path = f"/accounts/{account.remote_id}/transactions"
+    def _first_page(
+        self, path: str, date_from: date, date_to: date, spend: Callable[[], None]
+    ) -> tuple[Any, dict[str, str]]:
+        """The first page and the parameters every page is asked with. No transaction_status
+        filter: pending entries come in the same read (they are shown, not counted). A range
+        the bank will not serve (WRONG_TRANSACTIONS_PERIOD: after a long lapse, or more than
+        the bank's 90 days once the first minutes of a consent have passed) is asked again with
+        strategy "longest", which "tries to find the longest possible period" and takes
+        date_from into account; entries before it are dropped by the caller. That second
+        request reached the bank too, so it is a read of its own (`spend` claims it)."""
         params = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
         try:
-            body = self._read(path, params)
+            return self._read(path, params), params
         except _WrongPeriod:
+            spend()
             params = {"date_from": date_from.isoformat(), "strategy": "longest"}
-            body = self._read(path, params)
+            return self._read(path, params), params
+
+    def _entries(self, path: str, params: dict[str, str], body: Any) -> Iterator[dict[str, Any]]:
+        """Every entry, page by page from the first page `body`."""
         for _page in range(MAX_PAGES):
             yield from _list(body, "transactions")
             key = body.get("continuation_key") if isinstance(body, dict) else None

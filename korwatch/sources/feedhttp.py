@@ -1,4 +1,5 @@
-"""JSON over HTTPS for the bank-feed providers: retries, rate limits, and nothing secret in errors.
+"""JSON over HTTPS for the bank-feed providers: retries, rate limits, the pull's deadline, and
+nothing secret in errors.
 
 Network faults and 5xx answers are retried with backoff (Retry-After honoured, as the http
 source does), except for a read of transactions, which the bank may count even when it failed.
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from korwatch import clock
 from korwatch.errors import SourceError
 from korwatch.sources.bankfeed import RateLimited
+from korwatch.sources.deadline import Deadline
 from korwatch.sources.http import MAX_WAIT_SECONDS, USER_AGENT, pause, retry_after, safe_url
 
 if TYPE_CHECKING:
@@ -61,6 +63,7 @@ class JsonApi:
 
     def call(
         self,
+        session: requests.Session,
         method: str,
         path: str,
         headers: Mapping[str, str],
@@ -69,36 +72,40 @@ class JsonApi:
         body: Any = None,
         retry_answers: bool = True,
     ) -> Answer:
-        """The answer to one request. Network faults, and with `retry_answers` 5xx answers,
-        are tried again. A read of transactions passes False: the bank may count a read it
-        answered with an error, or that timed out after it was sent, against the day's four;
-        the next scheduled read is the retry."""
-        import requests  # noqa: PLC0415 - heavy; only pulled sources need it
-
+        """The answer to one request, sent on `session` (a GuardedSession, under the pull's
+        deadline when it has one: no try starts after it, none reads past it). Network faults,
+        and with `retry_answers` 5xx answers, are tried again. A read of transactions passes
+        False: the bank may count a read it answered with an error, or that broke off or timed
+        out after it was sent, against the day's four; the next scheduled read is the retry."""
+        deadline: Deadline | None = getattr(session, "deadline", None)
         url = self.base_url.rstrip("/") + path
         request = _Request(method, url, headers, params, body, retry_answers)
         reason, wait = "", 0.0
         for attempt in range(self.retries + 1):
             if attempt:
-                pause(min(wait, MAX_WAIT_SECONDS))
-            with requests.Session() as session:
-                answer, reason, wait = self._once(session, request)
+                left = deadline.remaining() if deadline is not None else MAX_WAIT_SECONDS
+                pause(min(wait, MAX_WAIT_SECONDS, left))
+            if deadline is not None:
+                deadline.check(self.label, reason)
+            answer, reason, wait = self._once(session, request, deadline)
             if answer is None:
                 continue
             if answer.status == 429:
                 asked = _reset_seconds(answer.headers)
-                if asked is not None and asked <= SHORT_WAIT_SECONDS and attempt < self.retries:
-                    reason, wait = "the server answered HTTP 429", asked
+                if _waited_out(asked, deadline) and attempt < self.retries:
+                    reason, wait = "the server answered HTTP 429", asked or 0.0
                     continue
                 raise _limited(self.label, answer, asked)
             return answer
+        if deadline is not None:
+            deadline.check(self.label, reason)
         raise SourceError(f"{self.label}: {reason} (after {self.retries + 1} tries)")
 
     def _once(
-        self, session: requests.Session, request: _Request
+        self, session: requests.Session, request: _Request, deadline: Deadline | None
     ) -> tuple[Answer | None, str, float]:
         """One request: (the answer, or None with the reason and wait before the next try)."""
-        response = self._send(session, request)
+        response = self._send(session, request, deadline)
         if isinstance(response, str):
             return None, response, 2.0
         with response:
@@ -114,28 +121,39 @@ class JsonApi:
                 parsed = None  # a proxy's HTML error page: the status still says enough
             return Answer(response.status_code, parsed, dict(response.headers)), "", 0.0
 
-    def _send(self, session: requests.Session, request: _Request) -> requests.Response | str:
+    def _send(
+        self, session: requests.Session, request: _Request, deadline: Deadline | None
+    ) -> requests.Response | str:
         """The response, or why there is none when it is worth another try."""
         import requests  # noqa: PLC0415 - heavy; only pulled sources need it
 
         sent = {"User-Agent": USER_AGENT, "Accept": "application/json", **request.headers}
+        timeout = self.timeout
+        if deadline is not None:
+            timeout = max(0.1, min(timeout, deadline.remaining()))
         try:
             return session.request(
                 request.method, request.url, headers=sent, params=request.params,
-                json=request.body, timeout=self.timeout, verify=self.verify,
+                json=request.body, timeout=timeout, verify=self.verify,
                 allow_redirects=False,
             )  # fmt: skip
         except requests.exceptions.SSLError:
             raise SourceError(
                 f"{self.label}: the TLS certificate of {self.shown} could not be verified"
             ) from None
-        except requests.exceptions.ReadTimeout:
-            late = f"no answer from {self.shown} within {self.timeout:g} s"
-            if not request.retry_answers:  # it may have reached the bank
-                raise SourceError(f"{self.label}: {late}") from None
-            return late
         except requests.exceptions.RequestException as error:
-            return f"cannot reach {self.shown} ({type(error).__name__})"
+            went_out = _went_out(error)
+            if isinstance(error, requests.exceptions.ReadTimeout):
+                reason = f"no answer from {self.shown} within {timeout:g} s"
+            elif went_out:
+                reason = f"the answer from {self.shown} broke off ({type(error).__name__})"
+            else:
+                reason = f"cannot reach {self.shown} ({type(error).__name__})"
+            if went_out and not request.retry_answers:  # it may have reached the bank
+                if deadline is not None:
+                    deadline.check(self.label, reason)
+                raise SourceError(f"{self.label}: {reason}") from None
+            return reason
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,26 @@ class _Request:
     params: Mapping[str, Any] | None
     body: Any
     retry_answers: bool
+
+
+def _went_out(error: Exception) -> bool:
+    """Whether a failed request may have reached the server: anything but a connection that
+    was never made (refused, no such host, no connection within the timeout)."""
+    import requests  # noqa: PLC0415
+    from urllib3.exceptions import NewConnectionError  # noqa: PLC0415
+
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return False
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return not isinstance(reason, NewConnectionError)
+
+
+def _waited_out(asked: float | None, deadline: Deadline | None) -> bool:
+    """Whether a 429 asking for `asked` seconds is waited out in place: a short wait that
+    ends before the pull's deadline."""
+    if asked is None or asked > SHORT_WAIT_SECONDS:
+        return False
+    return deadline is None or asked < deadline.remaining()
 
 
 def _reset_seconds(headers: Mapping[str, str]) -> float | None:

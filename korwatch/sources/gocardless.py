@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from korwatch import clock
 from korwatch.configtable import Secret, Table
@@ -34,11 +34,14 @@ from korwatch.sources.bankfeed import (
     NeedsConsent,
     Started,
     Token,
-    decimal_amount,
-    feed_transaction,
 )
-from korwatch.sources.bankfeed_pull import BankFeedSource, feed_api, read_feed_settings
+from korwatch.sources.bankfeed_pull import BankFeedSource
+from korwatch.sources.feedconfig import feed_api, read_feed_settings
+from korwatch.sources.feedentry import decimal_amount, feed_transaction
 from korwatch.sources.feedhttp import Answer, JsonApi, error_code
+
+if TYPE_CHECKING:
+    import requests
 
 API_URL = "https://bankaccountdata.gocardless.com/api/v2"
 SCOPE = ["balances", "details", "transactions"]
@@ -62,13 +65,19 @@ class GoCardlessClient:
         """Which keys a stored token belongs to (a hash: the secret id is not stored)."""
         return hashlib.sha256(self.secret_id.reveal().encode()).hexdigest()[:16]
 
-    def provider(self, store: FeedStore) -> GoCardless:
-        return GoCardless(self, store)
+    def provider(self, store: FeedStore, session: requests.Session) -> GoCardless:
+        return GoCardless(self, store, session)
 
 
 class GoCardless:
-    def __init__(self, client: GoCardlessClient, store: FeedStore) -> None:
+    """One use of the API (a pull, a connect) on the caller's session (a GuardedSession, under
+    the pull's deadline)."""
+
+    def __init__(
+        self, client: GoCardlessClient, store: FeedStore, session: requests.Session
+    ) -> None:
         self.client, self.store, self.api = client, store, client.api
+        self.session = session
 
     # -- tokens ----------------------------------------------------------------------------
     def _access(self, renew: bool = False) -> str:
@@ -90,7 +99,7 @@ class GoCardless:
         return token.access
 
     def _post_token(self, path: str, body: dict[str, str]) -> dict[str, Any]:
-        answer = self.api.call("POST", path, {}, body=body)
+        answer = self.api.call(self.session, "POST", path, {}, body=body)
         if answer.status != 200 or not isinstance(answer.body, dict):
             raise SourceError(
                 f"gocardless: the secret id and key were refused (HTTP {answer.status} "
@@ -100,9 +109,9 @@ class GoCardless:
 
     def _call(self, method: str, path: str, what: str, **options: Any) -> Any:
         """The body of a 2xx answer. An access token the API calls invalid is renewed once."""
-        answer = self.api.call(method, path, self._bearer(), **options)
+        answer = self.api.call(self.session, method, path, self._bearer(), **options)
         if answer.status == 401 and "invalid token" in error_code(answer).lower():
-            answer = self.api.call(method, path, self._bearer(True), **options)
+            answer = self.api.call(self.session, method, path, self._bearer(True), **options)
         return _body(answer, what, consent=path.startswith(("/accounts/", "/requisitions/")))
 
     def _bearer(self, renew: bool = False) -> dict[str, str]:
@@ -160,7 +169,13 @@ class GoCardless:
         until = self._valid_until(requisition) if status == "LN" else None
         return ConsentStatus(status == "LN", status or "UNKNOWN", until)
 
-    def transactions(self, account: GrantedAccount, date_from: date, date_to: date) -> FeedRead:
+    def transactions(
+        self,
+        account: GrantedAccount,
+        date_from: date,
+        date_to: date,
+        spend: Callable[[], None],
+    ) -> FeedRead:
         params = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
         # Asked once: the bank may count a failed read against the day's four too.
         found = self._call("GET", f"/accounts/{account.remote_id}/transactions/",

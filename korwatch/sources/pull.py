@@ -4,9 +4,10 @@ A pulled source downloads before anything can be imported, and a server can take
 each pull runs in a thread with a `Deadline` (deadline.py), expired on time by a timer: the
 HTTP session then shuts the pull's sockets, so the pull ends with a clear error. A pull still
 running GRACE_SECONDS after its deadline is given up (its thread left to end by itself) and
-reported as failed; until that thread ends, the source is not pulled again. Pulls never touch
-the ledger: the scan imports what a finished pull downloaded, so a slow source holds back
-neither the other businesses nor the delivery of their alerts.
+reported as failed; until that thread ends, the source is not pulled again. The scan imports
+what a finished pull downloaded, so a slow source holds back neither the other businesses nor
+the delivery of their alerts. A pull never uses the scan's ledger connection: a bank feed keeps
+its consent and read budget on a connection of its own (SourceContext.open_feeds).
 
 Two korwatch processes (the daemon and a cron scan) must not pull one source at once (they
 would write the same download): each pull holds a lock file in the source's state folder, and
@@ -25,8 +26,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from korwatch.errors import SourceError
-from korwatch.sources.base import DocumentInput, PulledSource, SourceContext
+from korwatch.errors import SourceError, SourceWaiting
+from korwatch.sources.base import DocumentInput, PulledSource, SourceContext, pull_lock_wanted
 from korwatch.sources.deadline import Deadline
 
 GRACE_SECONDS = 5.0  # how long a pull past its deadline may take to end before it is given up
@@ -43,7 +44,9 @@ class Pull:
     deadline: Deadline
     documents: list[DocumentInput] = field(default_factory=list)
     error: str | None = None
+    waiting: str | None = None  # nothing (more) to read now, and why (a bank feed's budget)
     busy: bool = False  # another process was pulling this source: nothing done, nothing wrong
+    given_up: bool = False  # taken as failed while its thread still ran (pulls._keep)
     done: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
 
@@ -55,7 +58,8 @@ class Pull:
     def outcome(self) -> Pull:
         """This pull as the scan should take it (a pull given up has failed)."""
         if not self.done.is_set() and self.error is None:
-            self.documents, self.error = [], f"{self.source.label}: {self.deadline.reason()}"
+            self.error = f"{self.source.label}: {self.deadline.reason()}"
+            self.documents, self.waiting, self.given_up = [], None, True
         return self
 
 
@@ -117,6 +121,15 @@ class Pulls:
         with self._changed:
             return any(businesses is None or key[0] in businesses for key in self._pulls)
 
+    def in_flight(self, business: str) -> set[str]:
+        """The labels of the business's sources whose pull is still running."""
+        with self._changed:
+            return {
+                key[1]
+                for key, pull in self._pulls.items()
+                if key[0] == business and not pull.finished
+            }
+
     def ready(self) -> set[str]:
         """The businesses with a finished pull waiting to be taken."""
         with self._changed:
@@ -144,12 +157,15 @@ class Pulls:
             pull.deadline.expire()
 
     def _run(self, pull: Pull, timer: threading.Timer) -> None:
+        found: list[DocumentInput] = []
         try:
-            with _pull_lock(pull.context.state_dir, pull.source.label) as mine:
+            with _pull_lock(pull.context.state_dir, pull.source) as mine:
                 if not mine:
                     pull.busy = True
                     return
-                pull.documents = list(pull.source.documents(pull.context))
+                found.extend(pull.source.documents(pull.context))
+        except SourceWaiting as waiting:  # a bank feed's reads are spent: what was read stands
+            pull.waiting = str(waiting)
         except Exception as error:
             reason = (
                 str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
@@ -160,7 +176,21 @@ class Pulls:
             log.debug("pull failed", exc_info=not isinstance(error, SourceError))
         finally:
             timer.cancel()
+            self._keep(pull, found)
             self._finish(pull)
+
+    def _keep(self, pull: Pull, found: list[DocumentInput]) -> None:
+        """Hand what the pull brought to the scan, or drop it when the pull was given up
+        (taken as failed already: nobody will import it)."""
+        with self._changed:
+            if not pull.given_up:
+                pull.documents = found
+                pull.done.set()  # under the lock: take() sees it done, or this sees it given up
+                return
+        discard: Callable[[DocumentInput], None] | None = getattr(pull.source, "discard", None)
+        if discard is not None:
+            for document in found:
+                discard(document)
 
     def _finish(self, pull: Pull) -> None:
         pull.done.set()
@@ -174,10 +204,14 @@ class Pulls:
 
 
 @contextlib.contextmanager
-def _pull_lock(folder: Path, label: str) -> Iterator[bool]:
-    """Hold the source's lock file if no one else does; yield whether it is held."""
+def _pull_lock(folder: Path, source: PulledSource) -> Iterator[bool]:
+    """Hold the source's lock file if no one else does; yield whether it is held (always, for
+    a source that wants no lock file)."""
+    if not pull_lock_wanted(source):
+        yield True
+        return
     folder.mkdir(parents=True, exist_ok=True)
-    name = ".pull-" + hashlib.sha256(label.encode()).hexdigest()[:16] + ".lock"
+    name = ".pull-" + hashlib.sha256(source.label.encode()).hexdigest()[:16] + ".lock"
     with (folder / name).open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

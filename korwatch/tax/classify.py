@@ -5,11 +5,13 @@ cents), the date it counts on, the rule that decided and a sentence saying why. 
 the verdict is stored: the rules run over the raw ledger at every evaluation, so a config change
 re-classifies the whole history.
 
-Order of the rules for a bank credit: the user's own rules (they know their customers, U20),
-then facts from IBANs (own accounts, the owner's private accounts, the Belastingdienst), the
-bank's reversal mark, words in the description (switchable), payment platforms, and finally the
-conservative default: an unrecognised credit counts and is flagged for review. Invoices and
-payments are then matched (matching.py), which decides dates across the year boundary (T12).
+Order of the rules for a bank credit: a person's decision on that very credit, the user's own
+rules (they know their customers, U20), a person's "always for this IBAN / name" decision
+(tax/decisions.py), then facts from IBANs (own accounts, the owner's private accounts, the
+Belastingdienst), the bank's reversal mark, words in the description (switchable), payment
+platforms, and finally the conservative default: an unrecognised credit counts and is flagged
+for review. Invoices and payments are then matched (matching.py), which decides dates across
+the year boundary (T12).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from decimal import Decimal
 
 from korwatch.models import StoredRecord
 from korwatch.tax.bank_facts import is_belastingdienst, keyword_category, platform_of
+from korwatch.tax.decisions import Decision
 from korwatch.tax.matching import match
 from korwatch.tax.references import invoice_number
 from korwatch.tax.user_rules import CATEGORIES, Category, UserRule, first_match
 from korwatch.tax.vat import gross_up_fees
-from korwatch.tax.verdict import NET_OF_FEES, REVIEW, Classified, RuleSettings, strip_vat
+from korwatch.tax.verdict import NET_OF_FEES, REVIEW, Classified, RuleSettings, amend, strip_vat
 
 
 def classify(records: Iterable[StoredRecord], settings: RuleSettings) -> list[Classified]:
@@ -34,9 +37,15 @@ def classify(records: Iterable[StoredRecord], settings: RuleSettings) -> list[Cl
 
 def matched(items: list[Classified], settings: RuleSettings) -> list[Classified]:
     """Items classified one by one (classify_one, in booking order), with payments and
-    invoices matched: what classify gives."""
-
-    return match(items, settings)
+    invoices matched: what classify gives. A record the ledger marked as a possible double
+    with another amount (ledger/carriers.py) keeps REVIEW and says why, whatever matched it."""
+    found = match(items, settings)
+    for index, item in enumerate(found):
+        note = item.record.review
+        if note:
+            flags = item.flags if REVIEW in item.flags else (*item.flags, REVIEW)
+            found[index] = amend(item, flags=flags, reason=f"{item.reason}; {note}")
+    return found
 
 
 def classify_one(record: StoredRecord, settings: RuleSettings) -> Classified:
@@ -45,7 +54,21 @@ def classify_one(record: StoredRecord, settings: RuleSettings) -> Classified:
         return _invoice(record, settings)
     if record.amount_cents <= 0:
         return _verdict(record, False, "debit", "money out (a debit) is not turnover")
+    if settings.decisions:
+        decision = settings.decisions.records.get(record.id)
+        if decision is not None:
+            return _decided(record, settings, decision, "decision")
     return _credit(record, settings)
+
+
+def _decided(
+    record: StoredRecord, settings: RuleSettings, decision: Decision, rule: str
+) -> Classified:
+    """The verdict a person's decision gives a credit (no review flag: it was reviewed)."""
+    invoice = invoice_number(record.description, record.reference)
+    item = _decide(record, settings, decision.category, rule, invoice, why=decision.why)
+    item.decision = decision  # a fresh verdict, not yet handed to anyone
+    return item
 
 
 def _verdict(
@@ -65,10 +88,9 @@ _REVIEW = (REVIEW,)
 def _credit(record: StoredRecord, settings: RuleSettings) -> Classified:
     name = record.counterparty_name.casefold()
     invoice = invoice_number(record.description, record.reference)
-    rule = _user_rule(record, name, settings)
-    if rule is not None:
-        label = f"user-rule:{rule.label}"
-        return _decide(record, settings, rule.category, label, invoice, rule)
+    told = _told(record, name, invoice, settings)
+    if told is not None:
+        return told
     iban = record.counterparty_iban.replace(" ", "").upper() if record.counterparty_iban else ""
     fact = _iban_fact(iban, name, settings)
     if fact is not None:
@@ -105,6 +127,22 @@ def _credit(record: StoredRecord, settings: RuleSettings) -> Classified:
         flags=_REVIEW,
         uncertain=_U20,
     )
+
+
+def _told(
+    record: StoredRecord, name: str, invoice: str, settings: RuleSettings
+) -> Classified | None:
+    """The verdict of what people said about the credit: the config's own rules, then an
+    "always for this IBAN / name" decision; None when neither covers it."""
+    rule = _user_rule(record, name, settings)
+    if rule is not None:
+        label = f"user-rule:{rule.label}"
+        return _decide(record, settings, rule.category, label, invoice, rule)
+    if settings.decisions:
+        always = settings.decisions.always_for(record, name)
+        if always is not None:
+            return _decided(record, settings, always, f"always-{always.scope}")
+    return None
 
 
 def _user_rule(record: StoredRecord, name: str, settings: RuleSettings) -> UserRule | None:

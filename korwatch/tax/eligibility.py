@@ -18,6 +18,8 @@ from korwatch.tax.verdict import ADVISER_REVIEW
 
 PREVIOUS_YEAR_TEST_FROM = 2025
 LEAD_DAYS = 28  # "at least 4 weeks" (R4.2)
+SAFE_LEAD_DAYS = 29  # the Belastingdienst names 3 December for 1 January: 29 days (R4.2)
+PERIOD_MONTHS = {"quarter": 3, "month": 1, "year": 12}
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,19 @@ def apply_by(start_year: int) -> date:
     return date(start_year - 1, 12, 3)
 
 
-def first_period_start(submitted: date, period: str = "quarter") -> date:
-    """The first return period starting at least 28 days after `submitted` (R4.2, R4.3, T8)."""
-    step = 3 if period == "quarter" else 1
+def first_period_start(
+    submitted: date, period: str = "quarter", lead_days: int = LEAD_DAYS
+) -> date:
+    """The first return period starting at least `lead_days` after `submitted` (R4.2, R4.3,
+    T8). An annual filer's only period starts on 1 January (advise-rules.md U27)."""
+    step = PERIOD_MONTHS[period]
     month = ((submitted.month - 1) // step + 1) * step + 1
     year = submitted.year
     while True:
         if month > 12:
             year, month = year + 1, month - 12
         start = date(year, month, 1)
-        if (start - submitted).days >= LEAD_DAYS:
+        if (start - submitted).days >= lead_days:
             return start
         month += step
 

@@ -9,7 +9,7 @@ above the threshold (kor-rules.md R1.2, R9.1).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -249,3 +249,36 @@ def _lasting_crossing(ordered: list[Classified], year: int, threshold_cents: int
         elif total <= threshold_cents:
             found = None
     return found
+
+
+def reported_crossing_stands(
+    state: YearState, record_id: int, before_cents: int, after_cents: int
+) -> YearState:
+    """The year with a crossing reported earlier standing, though the figures no longer show
+    it (a decision or a rule took the crossing item or others out): like a credit note after
+    the crossing (T14), it does not restore the KOR; the year is flagged for an adviser (U3).
+
+    `record_id` is the crossing item's record; `before_cents` and `after_cents` the turnover
+    before and after it as reported. Unchanged when the year is crossed anyway or the record
+    is not among its items."""
+    if state.crossed:
+        return state
+    index = next((i for i, item in enumerate(state.items) if item.record.id == record_id), None)
+    if index is None:
+        return state
+    items = list(state.items)
+    flagged = amend(
+        items[index],
+        flags=(*items[index].flags, ADVISER_REVIEW),
+        uncertain=(*items[index].uncertain, "U3"),
+    )
+    items[index] = flagged
+    # The passage names the item as it was reported (its amount then), not as it counts now.
+    reported = amend(flagged, amount_cents=after_cents - before_cents)
+    passage = Passage(CROSSED, state.threshold_cents, reported, before_cents, after_cents)
+    return replace(
+        state,
+        passages=(*state.passages, passage),
+        items=tuple(items),
+        flags=tuple(sorted({*state.flags, ADVISER_REVIEW})),
+    )

@@ -9,8 +9,10 @@ read, so classifying a large year costs one dictionary lookup and a few regex se
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from korwatch.models import StoredRecord
 
@@ -83,7 +85,25 @@ class UserRule:
         return first_match((self,), record, name_folded) is self
 
 
-def combined_pattern(rules: tuple[UserRule, ...], names: bool = False) -> re.Pattern[str] | None:
+class Conditions(Protocol):
+    """What a rule matches a record on (UserRule here; the advice's cost and customer rules)."""
+
+    @property
+    def iban(self) -> str: ...
+    @property
+    def counterparty(self) -> str: ...
+    @property
+    def description(self) -> re.Pattern[str] | None: ...
+    @property
+    def min_cents(self) -> int | None: ...
+    @property
+    def max_cents(self) -> int | None: ...
+
+
+AnyRule = TypeVar("AnyRule", bound=Conditions)
+
+
+def combined_pattern(rules: Sequence[Conditions], names: bool = False) -> re.Pattern[str] | None:
     """One pattern matching wherever any rule's description pattern (or, with `names`, any
     rule's counterparty part) does; None when there is none or they cannot be joined.
 
@@ -102,12 +122,12 @@ def combined_pattern(rules: tuple[UserRule, ...], names: bool = False) -> re.Pat
 
 
 def first_match(
-    rules: tuple[UserRule, ...],
+    rules: Sequence[AnyRule],
     record: StoredRecord,
     name_folded: str,
     any_description: re.Pattern[str] | None = None,
     any_counterparty: re.Pattern[str] | None = None,
-) -> UserRule | None:
+) -> AnyRule | None:
     """The first rule whose every condition holds (cheap conditions first, text built once)."""
     text = f"{record.description} {record.reference}"
     # False: no rule's pattern (or name part) can match, so rules that need one are skipped.

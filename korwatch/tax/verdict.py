@@ -7,11 +7,12 @@ verdicts; neither needs the other's logic to do so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from korwatch.models import StoredRecord
+from korwatch.tax.decisions import Decision, Decisions
 from korwatch.tax.user_rules import UserRule
 from korwatch.tax.vat import net_of_vat
 
@@ -51,6 +52,7 @@ class RuleSettings:
     unmatched_payments: str = "count"  # R7.1/U20: a payment without invoice counts (invoice basis)
     credit_note_after_crossing: str = "crossing-stands"  # U3: or "recompute"
     eu_kor: EuKorSettings | None = None
+    decisions: Decisions = field(default_factory=Decisions)  # a person's, from the ledger
 
 
 @dataclass(slots=True)
@@ -71,6 +73,7 @@ class Classified:
     vat_class: str = ""  # rate class of the VAT inside amount_cents once the KOR has ended
     uncertain: tuple[str, ...] = ()  # open points (U1-U20) the verdict rests on
     country: str = ""  # where a foreign-taxed supply is taxed (EU-KOR counter)
+    decision: Decision | None = None  # the person's decision that gave this verdict
 
 
 def amend(item: Classified, **changes: Any) -> Classified:
@@ -88,6 +91,7 @@ def amend(item: Classified, **changes: Any) -> Classified:
         item.vat_class,
         item.uncertain,
         item.country,
+        item.decision,
     )
     for name, value in changes.items():
         setattr(fresh, name, value)
@@ -112,4 +116,5 @@ def strip_vat(item: Classified) -> Classified:
         "",
         item.uncertain,
         item.country,
+        item.decision,
     )

@@ -1,20 +1,47 @@
 """`korwatch run` with an Enable Banking source: the bank job pulls on the source's own schedule,
 apart from the folder scan; over a simulated day (the daemon restarted at fixed clock times) it
-never reads an account more than 4 times, and a restart does not spend the day's reads again."""
+never reads an account more than 4 times, and a restart does not spend the day's reads again.
+A bank that never finishes its answer holds back no other job, and the daemon still stops."""
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import Workspace
-from tests.daemon.support import start_daemon, until
+from tests.daemon.support import (
+    count,
+    directory_source,
+    start_daemon,
+    this_year_payments,
+    until,
+)
 from tests.feeds.conftest import bank_config, enablebanking, rsa_keys  # noqa: F401 (fixtures)
 from tests.feeds.fake_enablebanking import FakeAccount, FakeEnableBanking, entry
 from tests.feeds.flow import connect
-from tests.helpers import OWN_IBAN, SmtpServer
+from tests.helpers import OWN_IBAN, SmtpServer, ing_csv
 
 SCHEDULE = '[schedule]\nscan = "1h"\nbank = "1s"\ndeliver = "1s"\nwatch = "off"'
+
+
+def _workspace(
+    root: Path,
+    fake: FakeEnableBanking,
+    key_text: str,
+    smtp: SmtpServer,
+    schedule: str,
+    more: str = "",
+) -> Workspace:
+    """Business "studio" reading an empty folder and the fake Enable Banking; `more` adds
+    further [[business]] tables."""
+    (root / "inbox").mkdir()
+    key = root / "enablebanking.pem"
+    key.write_text(key_text, encoding="utf-8")
+    config = root / "korwatch.toml"
+    text = bank_config(root, fake.url, key, smtp_port=smtp.port, top=schedule)
+    config.write_text(text + more, encoding="utf-8")
+    return Workspace(root, root / "inbox", config)
 
 
 def _run_at(workspace: Workspace, now: str, fake: FakeEnableBanking, reads: int) -> str:
@@ -36,13 +63,7 @@ def test_the_daemon_pulls_a_bank_feed_on_its_own_schedule_within_four_reads_a_da
     enablebanking: FakeEnableBanking,  # noqa: F811
     rsa_keys: tuple[str, str],  # noqa: F811
 ) -> None:
-    (tmp_path / "inbox").mkdir()
-    key = tmp_path / "enablebanking.pem"
-    key.write_text(rsa_keys[0], encoding="utf-8")
-    config = tmp_path / "korwatch.toml"
-    text = bank_config(tmp_path, enablebanking.url, key, smtp_port=smtp_server.port, top=SCHEDULE)
-    config.write_text(text, encoding="utf-8")
-    workspace = Workspace(tmp_path, tmp_path / "inbox", config)
+    workspace = _workspace(tmp_path, enablebanking, rsa_keys[0], smtp_server, SCHEDULE)
     enablebanking.accounts = [FakeAccount(OWN_IBAN, entries=[entry(date(2026, 6, 1), "900.00")])]
     assert connect(workspace, "2026-06-15T00:05:00+02:00", fakes=[enablebanking]).code == 0
     day = [  # (the daemon's clock, first-page reads of the account expected by then)
@@ -62,3 +83,52 @@ def test_the_daemon_pulls_a_bank_feed_on_its_own_schedule_within_four_reads_a_da
     enablebanking.new_day(date(2026, 6, 16))
     _run_at(workspace, "2026-06-16T00:31:00+02:00", enablebanking, 5)
     assert enablebanking.first_page_reads() == 5
+
+
+def test_a_bank_trickling_forever_holds_back_no_other_business_and_the_daemon_still_stops(
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+    enablebanking: FakeEnableBanking,  # noqa: F811
+    rsa_keys: tuple[str, str],  # noqa: F811
+) -> None:
+    """Issue 17 D2 for the bank feeds: the bank job pulls in a thread of its own under the
+    (default, far away) deadline; another business's crossing from a folder is emailed within
+    one scan interval all the same, the read is counted once, and SIGTERM ends the daemon."""
+    other = tmp_path / "other"
+    other.mkdir()
+    schedule = '[schedule]\nscan = "15s"\nbank = "1s"\ndeliver = "1s"\nwatch = "off"'
+    bakkerij = f"""
+[[business]]
+id = "bakkerij"
+name = "Bakkerij de Vries"
+recipients = ["bakker@example.nl"]
+
+  [[business.source]]
+{directory_source(other)}
+"""
+    workspace = _workspace(tmp_path, enablebanking, rsa_keys[0], smtp_server, schedule, bakkerij)
+    config = workspace.config
+    today = datetime.now(UTC)
+    enablebanking.accounts = [FakeAccount(OWN_IBAN, entries=[entry(today.date(), "100.00")])]
+    connected = (today - timedelta(hours=7)).isoformat(timespec="seconds")  # the next read due
+    assert connect(workspace, connected, fakes=[enablebanking]).code == 0
+    enablebanking.now, enablebanking.today = today, today.date()
+    enablebanking.trickle.set()
+    daemon = start_daemon(config, tmp_path / "daemon.log")
+    try:
+        until(lambda: "daemon started" in daemon.text(), 30, "the daemon to start")
+        until(lambda: enablebanking.trickling, 30, "the bank's answer to start trickling")
+        # The crossing arrives while the bank trickles: the next scan (15 s) must still run.
+        (other / "ing.csv").write_text(ing_csv(this_year_payments("21000.00")), encoding="utf-8")
+        started = time.monotonic()
+        until(lambda: smtp_server.messages, 60, "the crossing email within one scan interval")
+        assert time.monotonic() - started < 20  # one interval, and the import and delivery
+        assert [str(m["To"]) for m in smtp_server.messages] == ["bakker@example.nl"]
+        assert enablebanking.trickling == 1  # still the one read, still trickling
+        stopping = time.monotonic()
+        assert daemon.stop() == 0
+        assert time.monotonic() - stopping < 10
+    finally:
+        daemon.kill()
+    ledger = tmp_path / "state" / "ledger.sqlite3"
+    assert count(ledger, "SELECT COUNT(*) FROM feed_reads") == 2  # the connect's, and this one

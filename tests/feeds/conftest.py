@@ -26,7 +26,7 @@ def enablebanking(rsa_keys: tuple[str, str]) -> Iterator[FakeEnableBanking]:
     fake = FakeEnableBanking(rsa_keys[1])
     fake.server.start()
     yield fake
-    fake.server.stop()
+    fake.stop()
 
 
 def config_with(root: Path, smtp_port: int, source: str, top: str = "") -> str:

@@ -7,7 +7,8 @@ GET /accounts/{uid}/transactions (unsigned amounts + credit_debit_indicator, BOO
 chained by `continuation_key`, WRONG_TRANSACTIONS_PERIOD before the bank's history, strategy
 "longest"). Every request's JWT is verified against the test public key (RS256, kid = the
 application id, iss, aud, at most 24 hours). Tests can expire or revoke a session, queue faults
-(429 with Retry-After), and the fake refuses a 5th unattended read of an account in one day.
+(429 with Retry-After), make the transactions endpoint trickle forever (`trickle`), and the fake
+refuses a 5th unattended read of an account in one day.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -103,11 +105,20 @@ class FakeEnableBanking:
         self.unattended: Counter[str] = Counter()  # first pages read per iban this day
         self.limit = 4
         self.rejected_tokens = 0
+        # Set: GET /accounts/{uid}/transactions answers 200 and then a body that never ends,
+        # one byte every half second (a per-read timeout never trips), until stop().
+        self.trickle = threading.Event()
+        self.trickling = 0  # answers that are trickling (or did)
+        self.closing = threading.Event()
         self.lock = threading.Lock()
         self.server = LocalServer(self.handle)
         self.url = self.server.url
 
     # -- what tests do -------------------------------------------------------------------
+    def stop(self) -> None:
+        self.closing.set()  # every trickling answer ends
+        self.server.stop()
+
     def new_day(self, today: date) -> None:
         self.today = today
         self.unattended.clear()
@@ -280,6 +291,9 @@ class FakeEnableBanking:
         if refused is not None:
             return refused
         self.reads.append((account.iban, query))
+        if self.trickle.is_set():
+            self.trickling += 1
+            return Response(self._trickled(), 200, content_type="application/json")
         first = "continuation_key" not in query
         if first and self.faults:
             status, body, headers = self.faults.pop(0)
@@ -300,6 +314,11 @@ class FakeEnableBanking:
                  or start <= date.fromisoformat(item["booking_date"]) <= end)
         ]  # fmt: skip
         return self._page(found, query)
+
+    def _trickled(self) -> Iterator[bytes]:
+        yield b'{"transactions": ['
+        while not self.closing.wait(0.5):
+            yield b" "
 
     def _window(self, query: dict[str, str]) -> tuple[date, date] | Response:
         """The days served: from date_from ("meaningful defaults" without it: 90 days here) to

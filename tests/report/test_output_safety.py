@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 
+from korwatch.reporting.ledger_csv import COLUMNS
 from tests.conftest import Workspace
 from tests.helpers import Payment, ing_csv
 
@@ -32,7 +33,7 @@ def test_ledger_csv_keeps_a_carriage_return_in_a_file_name_inside_its_row(
     rows = list(csv.reader(io.StringIO(out)))
     assert len(physical) == len(rows) == 3  # a spreadsheet splitting at CR sees the same rows
     for row in rows:
-        assert len(row) == 17
+        assert len(row) == len(COLUMNS)  # 17, the decision's 5 (issue 15), also_in (issue 13)
         assert all(not cell.startswith("=") and not cell.startswith("@") for cell in row)
         assert all(line.startswith('"') for line in physical)  # every field quoted
     sources = {row[14] for row in rows[1:]}

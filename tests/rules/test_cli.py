@@ -72,12 +72,17 @@ def test_own_transfer_tax_refund_and_private_deposit_do_not_count_and_ledger_say
         assert words in row["reason"]
     for column in ("date", "amount", "counted", "reason", "invoice", "counterparty", "source"):
         assert column in rows[0]
+    # The business speaks Dutch (the default): the reason also in Dutch, in the last column.
+    assert list(rows[0])[-1] == "reason_translated"
+    assert by_amount["1150.00"]["reason_translated"].startswith(
+        "een belastingteruggaaf is geen omzet (R2.9): betaald door de Belastingdienst"
+    )
 
     code, out, _ = workspace.run("ledger", "--year", "2026")
     assert code == 0
-    assert "a tax refund is not turnover" in out
-    assert "a private deposit by the owner is not turnover" in out
-    assert "a transfer between own accounts is not turnover" in out
+    assert "een belastingteruggaaf is geen omzet" in out
+    assert "een privéstorting van de eigenaar is geen omzet" in out
+    assert "een overboeking tussen eigen rekeningen is geen omzet" in out
 
 
 def test_status_json_on_the_bank_basis_is_provisional_with_a_projection(
@@ -262,9 +267,12 @@ def test_ledger_lists_unpaid_invoices_and_payments_without_an_invoice(
     assert workspace.run("scan")[0] == 0
     code, out, _ = workspace.run("ledger", "--year", "2026")
     assert code == 0
-    assert "PROVISIONAL" not in out
-    assert "unpaid invoices (1):" in out and "2026-2" in out.split("unpaid invoices (1):")[1]
-    assert "payments without an invoice (1):" in out
+    assert "VOORLOPIG" not in out
+    assert (
+        "onbetaalde facturen (1):" in out and "2026-2" in out.split("onbetaalde facturen (1):")[1]
+    )
+    assert "betalingen zonder factuur (1):" in out
+    assert "[nakijken]" in out  # the flag in words (the CSV keeps REVIEW)
     status = workspace.status()
     assert status["turnover"] == "2000.00"  # two invoices plus the unmatched 300.00
     assert [i["invoice"] for i in status["unpaid_invoices"]] == ["2026-2"]

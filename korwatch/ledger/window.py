@@ -1,0 +1,205 @@
+"""The stored bank transactions a document's lines are matched against (carriers.py): those of
+the document's dates and NEAR_DAYS around them, a window that moves with the document.
+
+A document is read in chunks of a few days each; the window loads the days a chunk adds and
+forgets the ones behind it once it holds more than HOLD transactions, so memory stays small
+whatever the ledger holds, and each stored transaction is read once. They are kept as the rows
+SQLite gives (cheap); a Carrier is made only for one that a line may match.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from typing import Any
+
+from korwatch.ledger.identity import NEAR_DAYS, Carrier, account_key, strong_text
+
+HOLD = 20_000  # stored transactions held before the days behind the document are let go
+_DAY, _NEAR = timedelta(days=1), timedelta(days=NEAR_DAYS)
+# What the identity compares of a held transaction, in one query, as lean as it can be: the
+# counterparty's name and the text of credits only (a debit never counts: it is matched on its
+# day, amount, bank id and counterparty account, and a wrong match can only hide a line of
+# money going out, never change the turnover); whether it came in the document's own format
+# (for the bank-id rule); its dedup key only when a held document is of the document's own
+# format (only then can a line repeat a stored key).
+_LOAD = (
+    "SELECT id, {key}, date, amount_cents, currency, account, bank_id, value_date, "
+    "counterparty_iban, {own} AS own, "
+    "CASE WHEN amount_cents > 0 THEN counterparty_name END, "
+    "CASE WHEN amount_cents > 0 THEN COALESCE(NULLIF(description, ''), reference) END "
+    "FROM records WHERE business = ? AND kind = 'transaction' "
+    "AND year IN ({years}) AND date BETWEEN ? AND ? AND id < ?"
+)  # years listed, not a range: the index (business, year, date) then seeks the dates
+# (id, dedup key, date, cents, currency, account, bank id, value date, counterparty account,
+#  in the document's own format, credit's counterparty name, credit's text)
+Stored = tuple[int, str, str, int, str, str, str, str | None, str, int, str | None, str | None]
+Slot = tuple[str, int, str]  # (account key, cents, currency): a line's candidates share it
+# An index holds one transaction as itself and makes a list only for a second one: a list per
+# held transaction would be 100,000 more objects for the garbage collector to walk.
+Entry = Stored | list[Stored]
+
+
+def put(index: dict[Any, Entry], key: Any, stored: Stored) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = stored
+    elif isinstance(found, list):
+        found.append(stored)
+    else:
+        index[key] = [found, stored]
+
+
+def entries(found: Entry | None) -> list[Stored]:
+    """What an index holds under one key, as a list (the index's own: do not change it)."""
+    if found is None:
+        return []
+    return found if isinstance(found, list) else [found]
+
+
+class Window:
+    """The stored transactions of the days around the lines seen last, by slot, by dedup key
+    (when `keyed`) and, for credits, where the review of another amount looks (`twins`)."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        business: str,
+        first_id: int,
+        formats: dict[str, str],
+        own_format: str,
+    ) -> None:
+        self.connection, self.business, self.first_id = connection, business, first_id
+        self.own_format = own_format
+        own = [sha for sha, kind in formats.items() if kind == own_format and own_format]
+        # Only a document of a format already stored can repeat a stored line's dedup key.
+        self.keyed = not own_format or bool(own)
+        self.accounts: dict[str, str] = {}
+        self.by_key: dict[str, Stored] = {}
+        self.by_slot: dict[Slot, Entry] = {}
+        marks = ", ".join(f"'{sha}'" for sha in own if sha.isalnum())
+        self._load_sql = _LOAD.replace("{key}", "dedup_key" if self.keyed else "''").replace(
+            "{own}", f"document IN ({marks})" if marks else "0"
+        )
+        self._span: tuple[date, date] | None = None
+        self._held: list[Stored] = []
+        self._twins: dict[str, dict[tuple[str, str, str], Entry]] = {}
+        self._indexed: dict[str, int] = {}  # how many of _held each of _twins holds
+        self._carriers: dict[int, Carrier] = {}
+        self._strong: dict[int, str] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._held)
+
+    def account(self, account: str) -> str:
+        key = self.accounts.get(account)
+        if key is None:
+            key = self.accounts[account] = account_key(account)
+        return key
+
+    def move(self, days: list[str]) -> None:
+        """Hold the stored transactions of these days and NEAR_DAYS around them."""
+        low = date.fromisoformat(min(days)) - _NEAR
+        high = date.fromisoformat(max(days)) + _NEAR
+        span = self._span
+        if span is not None and span[0] <= low and high <= span[1]:
+            return
+        if span is None or high < span[0] or low > span[1]:
+            self._forget()
+            self._add(self._load(low, high))
+            self._span = (low, high)
+            return
+        if low < span[0]:
+            self._add(self._load(low, span[0] - _DAY))
+        if high > span[1]:
+            self._add(self._load(span[1] + _DAY, high))
+        self._span = (min(low, span[0]), max(high, span[1]))
+        if len(self._held) > HOLD:
+            first, last = low.isoformat(), high.isoformat()
+            kept = [stored for stored in self._held if first <= stored[2] <= last]
+            self._forget()
+            self._add(kept)
+            self._span = (low, high)
+
+    def carrier(self, stored: Stored) -> Carrier:
+        """The stored transaction as identity.py compares it (made once). Its document and
+        line are read only for a review note (`origin`)."""
+        made = self._carriers.get(stored[0])
+        if made is None:
+            (record, key, day, cents, currency, account, bank_id, value_day, iban, own, name,
+             text) = stored  # fmt: skip
+            made = self._carriers[record] = Carrier(
+                record, key, day, cents, currency, self.account(account), name or "",
+                iban, text or "", bank_id, value_day, self.own_format if own else "\x00other",
+                "", 0,
+            )  # fmt: skip
+        return made
+
+    def origin(self, record: int) -> tuple[str, int]:
+        """The document (sha256) and line of a held transaction."""
+        found = self.connection.execute(
+            "SELECT document, line FROM records WHERE id = ?", (record,)
+        ).fetchone()
+        return (str(found[0]), int(found[1])) if found else ("", 0)
+
+    def twins(self, kind: str) -> dict[tuple[str, str, str], Entry]:
+        """Held credits where the review of another amount looks, made when first asked and
+        kept up as the window moves: by (account, day, counterparty account) for kind
+        "party"; by (account, day, strong text) for "text" (all credits) and "partyless"
+        (those without a counterparty account); by (account, "id", bank id) for "id"."""
+        index = self._twins.get(kind)
+        if index is None:
+            index = self._twins[kind] = {}
+        done = self._indexed.get(kind, 0)
+        if done < len(self._held):
+            fresh = [stored for stored in self._held[done:] if stored[3] > 0]
+            for stored in fresh:
+                key = self._twin_key(kind, stored)
+                if key is not None:
+                    put(index, key, stored)
+            self._indexed[kind] = len(self._held)
+        return index
+
+    def _twin_key(self, kind: str, stored: Stored) -> tuple[str, str, str] | None:
+        account, party = self.account(stored[5]), stored[8]
+        if kind == "party":
+            return (account, stored[2], account_key(party)) if party else None
+        if kind == "id":
+            return (account, "id", stored[6].strip()) if stored[6] else None
+        if kind == "partyless" and party:
+            return None
+        text = self.strong(stored)
+        return (account, stored[2], text) if text else None
+
+    def strong(self, stored: Stored) -> str:
+        """A held credit's strong text (identity.strong_text), made once."""
+        text = self._strong.get(stored[0])
+        if text is None:
+            text = self._strong[stored[0]] = strong_text(stored[11] or "")
+        return text
+
+    def _load(self, start: date, end: date) -> list[Stored]:
+        years = ", ".join(str(year) for year in range(start.year, end.year + 1))
+        rows = self.connection.execute(
+            self._load_sql.format(years=years),
+            (self.business, start.isoformat(), end.isoformat(), self.first_id),
+        )
+        return rows.fetchall()
+
+    def _add(self, rows: list[Stored]) -> None:
+        by_slot, accounts = self.by_slot, self.accounts
+        if self.keyed:
+            self.by_key.update((stored[1], stored) for stored in rows)
+        for stored in rows:
+            slot = (accounts.get(stored[5]) or self.account(stored[5]), stored[3], stored[4])
+            put(by_slot, slot, stored)
+        self._held += rows
+
+    def _forget(self) -> None:
+        self._held = []
+        self.by_key.clear()
+        self.by_slot.clear()
+        self._twins.clear()
+        self._indexed.clear()
+        self._carriers.clear()
+        self._strong.clear()

@@ -1,0 +1,180 @@
+"""Each business's year in short (turnover, level, forecast, flagged credits), kept between
+requests so that an office's overview of 1,000 businesses is read, not evaluated, each time.
+
+A summary is made by evaluating the year from the ledger (alerts/evaluation.py) and kept until
+the business's change stamp (ledger.change_stamps: its documents, decisions and alert events),
+the date or the config changes. `_evaluate` is the one place that evaluates: once the ledger
+keeps a stored evaluation per (business, year), it reads that instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from korwatch.alerts.evaluation import evaluate_year
+from korwatch.alerts.review import review_queue
+from korwatch.config.model import BusinessConfig, Config
+from korwatch.ledger import store as ledger
+from korwatch.models import money
+from korwatch.tax.forecast import Estimate, project
+from korwatch.tax.thresholds import YearState
+from korwatch.tax.verdict import Classified
+
+KEPT = 8192  # summaries kept (an office of 1,000 businesses, a few years each)
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A credit waiting for a decision, as the review queue shows it."""
+
+    record: int
+    date: date
+    amount_cents: int
+    counterparty: str
+    iban: str
+    description: str
+    source: str
+    invoice: str
+
+    @property
+    def amount(self) -> str:
+        return money(self.amount_cents)
+
+
+@dataclass(frozen=True)
+class Summary:
+    business: BusinessConfig
+    year: int
+    turnover_cents: int
+    threshold_cents: int
+    level: str
+    warning_at: int | None
+    crossing_date: date | None
+    forecast: Estimate | None
+    flags: tuple[str, ...]
+    flagged: tuple[Flagged, ...]
+    years: tuple[int, ...]  # every year of the business in the ledger
+
+    @property
+    def percent(self) -> Decimal:
+        if not self.threshold_cents:
+            return Decimal(0)
+        return (Decimal(self.turnover_cents) * 100 / self.threshold_cents).quantize(Decimal("0.1"))
+
+
+class Summaries:
+    """Summaries by (business, year), made when missing or out of date; safe across threads."""
+
+    def __init__(self) -> None:
+        # Each summary is kept with the config it was made with: compared by identity, and
+        # held so that a new config cannot take an old one's id.
+        self._kept: OrderedDict[tuple[object, ...], tuple[Config, Summary]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(
+        self,
+        connection: sqlite3.Connection,
+        config: Config,
+        businesses: Iterable[BusinessConfig],
+        year: int,
+        today: date,
+    ) -> list[Summary]:
+        stamps = ledger.change_stamps(connection)
+        return [
+            self._summary(connection, config, business, year, today, stamps.get(business.id, ()))
+            for business in businesses
+        ]
+
+    def one(
+        self,
+        connection: sqlite3.Connection,
+        config: Config,
+        business: BusinessConfig,
+        year: int,
+        today: date,
+    ) -> Summary:
+        return self.of(connection, config, [business], year, today)[0]
+
+    def _summary(
+        self,
+        connection: sqlite3.Connection,
+        config: Config,
+        business: BusinessConfig,
+        year: int,
+        today: date,
+        stamp: tuple[int, ...],
+    ) -> Summary:
+        key = (business.id, year, today, stamp)
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None and found[0] is config:  # a reloaded config is a new object
+                self._kept.move_to_end(key)
+                return found[1]
+        made = _evaluate(connection, config, business, year, today)
+        with self._lock:
+            self._kept[key] = (config, made)
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
+        return made
+
+
+def _evaluate(
+    connection: sqlite3.Connection,
+    config: Config,
+    business: BusinessConfig,
+    year: int,
+    today: date,
+) -> Summary:
+    """The one place a summary evaluates the ledger (debits never count: left out)."""
+    years = tuple(ledger.years_with_records(connection, business.id))
+    state = evaluate_year(connection, config, business, year, counting_only=True)
+    last = None
+    if year - 1 in years:
+        last = evaluate_year(connection, config, business, year - 1, counting_only=True)
+    return summary_of(business, state, last, today, years)
+
+
+def summary_of(
+    business: BusinessConfig,
+    state: YearState,
+    last: YearState | None,
+    today: date,
+    years: tuple[int, ...],
+) -> Summary:
+    projection = project(state, today, last)
+    flags = set(state.flags)
+    for item in state.items:
+        flags.update(item.flags)
+    return Summary(
+        business=business,
+        year=state.year,
+        turnover_cents=state.turnover_cents,
+        threshold_cents=state.threshold_cents,
+        level=state.level,
+        warning_at=state.warning_at,
+        crossing_date=state.crossing.item.effective_date if state.crossing else None,
+        forecast=None if projection is None else projection.headline,
+        flags=tuple(sorted(flags)),
+        flagged=tuple(_flagged(item) for item in review_queue(state)),
+        years=years,
+    )
+
+
+def _flagged(item: Classified) -> Flagged:
+    record = item.record
+    return Flagged(
+        record.id,
+        record.date,
+        record.amount_cents,
+        record.counterparty_name,
+        record.counterparty_iban,
+        record.description,
+        record.document_name,
+        item.invoice,
+    )
