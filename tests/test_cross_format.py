@@ -133,6 +133,21 @@ def test_like_payments_on_two_days_with_their_own_value_dates_stay_two(
     assert turnover(workspace) == "160.00"
 
 
+def test_two_payments_of_one_customer_on_the_days_where_two_exports_meet_stay_two(
+    workspace: Workspace,
+) -> None:
+    # The CSV ends on 30 June, the CAMT begins on 1 July: its lesson of 1 July, valued the day
+    # before, is not the CSV's lesson of 30 June (only an MT940 line may lack its entry date).
+    june = Booking(903, date(2026, 6, 30), Decimal("80.00"), "J. de Vries",
+                   "NL39RABO0300065264", "Les")  # fmt: skip
+    july = replace(june, number=904, day=date(2026, 7, 1), value_day=date(2026, 6, 30))
+    deliver(workspace, "ing-csv", [june], "june")
+    deliver(workspace, "camt", [july], "july")
+
+    assert turnover(workspace) == "160.00"
+    assert all(not row["also_in"] for row in counted(ledger_rows(workspace)))
+
+
 def test_a_providers_own_id_shared_by_two_of_its_formats_matches_whatever_the_text(
     workspace: Workspace,
 ) -> None:

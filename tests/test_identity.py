@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from korwatch.ledger.identity import Carrier, account_key, fit, near_fit, plain, strong_text
+from korwatch.ledger.identity import (
+    Carrier,
+    account_key,
+    booked_on_value,
+    fit,
+    near_fit,
+    plain,
+    strong_text,
+)
 
 
 def carrier(**changes: object) -> Carrier:
@@ -57,9 +65,17 @@ def test_equal_bank_ids_decide_and_different_ids_of_one_format_separate() -> Non
 
 def test_value_dates_tie_booking_dates_a_few_days_apart_and_nothing_else() -> None:
     # CAMT booked Monday with value Friday; MT940 without entry date booked on Friday.
-    assert near_fit("2026-03-09", "2026-03-06", "2026-03-06", "2026-03-06")
-    assert not near_fit("2026-03-10", "2026-03-10", "2026-03-09", "2026-03-09")
-    assert not near_fit("2026-03-20", "2026-03-06", "2026-03-06", "2026-03-06")
+    mt940 = booked_on_value("mt940", "2026-03-06", "2026-03-06")
+    assert mt940 and not booked_on_value("camt", "2026-03-06", "2026-03-06")
+    assert near_fit("2026-03-09", "2026-03-06", "2026-03-06", "2026-03-06", (False, mt940))
+    assert near_fit("2026-03-06", "2026-03-06", "2026-03-09", "2026-03-06", (mt940, False))
+    assert not near_fit("2026-03-10", "2026-03-10", "2026-03-09", "2026-03-09", (False, mt940))
+    assert not near_fit("2026-03-20", "2026-03-06", "2026-03-06", "2026-03-06", (False, mt940))
+
+
+def test_equal_value_dates_do_not_tie_two_carriers_that_may_not_lack_an_entry_date() -> None:
+    # A CSV booked 30 June and a CAMT booked 1 July with value 30 June: two payments.
+    assert not near_fit("2026-07-01", "2026-06-30", "2026-06-30", "2026-06-30", (False, False))
 
 
 def test_the_strong_text_is_the_start_of_the_plain_text_and_needs_six_characters() -> None:

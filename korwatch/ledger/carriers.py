@@ -22,7 +22,15 @@ import sqlite3
 from collections.abc import Iterable
 from typing import cast
 
-from korwatch.ledger.identity import Carrier, account_key, fit, fit_parts, near_fit, strong_text
+from korwatch.ledger.identity import (
+    Carrier,
+    account_key,
+    booked_on_value,
+    fit,
+    fit_parts,
+    near_fit,
+    strong_text,
+)
 from korwatch.ledger.rows import Row, TransactionRow
 from korwatch.ledger.window import Entry, Stored, Window, entries
 from korwatch.models import money
@@ -159,12 +167,13 @@ class Matcher:
         for index in indexes:
             row, group = pending[index]
             day, value = row[1], row[11]
+            on_value = near and booked_on_value(self.format, day, value)
             bank, iban, name, text = row[10], row[7], row[6], row[8] or row[9]
             for found in group:
                 if found[0] in claimed:
                     continue
                 if near:
-                    if found[2] == day or not near_fit(day, value, found[2], found[7]):
+                    if not near_fit(day, value, found[2], found[7], (on_value, bool(found[12]))):
                         continue
                 elif found[2] != day:
                     continue
