@@ -148,6 +148,19 @@ def test_two_payments_of_one_customer_on_the_days_where_two_exports_meet_stay_tw
     assert all(not row["also_in"] for row in counted(ledger_rows(workspace)))
 
 
+def test_two_invoices_of_one_customer_differing_only_in_their_number_stay_two(
+    workspace: Workspace,
+) -> None:
+    words = " voor fotografie en beeldbewerking, project 03"
+    first = Booking(905, date(2026, 3, 3), Decimal("250.00"), "Atelier Zuid",
+                    "NL91ABNA0417164300", "Factuur 2026-041" + words)  # fmt: skip
+    second = replace(first, number=906, text="Factuur 2026-042" + words)
+    deliver(workspace, "camt", [first], "camt")
+    deliver(workspace, "ing-csv", [second], "csv")
+
+    assert turnover(workspace) == "500.00"
+
+
 def test_a_providers_own_id_shared_by_two_of_its_formats_matches_whatever_the_text(
     workspace: Workspace,
 ) -> None:

@@ -53,6 +53,17 @@ def test_different_counterparty_accounts_or_texts_are_different_payments() -> No
     assert fit(carrier(iban=""), carrier(iban="", name="Studio Oost")) is None
 
 
+def test_texts_that_share_their_words_but_not_their_invoice_number_do_not_fit() -> None:
+    words = " voor fotografie en beeldbewerking, project 03"
+    assert (
+        fit(carrier(text="Factuur 2026-041" + words), carrier(text="Factuur 2026-042" + words))
+        is None
+    )
+    assert fit(carrier(text="Factuur 41" + words), carrier(text="Factuur 410" + words)) is None
+    # A bank that drops the letters SWIFT lacks still shares a run and the numbers.
+    assert fit(carrier(text="Größe 3" + words), carrier(text="Gre 3" + words)) is not None
+
+
 def test_what_one_carrier_lacks_is_no_evidence() -> None:
     assert fit(carrier(), carrier(iban="", name="", text="")) == 0
 

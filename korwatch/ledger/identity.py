@@ -37,7 +37,9 @@ amount and currency (a "slot") are the same transaction when nothing they both c
 - names, when both have one and the accounts did not already agree, start alike: the shorter is
   the start of the longer (OFX's NAME is cut at 32 characters);
 - texts, when both have one, hold each other or share a run of TEXT_RUN characters (one format
-  cuts the text short, an old free-text MT940 puts the counterparty in front of it).
+  cuts the text short, an old free-text MT940 puts the counterparty in front of it, a bank
+  drops the letters SWIFT lacks); sharing a run, every number of the shorter is a number of
+  the longer (two invoices of one customer differ in their number, not in their words).
 
 Missing information is no evidence either way. Among several fitting carriers the best `fit`
 is taken (equal ids, then equal accounts, equal texts, equal names).
@@ -57,6 +59,7 @@ UNDATED_FORMAT = "mt940"  # the parser whose lines may lack an entry date (booke
 TEXT_RUN = 20  # characters two texts must share when neither holds the other
 _ACCOUNT_DIGITS = re.compile(r"(\d{7,})$")
 _NOT_PLAIN = re.compile(r"[^0-9A-Z]+")
+_NUMBER = re.compile(r"[0-9]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -160,10 +163,20 @@ def _texts_fit(a: str, b: str) -> int | None:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if short in long:
         return 4
-    if len(short) < TEXT_RUN:
+    if len(short) < TEXT_RUN or not _numbers_agree(short, long):
         return None
     run = SequenceMatcher(None, short, long, autojunk=False).find_longest_match()
     return 1 if run.size >= TEXT_RUN else None
+
+
+def _numbers_agree(short: str, long: str) -> bool:
+    """Whether every number of the shorter plain text is a number of the longer one (but a
+    number that ends it, which a format may have cut): texts that share a long run but differ
+    in their number (invoice 2026-041 and 2026-042 of one customer) are two payments."""
+    numbers = set(_NUMBER.findall(long))
+    return all(
+        found.group() in numbers or found.end() == len(short) for found in _NUMBER.finditer(short)
+    )
 
 
 def near_fit(
