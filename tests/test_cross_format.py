@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 
+from korwatch.ledger.rows import CHUNK
 from korwatch.models import money
 from tests.carrier_support import counted, deliver, ledger_rows, turnover
 from tests.conftest import Workspace
@@ -159,6 +160,26 @@ def test_two_invoices_of_one_customer_differing_only_in_their_number_stay_two(
     deliver(workspace, "ing-csv", [second], "csv")
 
     assert turnover(workspace) == "500.00"
+
+
+def test_a_line_repeating_a_stored_line_after_a_chunk_paired_it_with_another_stays(
+    workspace: Workspace,
+) -> None:
+    # The second export holds two lessons of 2 March: the one without a text fits the stored
+    # lesson and comes first, at the end of the first chunk (CHUNK rows); the one written as
+    # the stored lesson comes in the next chunk. Both are payments.
+    lesson = Booking(907, date(2026, 3, 2), Decimal("80.00"), "J. de Vries",
+                     "NL39RABO0300065264", "Les")  # fmt: skip
+    untitled = replace(lesson, number=908, text="")
+    later = [
+        Booking(1000 + n, date(2026, 3, 3 + n % 20), Decimal("-1.00"), "KPN B.V.",
+                "NL44RABO0123456789", f"Abonnement {n}")
+        for n in range(CHUNK - 1)
+    ]  # fmt: skip
+    deliver(workspace, "ing-csv", [lesson], "first")
+    deliver(workspace, "ing-csv", [lesson, untitled, *later], "second")  # newest first
+
+    assert turnover(workspace) == "160.00"
 
 
 def test_a_providers_own_id_shared_by_two_of_its_formats_matches_whatever_the_text(

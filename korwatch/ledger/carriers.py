@@ -133,7 +133,12 @@ class Matcher:
 
     def _same_key(self, row: TransactionRow, stored: Stored) -> TransactionRow | None:
         """A line with a stored line's dedup key: a carrier of it, or, when its amount differs
-        (a bank id reused with another amount), a new record under its own key, for review."""
+        (a bank id reused with another amount), a new record under its own key, for review.
+        When a line of this document was already paired with the stored one (in an earlier
+        chunk: a chunk may end inside a day), this line is another payment: it is matched as a
+        new line, under a key of its own (the stored one holds this key)."""
+        if stored[0] in self.claimed:
+            return (f"{row[0]}@{self.sha256[:16]}", *row[1:])
         if stored[3] == row[3] and stored[4] == row[4]:
             self.claimed.add(stored[0])
             self.carriers.append((stored[0], self.sha256, row[-1], "same-line", row[0]))
