@@ -98,6 +98,27 @@ def test_one_payment_with_two_amounts_is_flagged_for_review_not_merged(
     assert workspace.status()["review_items"] >= 2
 
 
+def test_deciding_both_records_of_a_possible_double_settles_it(workspace: Workspace) -> None:
+    payment = next(b for b in months(YEAR, 3, 3) if b.credit and b.name == "Atelier Zuid")
+    misread = replace(payment, amount=payment.amount + Decimal("45.00"))
+    deliver(workspace, "ing-csv", [payment], "march")
+    deliver(workspace, "camt", [misread], "march-again")
+    rows = {row["amount"]: row["record"] for row in counted(ledger_rows(workspace))}
+    waiting = workspace.status()["review_items"]
+
+    wrong = rows[money(int(misread.amount * 100))]
+    assert workspace.run("decide", wrong, "--as", "other", "--note", "misread")[0] == 0
+    assert (
+        workspace.run("decide", rows[money(int(payment.amount * 100))], "--as", "turnover")[0] == 0
+    )
+
+    after = ledger_rows(workspace)
+    assert all("REVIEW" not in row["flags"].split() for row in after)
+    assert all("until a person decides" not in row["reason"] for row in after)
+    assert workspace.status()["review_items"] == waiting - 2
+    assert turnover(workspace) == money(int(payment.amount * 100))
+
+
 def test_value_dates_a_day_apart_do_not_separate_two_carriers(workspace: Workspace) -> None:
     bookings = months(YEAR, 2, 2)
     later = [replace(b, value_day=b.day + timedelta(days=1)) for b in bookings]
