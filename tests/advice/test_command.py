@@ -159,6 +159,22 @@ def test_looking_back_at_a_past_year_says_what_leaving_would_have_done(
     assert "leaving on 1 January 2026 would have cost" in out
 
 
+def test_looking_back_the_dates_to_act_are_counted_from_today_not_from_that_year(
+    workspace: Workspace,
+) -> None:
+    """Asked on 1 March 2027 about 2026: a deregistration received today reaches 1 April 2027
+    (by 3 March 2027), not 1 April... of a year gone by; staying concerns 2027 and 2028."""
+    _imported(workspace, photographer_csv(), 'language = "en"')
+    now = "2027-03-01T12:00:00+01:00"
+    code, out, _ = workspace.run("advise", "--year", "2026", "--json", now=now)
+    dates = json.loads(out)["businesses"][0]["dates"]
+    assert (dates["takes_effect"], dates["notice_by"]) == ("2027-04-01", "2027-03-03")
+    assert dates["next_year_apply_by"] == "2027-12-03"
+    code, out, _ = workspace.run("advise", "--year", "2026", now=now)
+    assert "Last day to deregister for 1 April 2027: 3 March 2027" in out
+    assert "continues by itself into 2028 while 2027 turnover" in out
+
+
 def test_a_business_outside_the_kor_is_told_whether_joining_pays(workspace: Workspace) -> None:
     _imported(workspace, photographer_csv(), 'language = "en"\n  [business.vat]\n  in_kor = false')
     code, out, _ = workspace.run("advise", "--json", now=NOW)
