@@ -167,10 +167,11 @@ def test_looking_back_the_dates_to_act_are_counted_from_today_not_from_that_year
     _imported(workspace, photographer_csv(), 'language = "en"')
     now = "2027-03-01T12:00:00+01:00"
     code, out, _ = workspace.run("advise", "--year", "2026", "--json", now=now)
+    assert code == 0
     dates = json.loads(out)["businesses"][0]["dates"]
     assert (dates["takes_effect"], dates["notice_by"]) == ("2027-04-01", "2027-03-03")
     assert dates["next_year_apply_by"] == "2027-12-03"
-    code, out, _ = workspace.run("advise", "--year", "2026", now=now)
+    out = workspace.run("advise", "--year", "2026", now=now)[1]
     assert "Last day to deregister for 1 April 2027: 3 March 2027" in out
     assert "continues by itself into 2028 while 2027 turnover" in out
 
@@ -196,3 +197,22 @@ def test_with_nothing_imported_there_is_nothing_to_weigh_and_no_verdict(
     assert advice["verdict"] is None and advice["notes"] == ["no-data"]
     code, out, _ = workspace.run("advise", now=NOW)
     assert "Er valt nog niets af te wegen" in out and "Afmelden levert op" not in out
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_figures_stand_in_columns_whatever_their_width(
+    workspace: Workspace, language: str
+) -> None:
+    """The photographer with a EUR 40,000 purchase planned: four- and five-figure ranges next
+    to the longest labels still stand in right-aligned columns, two spaces apart at least."""
+    _imported(workspace, photographer_csv(), f'language = "{language}"')
+    code, out, _ = workspace.run("advise", "--invest", "40000@2027-03-15", now=NOW)
+    assert code == 0
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(" ") and "2026 " in line)
+    table = lines[first : first + 8]
+    assert len({len(line) for line in table}) == 1, table
+    for line in table[1:]:
+        label, _, cells = line.partition("  ")
+        assert label and "€" in cells and cells.rstrip().count("  ") >= 1, line
+        assert "€" not in label, line
