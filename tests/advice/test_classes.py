@@ -156,3 +156,25 @@ def test_revision_on_leaving_mid_year_counts_the_part_year_pro_rata() -> None:
     laptop = on_leaving([(21000, date(2025, 3, 1))], date(2026, 7, 1))
     assert laptop.per_year == ((2026, 2117), (2027, 4200), (2028, 4200), (2029, 4200))
     assert laptop.relieved
+
+
+def test_the_500_euro_relief_is_judged_year_by_year() -> None:
+    """A machine first used 10 June 2025 (VAT 3,150.00, 630.00 a fifth), joining the KOR on
+    1 October 2026: 2026 counts 92 of 365 days of 630.00 = 158.79, under EUR 500 and the machine
+    was first used in an earlier year: nothing due for 2026 (BD-HERZ: per bookyear). 2027-2029
+    are 630.00 each: due. Total 1,890.00, not 2,048.79."""
+    machine = on_rejoining([(315000, date(2025, 6, 10))], date(2026, 10, 1))
+    assert machine.per_year == ((2026, 15879), (2027, 63000), (2028, 63000), (2029, 63000))
+    assert machine.relieved_in == (2026,) and not machine.relieved
+    assert machine.total_cents == 3 * 63000
+
+
+def test_joining_in_the_year_of_first_use_repays_on_the_whole_vat_of_that_year() -> None:
+    """The same machine first used 10 June 2026, joining on 1 October 2026. Dutch practice
+    revises the year of first use on the whole VAT (U24, the worst case for repaying): exempt
+    92 of the 205 days it was used in 2026, 3,150.00 x 92 / 205 = 1,413.65 (no relief: first
+    used that year); then 630.00 for each of 2027-2030. Total 3,933.65."""
+    machine = on_rejoining([(315000, date(2026, 6, 10))], date(2026, 10, 1))
+    assert machine.per_year[0] == (2026, 141365)
+    assert machine.per_year[1:] == tuple((year, 63000) for year in range(2027, 2031))
+    assert machine.relieved_in == () and machine.total_cents == 141365 + 4 * 63000
