@@ -30,6 +30,7 @@ COSTS: dict[str, tuple[str, str]] = {
     "tax": ("belastingen en heffingen", "taxes and levies"),
     "insurance": ("verzekering (vrijgesteld)", "insurance (exempt)"),
     "bank-costs": ("bankkosten en rente (vrijgesteld)", "bank costs and interest (exempt)"),
+    "rental": ("huur van auto's en materiaal", "car and equipment rental"),
     "rent": ("huur (meestal vrijgesteld)", "rent (usually exempt)"),
     "horeca": ("horeca (btw niet aftrekbaar)", "restaurants (VAT not deductible)"),
     "postage": ("postzegels (geen btw)", "postage stamps (no VAT)"),

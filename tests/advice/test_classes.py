@@ -9,7 +9,7 @@ import pytest
 
 from korwatch.tax.advice_periods import returns_between
 from korwatch.tax.customers import customer_kind
-from korwatch.tax.debits import cost_vat, deductible_cents
+from korwatch.tax.debits import cost_vat, debit_vat_cents
 from korwatch.tax.exit_dates import exit_dates
 from korwatch.tax.revision import on_leaving, on_rejoining
 from tests.advice.builders import OWN_IBAN, advice_settings
@@ -37,6 +37,20 @@ RULES = settings(basis="bank", own=(OWN_IBAN,), toml='private_ibans = ["NL93RABO
          "kor-supplier"),
         ("Hotel Krasnapolsky", "overnachting", "general", "accommodation"),
         ("P. Pietersen", "salaris maart", "none", "wages"),
+        # A card payment (ING "BA"): the shop is in the name, the description is the terminal's.
+        ("Restaurant De Kas Amsterdam", "Pasvolgnr: 001 12-01-2026 12:31 Transactie: 8A2B3C",
+         "none", "horeca"),
+        ("CCV*Brasserie Zuid", "Pasvolgnr: 002", "none", "horeca"),
+        ("Hotel Arena Amsterdam", "Pasvolgnr: 003", "general", "accommodation"),
+        ("Kosten Zakelijk Betalen Pakket", "", "none", "bank-costs"),
+        ("SRXP Payroll", "loon maart 2026", "none", "wages"),
+        # Renting a car or a container carries 21 %; renting premises is usually exempt.
+        ("Sixt Autoverhuur", "autohuur 3 dagen", "general", "rental"),
+        ("Renta", "containerhuur week 12", "general", "rental"),
+        # A word at the end of a shop's name is no evidence ("polis", "rente", "huur").
+        ("Metropolis Kantoorartikelen", "bestelling", "unknown", "unrecognised"),
+        ("Parente Design", "ontwerp", "unknown", "unrecognised"),
+        ("Jumbo Loon op Zand", "Pasvolgnr: 004", "unknown", "groceries"),
         ("Hendriks", "order 12", "unknown", "unrecognised"),
         ("", "", "unknown", "unrecognised"),
     ],
@@ -66,9 +80,13 @@ def test_the_users_cost_rule_comes_before_everything_korwatch_recognises() -> No
 
 def test_the_vat_inside_a_debit_follows_its_rate_and_date() -> None:
     record = bank("2025-06-02", "-109.00", "Hotel Zee", description="overnachting")
-    assert deductible_cents(record, cost_vat(record, RULES, ())) == 900  # 9 % until 2026
+    assert debit_vat_cents(record, cost_vat(record, RULES, ())) == 900  # 9 % until 2026
     record = bank("2026-06-02", "-121.00", "Hotel Zee", description="overnachting")
-    assert deductible_cents(record, cost_vat(record, RULES, ())) == 2100  # 21 % from 2026
+    assert debit_vat_cents(record, cost_vat(record, RULES, ())) == 2100  # 21 % from 2026
+    record = bank("2026-06-02", "-121.00", "Hendriks", description="order 12")
+    assert debit_vat_cents(record, cost_vat(record, RULES, ())) == 2100  # unknown: at most
+    record = bank("2026-06-02", "-121.00", "Centraal Beheer", description="polis")
+    assert debit_vat_cents(record, cost_vat(record, RULES, ())) == 0
 
 
 @pytest.mark.parametrize(
