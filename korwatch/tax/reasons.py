@@ -68,7 +68,10 @@ CUSTOMERS: dict[str, tuple[str, str]] = {
     "legal-form": ("rechtsvorm in de naam", "legal form in the name"),
     "non-deducting": ("stichting, vereniging of overheid", "foundation, association or government"),
     "person": ("naam van een persoon", "a person's name"),
-    "platform": ("via een betaalplatform", "through a payment platform"),
+    "platform": (
+        "via een platform of bank (klant onbekend)",
+        "through a platform or bank (customer unknown)",
+    ),
     "tikkie": ("via Tikkie", "through Tikkie"),
 }
 

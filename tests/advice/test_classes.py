@@ -107,6 +107,22 @@ def test_the_vat_inside_a_debit_follows_its_rate_and_date() -> None:
         ("ABC Design", "", "unknown", "unrecognised"),
         ("Stripe Technology Europe Ltd", "", "unknown", "platform"),
         ("ABN AMRO Bank N.V. inzake Tikkie", "Tikkie ID 0001", "consumer", "tikkie"),
+        ("J DE VRIES", "", "consumer", "person"),
+        # Whoever pays out for others is not the customer, legal form or not.
+        ("Stichting Mollie Payments", "", "unknown", "platform"),
+        ("Treatwell Nederland B.V.", "uitbetaling", "unknown", "platform"),
+        ("Takeaway.com Payments B.V.", "", "unknown", "platform"),
+        ("GoCardless Ltd", "", "unknown", "platform"),
+        ("Square Europe Ltd", "", "unknown", "platform"),
+        ("Worldline B.V.", "", "unknown", "platform"),
+        ("myPOS Europe Ltd", "", "unknown", "platform"),
+        ("Riverty Services B.V.", "", "unknown", "platform"),
+        ("Uber Payments B.V.", "", "unknown", "platform"),
+        ("Eventbrite NL B.V.", "", "unknown", "platform"),
+        ("Coöperatieve Rabobank U.A.", "", "unknown", "platform"),
+        ("ING Bank N.V.", "", "unknown", "platform"),
+        # A platform's name inside another word is not that platform.
+        ("Betsy Jansen", "", "unknown", "unrecognised"),
         ("\x00\u202e<script>", "", "unknown", "unrecognised"),
     ],
 )
