@@ -125,6 +125,25 @@ def test_a_dutch_amount_with_a_decimal_comma_is_read_as_written(workspace: Works
     assert json.loads(out)["businesses"][0]["investments"][0]["amount"] == "4000.00"
 
 
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [
+        ("4.000", "4000.00"),
+        ("12.500", "12500.00"),
+        ("1.234.567", "1234567.00"),
+        ("4000.5", "4000.50"),
+    ],
+)
+def test_dots_between_groups_of_three_digits_are_dutch_thousands(
+    workspace: Workspace, written: str, amount: str
+) -> None:
+    """A Dutch user writes four thousand as 4.000: it is not four euros."""
+    _imported(workspace, photographer_csv())
+    code, out, _ = workspace.run("advise", "--json", "--invest", f"{written}@2027-03-15", now=NOW)
+    assert code == 0
+    assert json.loads(out)["businesses"][0]["investments"][0]["amount"] == amount
+
+
 def test_after_a_crossing_advise_says_what_changed_in_euros(workspace: Workspace) -> None:
     _imported(workspace, crossing_csv(), 'language = "en"')
     code, out, _ = workspace.run("advise", "--json", now=NOW)
