@@ -167,7 +167,7 @@ def test_a_persons_decision_reads_in_dutch_with_who_when_and_the_note(
     path = workspace.drop("ing-2026.csv", photographer_csv())
     assert workspace.run("import", str(path), "-q", now=NOW)[0] == 0
     rows = list(csv.DictReader(io.StringIO(workspace.run("ledger", "--csv", now=NOW)[1])))
-    first, *others = [row for row in rows if row["counterparty"] == "Reclamebureau Noord B.V."]
+    first, *_others = [row for row in rows if row["counterparty"] == "Reclamebureau Noord B.V."]
     wedding = next(row for row in rows if row["counterparty"] == "J. de Vries")
     decide = ("decide", first["record"], "--as", "turnover", "--note", "factuur verstuurd")
     assert workspace.run(*decide, now=NOW)[0] == 0
