@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 
+from korwatch.ledger.rows import CHUNK
 from korwatch.models import money
 from tests.carrier_support import counted, deliver, ledger_rows, turnover
 from tests.conftest import Workspace
@@ -97,6 +98,27 @@ def test_one_payment_with_two_amounts_is_flagged_for_review_not_merged(
     assert workspace.status()["review_items"] >= 2
 
 
+def test_deciding_both_records_of_a_possible_double_settles_it(workspace: Workspace) -> None:
+    payment = next(b for b in months(YEAR, 3, 3) if b.credit and b.name == "Atelier Zuid")
+    misread = replace(payment, amount=payment.amount + Decimal("45.00"))
+    deliver(workspace, "ing-csv", [payment], "march")
+    deliver(workspace, "camt", [misread], "march-again")
+    rows = {row["amount"]: row["record"] for row in counted(ledger_rows(workspace))}
+    waiting = workspace.status()["review_items"]
+
+    wrong = rows[money(int(misread.amount * 100))]
+    assert workspace.run("decide", wrong, "--as", "other", "--note", "misread")[0] == 0
+    assert (
+        workspace.run("decide", rows[money(int(payment.amount * 100))], "--as", "turnover")[0] == 0
+    )
+
+    after = ledger_rows(workspace)
+    assert all("REVIEW" not in row["flags"].split() for row in after)
+    assert all("until a person decides" not in row["reason"] for row in after)
+    assert workspace.status()["review_items"] == waiting - 2
+    assert turnover(workspace) == money(int(payment.amount * 100))
+
+
 def test_value_dates_a_day_apart_do_not_separate_two_carriers(workspace: Workspace) -> None:
     bookings = months(YEAR, 2, 2)
     later = [replace(b, value_day=b.day + timedelta(days=1)) for b in bookings]
@@ -129,6 +151,54 @@ def test_like_payments_on_two_days_with_their_own_value_dates_stay_two(
     tuesday = replace(monday, number=902, day=date(2026, 3, 10))
     deliver(workspace, "ing-csv", [monday], "monday")
     deliver(workspace, "camt", [tuesday], "tuesday")
+
+    assert turnover(workspace) == "160.00"
+
+
+def test_two_payments_of_one_customer_on_the_days_where_two_exports_meet_stay_two(
+    workspace: Workspace,
+) -> None:
+    # The CSV ends on 30 June, the CAMT begins on 1 July: its lesson of 1 July, valued the day
+    # before, is not the CSV's lesson of 30 June (only an MT940 line may lack its entry date).
+    june = Booking(903, date(2026, 6, 30), Decimal("80.00"), "J. de Vries",
+                   "NL39RABO0300065264", "Les")  # fmt: skip
+    july = replace(june, number=904, day=date(2026, 7, 1), value_day=date(2026, 6, 30))
+    deliver(workspace, "ing-csv", [june], "june")
+    deliver(workspace, "camt", [july], "july")
+
+    assert turnover(workspace) == "160.00"
+    assert all(not row["also_in"] for row in counted(ledger_rows(workspace)))
+
+
+def test_two_invoices_of_one_customer_differing_only_in_their_number_stay_two(
+    workspace: Workspace,
+) -> None:
+    words = " voor fotografie en beeldbewerking, project 03"
+    first = Booking(905, date(2026, 3, 3), Decimal("250.00"), "Atelier Zuid",
+                    "NL91ABNA0417164300", "Factuur 2026-041" + words)  # fmt: skip
+    second = replace(first, number=906, text="Factuur 2026-042" + words)
+    deliver(workspace, "camt", [first], "camt")
+    deliver(workspace, "ing-csv", [second], "csv")
+
+    assert turnover(workspace) == "500.00"
+
+
+def test_a_line_repeating_a_stored_line_after_a_chunk_paired_it_with_another_stays(
+    workspace: Workspace,
+) -> None:
+    # The second export holds two lessons of 2 March: the one without a text fits the stored
+    # lesson and comes first, at the end of the first chunk (CHUNK rows); the one written as
+    # the stored lesson comes in the next chunk. Both are payments.
+    lesson = Booking(907, date(2026, 3, 2), Decimal("80.00"), "J. de Vries",
+                     "NL39RABO0300065264", "Les")  # fmt: skip
+    untitled = replace(lesson, number=908, text="")
+    later = [
+        Booking(1000 + n, date(2026, 3, 3 + n % 20), Decimal("-1.00"), "KPN B.V.",
+                "NL44RABO0123456789", f"Abonnement {n}")
+        for n in range(CHUNK - 1)
+    ]  # fmt: skip
+    deliver(workspace, "ing-csv", [lesson], "first")
+    deliver(workspace, "ing-csv", [lesson, untitled, *later], "second")  # newest first
 
     assert turnover(workspace) == "160.00"
 

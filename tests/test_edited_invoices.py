@@ -197,3 +197,39 @@ def test_an_unsent_crossing_that_an_edit_removes_is_never_sent(
     code, _, _ = invoices.run("scan")
     assert code == 0
     assert len(smtp_server.messages) == 2  # the correction; nothing else
+
+
+def test_an_older_export_imported_after_a_newer_one_is_counted_but_flagged_until_confirmed(
+    invoices: Workspace,
+) -> None:
+    invoices.drop("facturen-2026-11.csv", invoice_csv(edited("2026-030", net="3000.00")))
+    assert invoices.run("scan")[0] == 0
+    # An export of August, never imported, dropped afterwards: invoice 2026-030 as it was.
+    invoices.drop("facturen-2026-08.csv", invoice_csv(INVOICES[:2]))
+    assert invoices.run("scan")[0] == 0
+
+    (row, *_) = [row for row in ledger_rows(invoices) if row["invoice"] == "2026-030"]
+    assert (row["amount"], row["counted"]) == ("1000.00", "true")  # the last imported counts
+    assert "REVIEW" in row["flags"].split()
+    assert (
+        "invoice 2026-030 went back to the version of "
+        f"{invoices.inbox / 'facturen-2026-10.csv'} (EUR 1000.00) with "
+        f"{invoices.inbox / 'facturen-2026-08.csv'}, replacing the version of "
+        f"{invoices.inbox / 'facturen-2026-11.csv'} (EUR 3000.00)"
+    ) in row["reason"]
+    flagged = invoices.status()["review_items"]
+    assert flagged >= 1
+
+    # A newer export with the corrected amount: it comes back too, and stays flagged.
+    newer = [*edited("2026-030", net="3000.00"), ("2026-060", "2026-11-20", "Klant Z", "10.00")]
+    invoices.drop("facturen-2026-12.csv", invoice_csv(newer))
+    assert invoices.run("scan")[0] == 0
+    (row, *_) = [row for row in ledger_rows(invoices) if row["invoice"] == "2026-030"]
+    assert row["amount"] == "3000.00" and "REVIEW" in row["flags"].split()
+
+    # The next export carries it unchanged: that settles it.
+    invoices.drop("facturen-2026-12b.csv", invoice_csv(newer[::-1]))
+    assert invoices.run("scan")[0] == 0
+    (row, *_) = [row for row in ledger_rows(invoices) if row["invoice"] == "2026-030"]
+    assert row["amount"] == "3000.00" and "REVIEW" not in row["flags"].split()
+    assert invoices.status()["review_items"] == flagged - 1

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from korwatch.ledger.identity import Carrier, account_key, fit, near_fit, plain, strong_text
+from korwatch.ledger.identity import (
+    Carrier,
+    account_key,
+    booked_on_value,
+    fit,
+    near_fit,
+    plain,
+    strong_text,
+)
 
 
 def carrier(**changes: object) -> Carrier:
@@ -45,6 +53,17 @@ def test_different_counterparty_accounts_or_texts_are_different_payments() -> No
     assert fit(carrier(iban=""), carrier(iban="", name="Studio Oost")) is None
 
 
+def test_texts_that_share_their_words_but_not_their_invoice_number_do_not_fit() -> None:
+    words = " voor fotografie en beeldbewerking, project 03"
+    assert (
+        fit(carrier(text="Factuur 2026-041" + words), carrier(text="Factuur 2026-042" + words))
+        is None
+    )
+    assert fit(carrier(text="Factuur 41" + words), carrier(text="Factuur 410" + words)) is None
+    # A bank that drops the letters SWIFT lacks still shares a run and the numbers.
+    assert fit(carrier(text="Größe 3" + words), carrier(text="Gre 3" + words)) is not None
+
+
 def test_what_one_carrier_lacks_is_no_evidence() -> None:
     assert fit(carrier(), carrier(iban="", name="", text="")) == 0
 
@@ -57,9 +76,17 @@ def test_equal_bank_ids_decide_and_different_ids_of_one_format_separate() -> Non
 
 def test_value_dates_tie_booking_dates_a_few_days_apart_and_nothing_else() -> None:
     # CAMT booked Monday with value Friday; MT940 without entry date booked on Friday.
-    assert near_fit("2026-03-09", "2026-03-06", "2026-03-06", "2026-03-06")
-    assert not near_fit("2026-03-10", "2026-03-10", "2026-03-09", "2026-03-09")
-    assert not near_fit("2026-03-20", "2026-03-06", "2026-03-06", "2026-03-06")
+    mt940 = booked_on_value("mt940", "2026-03-06", "2026-03-06")
+    assert mt940 and not booked_on_value("camt", "2026-03-06", "2026-03-06")
+    assert near_fit("2026-03-09", "2026-03-06", "2026-03-06", "2026-03-06", (False, mt940))
+    assert near_fit("2026-03-06", "2026-03-06", "2026-03-09", "2026-03-06", (mt940, False))
+    assert not near_fit("2026-03-10", "2026-03-10", "2026-03-09", "2026-03-09", (False, mt940))
+    assert not near_fit("2026-03-20", "2026-03-06", "2026-03-06", "2026-03-06", (False, mt940))
+
+
+def test_equal_value_dates_do_not_tie_two_carriers_that_may_not_lack_an_entry_date() -> None:
+    # A CSV booked 30 June and a CAMT booked 1 July with value 30 June: two payments.
+    assert not near_fit("2026-07-01", "2026-06-30", "2026-06-30", "2026-06-30", (False, False))
 
 
 def test_the_strong_text_is_the_start_of_the_plain_text_and_needs_six_characters() -> None:

@@ -214,7 +214,10 @@ def _revision(revision: Revision | None) -> dict[str, Any] | None:
     if revision is None:
         return None
     return {
-        "per_year": [{"year": year, "amount": money(cents)} for year, cents in revision.per_year],
+        "per_year": [
+            {"year": year, "amount": money(cents), "relieved": year in revision.relieved_in}
+            for year, cents in revision.per_year
+        ],
         "on": revision.on.isoformat(),
         "relieved": revision.relieved,
         "total": money(revision.total_cents),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -98,7 +99,8 @@ def render_advice(env: jinja2.Environment, language: str, facts: dict[str, Any])
 
 
 def plan(text: str) -> Plan:
-    """--invest AMOUNT[@DATE]: 4000, 4000.00, 4.000,00 or 4000@2027-03-15."""
+    """--invest AMOUNT[@DATE]: 4000, 4000.00, 4.000,00, 4.000 (Dutch thousands, never four
+    euros) or 4000@2027-03-15."""
     amount_text, _, day_text = text.partition("@")
     amount = _amount(amount_text)
     try:
@@ -112,9 +114,12 @@ def plan(text: str) -> Plan:
     return Plan(cents(amount), day)
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 4.000 or 1.234.567: Dutch thousands
+
+
 def _amount(text: str) -> Decimal | None:
     cleaned = text.strip()
-    if "," in cleaned:  # Dutch writing: 4.000,00
+    if "," in cleaned or _THOUSANDS.fullmatch(cleaned):  # Dutch writing: 4.000,00 or 4.000
         cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
         amount = Decimal(cleaned)

@@ -22,7 +22,15 @@ import sqlite3
 from collections.abc import Iterable
 from typing import cast
 
-from korwatch.ledger.identity import Carrier, account_key, fit, fit_parts, near_fit, strong_text
+from korwatch.ledger.identity import (
+    Carrier,
+    account_key,
+    booked_on_value,
+    fit,
+    fit_parts,
+    near_fit,
+    strong_text,
+)
 from korwatch.ledger.rows import Row, TransactionRow
 from korwatch.ledger.window import Entry, Stored, Window, entries
 from korwatch.models import money
@@ -125,7 +133,12 @@ class Matcher:
 
     def _same_key(self, row: TransactionRow, stored: Stored) -> TransactionRow | None:
         """A line with a stored line's dedup key: a carrier of it, or, when its amount differs
-        (a bank id reused with another amount), a new record under its own key, for review."""
+        (a bank id reused with another amount), a new record under its own key, for review.
+        When a line of this document was already paired with the stored one (in an earlier
+        chunk: a chunk may end inside a day), this line is another payment: it is matched as a
+        new line, under a key of its own (the stored one holds this key)."""
+        if stored[0] in self.claimed:
+            return (f"{row[0]}@{self.sha256[:16]}", *row[1:])
         if stored[3] == row[3] and stored[4] == row[4]:
             self.claimed.add(stored[0])
             self.carriers.append((stored[0], self.sha256, row[-1], "same-line", row[0]))
@@ -159,12 +172,13 @@ class Matcher:
         for index in indexes:
             row, group = pending[index]
             day, value = row[1], row[11]
+            on_value = near and booked_on_value(self.format, day, value)
             bank, iban, name, text = row[10], row[7], row[6], row[8] or row[9]
             for found in group:
                 if found[0] in claimed:
                     continue
                 if near:
-                    if found[2] == day or not near_fit(day, value, found[2], found[7]):
+                    if not near_fit(day, value, found[2], found[7], (on_value, bool(found[12]))):
                         continue
                 elif found[2] != day:
                     continue

@@ -13,10 +13,12 @@ CAMT AcctSvcrRef. What every carrier keeps, normalised, is the identity:
 - the booking date. Not the value date: carriers of one booking disagree about it (ING's CSV has
   it only inside the text; the two real ING MT940 samples of one statement differ by a month),
   so it never separates two carriers. Booking dates may differ only where an MT940 line has no
-  entry date and its booking date is its value date: two carriers whose booking dates lie at
-  most NEAR_DAYS apart are the same booking when the value dates tie them (equal value dates, or
-  one's booking date is the other's value date), and only when no carrier on the same booking
-  date fits;
+  entry date and its booking date is its value date: an MT940 line booked on its value date
+  and a carrier whose value date is that day, booked at most NEAR_DAYS later or earlier, are
+  the same booking, and only when no carrier on the same booking date fits. Other carriers
+  booked on different days are different bookings even when their value dates agree: two
+  payments of one customer on consecutive days, one in each of two exports that meet there,
+  are two;
 - the amount with its sign, and the currency;
 - the counterparty: its account (normalised as the own account) when both carriers name one,
   else its name when both name one;
@@ -35,7 +37,9 @@ amount and currency (a "slot") are the same transaction when nothing they both c
 - names, when both have one and the accounts did not already agree, start alike: the shorter is
   the start of the longer (OFX's NAME is cut at 32 characters);
 - texts, when both have one, hold each other or share a run of TEXT_RUN characters (one format
-  cuts the text short, an old free-text MT940 puts the counterparty in front of it).
+  cuts the text short, an old free-text MT940 puts the counterparty in front of it, a bank
+  drops the letters SWIFT lacks); sharing a run, every number of the shorter is a number of
+  the longer (two invoices of one customer differ in their number, not in their words).
 
 Missing information is no evidence either way. Among several fitting carriers the best `fit`
 is taken (equal ids, then equal accounts, equal texts, equal names).
@@ -51,9 +55,11 @@ from datetime import date
 from difflib import SequenceMatcher
 
 NEAR_DAYS = 3  # booking dates this far apart can be one booking, if the value dates tie them
+UNDATED_FORMAT = "mt940"  # the parser whose lines may lack an entry date (booked on value date)
 TEXT_RUN = 20  # characters two texts must share when neither holds the other
 _ACCOUNT_DIGITS = re.compile(r"(\d{7,})$")
 _NOT_PLAIN = re.compile(r"[^0-9A-Z]+")
+_NUMBER = re.compile(r"[0-9]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -157,20 +163,40 @@ def _texts_fit(a: str, b: str) -> int | None:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if short in long:
         return 4
-    if len(short) < TEXT_RUN:
+    if len(short) < TEXT_RUN or not _numbers_agree(short, long):
         return None
     run = SequenceMatcher(None, short, long, autojunk=False).find_longest_match()
     return 1 if run.size >= TEXT_RUN else None
 
 
-def near_fit(day_a: str, value_a: str | None, day_b: str, value_b: str | None) -> bool:
-    """Whether two carriers booked on different days (ISO dates) are tied by their value dates:
-    at most NEAR_DAYS apart, and equal value dates, or one's booking date is the other's value
-    date (an MT940 line without an entry date is booked on its value date)."""
-    if not (value_a is not None and value_a in (value_b, day_b)) and value_b != day_a:
+def _numbers_agree(short: str, long: str) -> bool:
+    """Whether every number of the shorter plain text is a number of the longer one (but a
+    number that ends it, which a format may have cut): texts that share a long run but differ
+    in their number (invoice 2026-041 and 2026-042 of one customer) are two payments."""
+    numbers = set(_NUMBER.findall(long))
+    return all(
+        found.group() in numbers or found.end() == len(short) for found in _NUMBER.finditer(short)
+    )
+
+
+def near_fit(
+    day_a: str, value_a: str | None, day_b: str, value_b: str | None, on_value: tuple[bool, bool]
+) -> bool:
+    """Whether two carriers booked on different days (ISO dates) are one booking: at most
+    NEAR_DAYS apart, one of them an MT940 line booked on its value date (`on_value`, for a
+    and b: see `booked_on_value`) and that day the other's value date."""
+    if day_a == day_b:
+        return False
+    if not ((on_value[0] and value_b == day_a) or (on_value[1] and value_a == day_b)):
         return False
     apart = date.fromisoformat(day_a) - date.fromisoformat(day_b)
     return abs(apart.days) <= NEAR_DAYS
+
+
+def booked_on_value(format_name: str, day: str, value_day: str | None) -> bool:
+    """Whether a carrier may be booked on its value date for want of an entry date: an MT940
+    line whose booking date is its value date (formats/mt940: an entry date is optional)."""
+    return format_name == UNDATED_FORMAT and day == value_day
 
 
 def strong_text(text: str) -> str:

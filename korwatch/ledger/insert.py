@@ -109,7 +109,7 @@ def insert_records(
         if CROSS_FORMAT
         else None
     )
-    versions = Versions(connection, business, document[0])
+    versions = Versions(connection, business, document)
     result, kept = Inserted(), _Kept(first_id, StoredMaker(*document), judge)
     per_year, read = result.per_year, 0
     for kind, rows in chunks:

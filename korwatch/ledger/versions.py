@@ -7,20 +7,27 @@ of the stored invoice. When it says something else, the stored row takes the new
 place (its id, and whatever refers to it, stays) and its former values go to the history; when
 it says the same, the document is one more carrier of it. The version imported last is the one
 that counts.
+
+Invoice exports carry no export date, so an older export dropped after a newer one brings back
+a version the ledger already replaced, exactly as a real change back would. That is never
+silent: the version imported last counts, and the invoice is flagged for review (`review`,
+shown by `ledger` and `status`), naming the documents, until a later document carries the
+invoice unchanged (a newer export or the next Moneybird pull confirms the version that counts).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from korwatch.ledger.rows import InvoiceRow, Row
+from korwatch.models import money
 
 _BATCH = 500  # keys per query (well under SQLite's limit on bound parameters)
 _STORED = (
     "SELECT dedup_key, id, date, amount_cents, vat_cents, gross_cents, credit_note, currency, "
-    "counterparty_name, value_date, reference FROM records WHERE business = ? AND "
+    "counterparty_name, value_date, reference, review FROM records WHERE business = ? AND "
     "kind = 'invoice' AND dedup_key IN ({})"
 )
 _KEEP_OLD = (
@@ -70,13 +77,31 @@ def _version_of_row(row: Row) -> InvoiceVersion:
     return InvoiceVersion(day, net, vat, gross, bool(credit_note), currency, customer, supply)
 
 
+_OLD_VERSIONS = (
+    "SELECT document, date, amount_cents, vat_cents, gross_cents, credit_note, currency, "
+    "counterparty_name, value_date FROM record_versions WHERE record = ? ORDER BY id"
+)
+
+
+def _version_of_stored(row: tuple[Any, ...]) -> InvoiceVersion:
+    """A version from its stored columns: date, net, VAT, gross, credit note, currency,
+    customer, supply date."""
+    day, net, vat, gross, credit_note, currency, customer, supply = row
+    return InvoiceVersion(day, net, vat, gross, bool(credit_note), currency, customer, supply)
+
+
 class Versions:
     """Sorts a document's invoice rows into new ones, repeats and edits, storing the edits."""
 
-    def __init__(self, connection: sqlite3.Connection, business: str, sha256: str) -> None:
-        self.connection, self.business, self.sha256 = connection, business, sha256
+    def __init__(
+        self, connection: sqlite3.Connection, business: str, document: tuple[str, str]
+    ) -> None:
+        """`document` is (sha256, name) of the document being stored."""
+        self.connection, self.business = connection, business
+        self.sha256, self.name = document
         self.edits: list[Edit] = []
         self.carriers: list[tuple[int, str, int, str]] = []
+        self.names: dict[str, str] = {}  # document sha256 -> name, read when first needed
 
     def sift(self, rows: list[Row]) -> list[Row]:
         """The rows to insert; an edited invoice is updated here, a repeated one noted."""
@@ -89,26 +114,60 @@ class Versions:
             if found is None:
                 fresh.append(row)
                 continue
-            record, number, before = found
+            record, number, before, flagged = found
             after = _version_of_row(row)
             if after == before:
                 self.carriers.append((record, self.sha256, cast(int, row[-1]), "same-line"))
+                note = ""
             else:
+                note = self._returning(record, number, before, after)
                 self._replace(record, row, after)
                 self.edits.append(Edit(record, number, before, after))
+            if note or flagged:
+                self.connection.execute(
+                    "UPDATE records SET review = ? WHERE id = ?", (note, record)
+                )
         return fresh
 
-    def _stored(self, keys: list[str]) -> dict[str, tuple[int, str, InvoiceVersion]]:
-        found: dict[str, tuple[int, str, InvoiceVersion]] = {}
+    def _returning(
+        self, record: int, number: str, before: InvoiceVersion, after: InvoiceVersion
+    ) -> str:
+        """The review note when `after` is a version the invoice had before (an older export
+        imported after a newer one, or a real change back: korwatch cannot tell), else ""."""
+        rows = self.connection.execute(_OLD_VERSIONS, (record,)).fetchall()
+        had = [str(row[0]) for row in rows if _version_of_stored(row[1:]) == after]
+        if not had:
+            return ""
+        current = self.connection.execute(
+            "SELECT document FROM records WHERE id = ?", (record,)
+        ).fetchone()[0]
+        return (
+            f"invoice {number} went back to the version of {self._name(had[-1])} "
+            f"(EUR {money(after.net_cents)}) with {self._name(self.sha256)}, replacing the "
+            f"version of {self._name(str(current))} (EUR {money(before.net_cents)}): the "
+            "version imported last counts; if that file is an older export, import a newer "
+            "one: a later document carrying the invoice unchanged settles this"
+        )
+
+    def _name(self, sha256: str) -> str:
+        if not self.names:
+            self.names = {
+                str(sha): str(name)
+                for sha, name in self.connection.execute(
+                    "SELECT sha256, name FROM documents WHERE business = ?", (self.business,)
+                )
+            }
+        return self.name if sha256 == self.sha256 else self.names.get(sha256, "another document")
+
+    def _stored(self, keys: list[str]) -> dict[str, tuple[int, str, InvoiceVersion, bool]]:
+        """Key -> (record, invoice number, stored version, whether flagged for review)."""
+        found: dict[str, tuple[int, str, InvoiceVersion, bool]] = {}
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
             query = _STORED.format(", ".join("?" * len(batch)))
-            for (key, record, day, net, vat, gross, credit_note, currency, customer, supply,
-                 number) in self.connection.execute(query, (self.business, *batch)):  # fmt: skip
-                version = InvoiceVersion(
-                    day, net, vat, gross, bool(credit_note), currency, customer, supply
-                )
-                found[key] = (record, number, version)
+            for row in self.connection.execute(query, (self.business, *batch)):
+                key, record, number, review = row[0], row[1], row[10], row[11]
+                found[key] = (record, number, _version_of_stored(row[2:10]), bool(review))
         return found
 
     def _replace(self, record: int, row: Row, after: InvoiceVersion) -> None:
@@ -156,10 +215,7 @@ def history(
             f"WHERE v.record IN ({', '.join('?' * len(batch))}) ORDER BY v.id",
             (business, business, *batch),
         )
-        for (record, day, net, vat, gross, credit_note, currency, customer, supply, old_name,
-             new_name, when) in rows:  # fmt: skip
-            version = InvoiceVersion(
-                day, net, vat, gross, bool(credit_note), currency, customer, supply
-            )
-            found.setdefault(record, []).append(OldVersion(version, old_name, new_name, when))
+        for row in rows:
+            version = _version_of_stored(row[1:9])
+            found.setdefault(row[0], []).append(OldVersion(version, *row[9:12]))
     return found

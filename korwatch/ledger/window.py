@@ -13,7 +13,13 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from korwatch.ledger.identity import NEAR_DAYS, Carrier, account_key, strong_text
+from korwatch.ledger.identity import (
+    NEAR_DAYS,
+    UNDATED_FORMAT,
+    Carrier,
+    account_key,
+    strong_text,
+)
 
 HOLD = 20_000  # stored transactions held before the days behind the document are let go
 _DAY, _NEAR = timedelta(days=1), timedelta(days=NEAR_DAYS)
@@ -27,17 +33,27 @@ _LOAD = (
     "SELECT id, {key}, date, amount_cents, currency, account, bank_id, value_date, "
     "counterparty_iban, {own} AS own, "
     "CASE WHEN amount_cents > 0 THEN counterparty_name END, "
-    "CASE WHEN amount_cents > 0 THEN COALESCE(NULLIF(description, ''), reference) END "
+    "CASE WHEN amount_cents > 0 THEN COALESCE(NULLIF(description, ''), reference) END, "
+    "{undated} AND date = value_date "
     "FROM records WHERE business = ? AND kind = 'transaction' "
     "AND year IN ({years}) AND date BETWEEN ? AND ? AND id < ?"
 )  # years listed, not a range: the index (business, year, date) then seeks the dates
 # (id, dedup key, date, cents, currency, account, bank id, value date, counterparty account,
-#  in the document's own format, credit's counterparty name, credit's text)
-Stored = tuple[int, str, str, int, str, str, str, str | None, str, int, str | None, str | None]
+#  in the document's own format, credit's counterparty name, credit's text, an MT940 line
+#  booked on its value date (identity.booked_on_value))
+Stored = tuple[
+    int, str, str, int, str, str, str, str | None, str, int, str | None, str | None, int | None
+]
 Slot = tuple[str, int, str]  # (account key, cents, currency): a line's candidates share it
 # An index holds one transaction as itself and makes a list only for a second one: a list per
 # held transaction would be 100,000 more objects for the garbage collector to walk.
 Entry = Stored | list[Stored]
+
+
+def _among(documents: list[str]) -> str:
+    """SQL: whether a record came in one of these documents (sha256 hex, written inline)."""
+    marks = ", ".join(f"'{sha}'" for sha in documents if sha.isalnum())
+    return f"document IN ({marks})" if marks else "0"
 
 
 def put(index: dict[Any, Entry], key: Any, stored: Stored) -> None:
@@ -77,9 +93,11 @@ class Window:
         self.accounts: dict[str, str] = {}
         self.by_key: dict[str, Stored] = {}
         self.by_slot: dict[Slot, Entry] = {}
-        marks = ", ".join(f"'{sha}'" for sha in own if sha.isalnum())
-        self._load_sql = _LOAD.replace("{key}", "dedup_key" if self.keyed else "''").replace(
-            "{own}", f"document IN ({marks})" if marks else "0"
+        undated = [sha for sha, kind in formats.items() if kind == UNDATED_FORMAT]
+        self._load_sql = (
+            _LOAD.replace("{key}", "dedup_key" if self.keyed else "''")
+            .replace("{own}", _among(own))
+            .replace("{undated}", _among(undated))
         )
         self._span: tuple[date, date] | None = None
         self._held: list[Stored] = []
@@ -127,7 +145,7 @@ class Window:
         made = self._carriers.get(stored[0])
         if made is None:
             (record, key, day, cents, currency, account, bank_id, value_day, iban, own, name,
-             text) = stored  # fmt: skip
+             text, _) = stored  # fmt: skip
             made = self._carriers[record] = Carrier(
                 record, key, day, cents, currency, self.account(account), name or "",
                 iban, text or "", bank_id, value_day, self.own_format if own else "\x00other",

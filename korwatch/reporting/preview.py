@@ -117,9 +117,10 @@ def _advice(
     connection: sqlite3.Connection, config: Config, business: BusinessConfig, now: datetime
 ) -> dict[str, Any] | None:
     """The autumn email as the ledger would have it now; None when there is no verdict (no
-    ledger yet, or no choice left): the sample shows the email then."""
+    ledger yet, no choice left, or an uncertain one, which is never sent): the sample shows the
+    email then."""
     found = advice_facts(connection, config, business, now)
-    if not found["verdict"]:
+    if not found["verdict"] or found["verdict"]["choice"] == "uncertain":
         return None
     return {
         "kind": ADVICE,

@@ -78,7 +78,7 @@ def advise(question: Question) -> Advice:
     this, settings, in_kor = question.this, question.settings, question.rules.in_kor
     as_of = min(question.today, date(this.year, 12, 31))
     looking_back = this.year < question.today.year
-    dates = exit_dates(as_of, settings.return_period)
+    dates = exit_dates(question.today, settings.return_period)  # acting is today, any year
     lookback, so_far = _bases(question, as_of)
     year_end_cents, crossing_day = _forecast(question, as_of)
     thin = _thin(as_of, lookback)

@@ -16,7 +16,7 @@ from typing import Any
 from korwatch.models import StoredRecord
 from korwatch.tax.advice_settings import AdviceSettings
 from korwatch.tax.customers import BUSINESS, CONSUMER, UNKNOWN, CustomerKind, customer_kind
-from korwatch.tax.debits import GENERAL, NOT_A_COST, CostVat, at_most_cents, cost_vat
+from korwatch.tax.debits import GENERAL, NOT_A_COST, CostVat, cost_vat, debit_vat_cents
 from korwatch.tax.debits import UNKNOWN as UNKNOWN_VAT
 from korwatch.tax.revision import is_capital_good
 from korwatch.tax.user_rules import CATEGORIES
@@ -142,13 +142,7 @@ def _debits(
 
 def _debit(record: StoredRecord, rules: RuleSettings, settings: AdviceSettings) -> Debit:
     verdict = cost_vat(record, rules, settings.costs)
-    if verdict.vat == UNKNOWN_VAT:
-        return Debit(record, verdict, at_most_cents(record))
-    if not verdict.rate_class:
-        return Debit(record, verdict, 0)
-    return Debit(
-        record, verdict, vat_included(-record.amount_cents, verdict.rate_class, record.date)
-    )
+    return Debit(record, verdict, debit_vat_cents(record, verdict))
 
 
 def _one_offs(debits: list[Debit], settings: AdviceSettings) -> list[Debit]:

@@ -15,7 +15,7 @@ from datetime import date
 from korwatch.models import StoredRecord
 from korwatch.tax.advice_basis import sale_of
 from korwatch.tax.advice_settings import AdviceRule
-from korwatch.tax.debits import GENERAL, REDUCED, UNKNOWN, at_most_cents, cost_vat
+from korwatch.tax.debits import GENERAL, REDUCED, UNKNOWN, cost_vat, debit_vat_cents
 from korwatch.tax.thresholds import YearState
 from korwatch.tax.vat import vat_included, vat_on_top
 from korwatch.tax.verdict import Classified, RuleSettings
@@ -63,14 +63,11 @@ def after_crossing(
         if record.kind != "transaction" or record.amount_cents >= 0 or record.date < since:
             continue
         verdict = cost_vat(record, rules, costs)
-        if verdict.vat in (GENERAL, REDUCED):
-            sums["n"] += 1
-            sums["gross"] -= record.amount_cents
-            sums["vat"] += vat_included(-record.amount_cents, verdict.rate_class, record.date)
-        elif verdict.vat == UNKNOWN:
-            sums["un"] += 1
-            sums["ungross"] -= record.amount_cents
-            sums["unvat"] += at_most_cents(record)
+        if verdict.vat in (GENERAL, REDUCED, UNKNOWN):
+            known = verdict.vat != UNKNOWN
+            sums["n" if known else "un"] += 1
+            sums["gross" if known else "ungross"] -= record.amount_cents
+            sums["vat" if known else "unvat"] += debit_vat_cents(record, verdict)
     credits = _later_credits(state, crossing.item)
     return AfterCrossing(
         since,

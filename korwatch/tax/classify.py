@@ -38,11 +38,12 @@ def classify(records: Iterable[StoredRecord], settings: RuleSettings) -> list[Cl
 def matched(items: list[Classified], settings: RuleSettings) -> list[Classified]:
     """Items classified one by one (classify_one, in booking order), with payments and
     invoices matched: what classify gives. A record the ledger marked as a possible double
-    with another amount (ledger/carriers.py) keeps REVIEW and says why, whatever matched it."""
+    with another amount (ledger/carriers.py) keeps REVIEW and says why, whatever matched it,
+    until a person decides it (a decision is what the note asks for)."""
     found = match(items, settings)
     for index, item in enumerate(found):
         note = item.record.review
-        if note:
+        if note and item.decision is None:
             flags = item.flags if REVIEW in item.flags else (*item.flags, REVIEW)
             found[index] = amend(item, flags=flags, reason=f"{item.reason}; {note}")
     return found

@@ -3,9 +3,10 @@
 Leaving the KOR costs nothing on sales to businesses that deduct VAT: the price rises by the VAT
 and they take it back. Consumers, foundations, associations and governments cannot, so either
 they pay more or you absorb the VAT. A bank line only suggests which it is (advise-rules.md
-section 5). Order: the user's own customer rules; payment platforms and Tikkie (the payer behind
-them is not named); a VAT number (NL999999999B99, also Belgian and German) or a KvK number next to
-the word KvK in the text; a legal form in the name (B.V., VOF, GmbH ...); a foundation,
+section 5). Order: the user's own customer rules; Tikkie; payment platforms, marketplaces,
+booking sites and banks paying out for others (the payer behind them is not named); a VAT
+number (NL999999999B99, also Belgian and German) or a KvK number next to the word KvK in the
+text; a legal form in the name (B.V., VOF, GmbH ...); a foundation,
 association or government; a person's name (initials and a surname, "Dhr.", "EN/OF"); else
 unknown. The marker is a stable code; reasons.py words it per language.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from korwatch.models import StoredRecord
 from korwatch.tax.advice_settings import AdviceRule
-from korwatch.tax.bank_facts import platform_of
+from korwatch.tax.bank_facts import PLATFORMS
 from korwatch.tax.user_rules import first_match
 
 BUSINESS, CONSUMER, UNKNOWN = "business", "consumer", "unknown"
@@ -30,6 +31,21 @@ class CustomerKind:
     # "person", "platform", "tikkie", "unrecognised"
     shown_by: str = ""  # the word, number or rule label that showed it
 
+
+# Who pays out money for others (bank_facts.PLATFORMS and these): the customer is not named.
+_INTERMEDIARIES = (
+    "treatwell", "takeaway.com", "thuisbezorgd", "uber", "deliveroo", "eventbrite",
+    "ticketmaster", "salonized", "fresha", "gocardless", "square", "worldline", "equensworldline",
+    "riverty", "afterpay", "mypos", "viva wallet", "lightspeed", "payconiq", "nexi", "paysafe",
+    "transferwise", "wise europe", "rabobank", "rabo smart pay", "ing bank", "abn amro", "bunq",
+    "knab", "triodos", "revolut",
+)  # fmt: skip
+# Whole words only: "Betsy Jansen" is not Etsy.
+_PAYS_OUT = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(name) for name in (*PLATFORMS, *_INTERMEDIARIES))
+    + r")(?!\w)"
+)
 
 # VAT numbers: NL (ONDPLEIN: NL, 9 digits, B, 2 digits), BE (0 or 1 and 9 digits), DE (9 digits).
 # A 9-digit number with B01 but without "NL" may hold a BSN: it is not looked for.
@@ -58,6 +74,8 @@ _TITLE_OR_JOINT = re.compile(
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,4} ?[A-Za-z]")
 _INITIALS_AND_SURNAME = re.compile(
     r"^[A-Z]{1,2} (?:(?:van|de|den|der|ter|ten|het|v\.d\.) )*[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"
+    # Banks that write names in capitals: "J DE VRIES", "JM VAN DIJK-BOS".
+    r"|^[A-Z]{1,2} (?:(?:VAN|DE|DEN|DER|TER|TEN|HET|V\.D\.) )*[A-Z]{2,}(?:-[A-Z]{2,})?$"
 )
 
 
@@ -69,9 +87,11 @@ def customer_kind(record: StoredRecord, customers: tuple[AdviceRule, ...]) -> Cu
         return CustomerKind(rule.value, "customer-rule", rule.label)
     if "tikkie" in folded or "tikkie" in record.description.casefold():
         return CustomerKind(CONSUMER, "tikkie", "Tikkie")
-    platform = platform_of(folded)
-    if platform or " inzake " in f" {folded} ":
-        return CustomerKind(UNKNOWN, "platform", platform or record.counterparty_name)
+    platform = _PAYS_OUT.search(folded)
+    if platform is not None or " inzake " in f" {folded} ":
+        return CustomerKind(
+            UNKNOWN, "platform", platform.group(0) if platform else record.counterparty_name
+        )
     return _marked(record) or CustomerKind(UNKNOWN, "unrecognised")
 
 

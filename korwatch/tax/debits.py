@@ -6,8 +6,9 @@ business costs is. A bank line only suggests the rate, so every debit gets one o
 never deductible: bank costs, insurance, exempt rent, wages, taxes, private withdrawals,
 suppliers in the KOR, restaurants) or "unknown" (shown apart, as a range from none of it to all
 of it at 21 %). Order: the user's own cost rules, then IBAN facts (own and private accounts, the
-Belastingdienst), then words in the description, then known payees by name. Transfers between
-own accounts are not costs at all (class "").
+Belastingdienst), then words in the description, then known payees by name, then the same
+words starting a word of the name (a card payment names the shop only). Transfers between own
+accounts are not costs at all (class "").
 """
 
 from __future__ import annotations
@@ -41,14 +42,21 @@ class CostVat:
 _WORDS: tuple[tuple[str, str, str], ...] = (
     ("kor-supplier", NONE, r"vrijgesteld van (?:ob|btw|omzetbelasting)|art(?:ikel|\.)? ?25 wet ob"
      r"|kleineondernemersregeling"),
-    ("wages", NONE, r"salaris|netto ?loon|loonbetaling|pensioenpremie|vakantiegeld"),
+    ("wages", NONE, r"salaris|netto ?loon|loonbetaling|pensioenpremie|vakantiegeld"
+     r"|loon (?:over |van )?(?:januari|februari|maart|april|mei|juni|juli|augustus|september"
+     r"|oktober|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|okt|nov|dec|week|\d+)"),
     ("private", NONE, r"priv[eé](?:opname| opname|onttrekking)?|spaarrekening|eigen rekening"),
     ("tax", NONE, r"belasting|gemeentelijke|waterschap|cjib|boete|ozb|bghu|naheffing"),
     ("insurance", NONE, r"verzekering|premie|polis|assurantie"),
     ("bank-costs", NONE, r"kosten (?:zakelijke? )?betaalrekening|bankkosten|pakketkosten"
-     r"|oranjepakket|kosten betalingsverkeer|debetrente|aflossing|rente"),
+     r"|oranjepakket|zakelijk betalen pakket|betaalpakket|directpakket|basispakket"
+     r"|kosten betalingsverkeer|debetrente|aflossing|rente"),
+    # Before "huur": renting a car, a bike or equipment carries 21 %, premises usually none.
+    ("rental", GENERAL, r"auto(?:ver)?huur|huurauto|fiets(?:ver)?huur|containerhuur|steigerhuur"
+     r"|machinehuur|materiaalhuur|gereedschapshuur"),
     ("rent", NONE, r"huurpenningen|huur"),
-    ("horeca", NONE, r"restaurant|caf[eé]|lunch|diner|borrel"),
+    ("horeca", NONE, r"restaurant|caf[eé]|brasserie|bistro|pizzeria|snackbar|lunchroom|lunch"
+     r"|diner|borrel"),
     ("postage", NONE, r"postzegels?|pakketzegels?"),
     ("accommodation", GENERAL, r"hotel|overnachting"),
     ("card-terminal", GENERAL, r"pinautomaat|betaalautomaat|pinterminal"),
@@ -100,6 +108,9 @@ _WORD_SEARCH = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
+# In a name the word must start a word: "Metropolis" is no insurance, "Parente" no interest.
+# A card payment has the shop in the name and only the terminal's data in the description.
+_NAME_SEARCH = re.compile(r"(?<!\w)" + _WORD_SEARCH.pattern, re.IGNORECASE)
 _PAYEE_SEARCH = re.compile(
     r"(?<![\w.-])(?:"
     + "|".join(f"(?P<p{i}>{_alternation(names)})" for i, (_, _, names) in enumerate(_PAYEES))
@@ -131,17 +142,21 @@ def _iban_fact(record: StoredRecord, rules: RuleSettings, name: str) -> CostVat 
 
 
 def _recognised(record: StoredRecord) -> CostVat | None:
-    """From a word in the description, else from the payee's name."""
+    """From a word in the description, else from a known payee's name, else from a word
+    that starts a word of the name."""
     found = _WORD_SEARCH.search(f"{record.description} {record.reference}")
-    if found is not None and found.lastgroup is not None:
-        code, vat, _ = _WORDS[int(found.lastgroup[1:])]
-        return CostVat(vat, code, found.group(0), _rate_class(code, vat))
-    found = _PAYEE_SEARCH.search(record.counterparty_name)
-    if found is not None and found.lastgroup is not None:
-        code, vat, _ = _PAYEES[int(found.lastgroup[1:])]
-        foreign = code == "foreign-software"
-        return CostVat(vat, code, found.group(0), _rate_class(code, vat), reverse_charge=foreign)
-    return None
+    if found is None or found.lastgroup is None:
+        payee = _PAYEE_SEARCH.search(record.counterparty_name)
+        if payee is not None and payee.lastgroup is not None:
+            code, vat, _ = _PAYEES[int(payee.lastgroup[1:])]
+            foreign = code == "foreign-software"
+            rate_class = _rate_class(code, vat)
+            return CostVat(vat, code, payee.group(0), rate_class, reverse_charge=foreign)
+        found = _NAME_SEARCH.search(record.counterparty_name)
+    if found is None or found.lastgroup is None:
+        return None
+    code, vat, _ = _WORDS[int(found.lastgroup[1:])]
+    return CostVat(vat, code, found.group(0), _rate_class(code, vat))
 
 
 def _rate_class(code: str, vat: str) -> str:
@@ -150,13 +165,11 @@ def _rate_class(code: str, vat: str) -> str:
     return vat if vat in (GENERAL, REDUCED) else ""
 
 
-def deductible_cents(record: StoredRecord, verdict: CostVat) -> int:
-    """The VAT inside a debit that could be deducted outside the KOR (0 for none and unknown)."""
+def debit_vat_cents(record: StoredRecord, verdict: CostVat) -> int:
+    """The VAT inside a debit that could be deducted outside the KOR; for an unrecognised one
+    the most it could hold (all of it at the general rate); 0 for none."""
+    if verdict.vat == UNKNOWN:
+        return vat_included(-record.amount_cents, GENERAL, record.date)
     if not verdict.rate_class:
         return 0
     return vat_included(-record.amount_cents, verdict.rate_class, record.date)
-
-
-def at_most_cents(record: StoredRecord) -> int:
-    """The most VAT an unrecognised debit could hold: all of it at the general rate."""
-    return vat_included(-record.amount_cents, GENERAL, record.date)

@@ -30,6 +30,7 @@ COSTS: dict[str, tuple[str, str]] = {
     "tax": ("belastingen en heffingen", "taxes and levies"),
     "insurance": ("verzekering (vrijgesteld)", "insurance (exempt)"),
     "bank-costs": ("bankkosten en rente (vrijgesteld)", "bank costs and interest (exempt)"),
+    "rental": ("huur van auto's en materiaal", "car and equipment rental"),
     "rent": ("huur (meestal vrijgesteld)", "rent (usually exempt)"),
     "horeca": ("horeca (btw niet aftrekbaar)", "restaurants (VAT not deductible)"),
     "postage": ("postzegels (geen btw)", "postage stamps (no VAT)"),
@@ -67,7 +68,10 @@ CUSTOMERS: dict[str, tuple[str, str]] = {
     "legal-form": ("rechtsvorm in de naam", "legal form in the name"),
     "non-deducting": ("stichting, vereniging of overheid", "foundation, association or government"),
     "person": ("naam van een persoon", "a person's name"),
-    "platform": ("via een betaalplatform", "through a payment platform"),
+    "platform": (
+        "via een platform of bank (klant onbekend)",
+        "through a platform or bank (customer unknown)",
+    ),
     "tikkie": ("via Tikkie", "through Tikkie"),
 }
 
@@ -184,6 +188,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "binnenkwam, {day} (R7.1)"),
     )
 )  # fmt: skip
+# A person's decision (decisions.Decision.why) at the end of a category's reason.
+_DECIDED = re.compile(
+    r'^(?:always for IBAN (?P<iban>\S+), |always for "(?P<name>.*)", )?decided by (?P<author>.+?)'
+    r' on (?P<day>\d{4}-\d\d-\d\d)(?: \("(?P<note>.*)"\))?$'
+)
+# The note on a possible double with another amount (ledger/carriers.py), after any reason.
+_REVIEW_NOTE = re.compile(
+    r"; the same payment may be in (?P<there>.+?) line (?P<line>\S+) as EUR (?P<amount>\S+): "
+    r"both are counted until a person decides$"
+)
 _PAYMENT = re.compile(r"^payment of invoice (?P<number>.+?): (?P<why>.+)$")
 _CATEGORY = re.compile(r"^(?P<text>.+?) \((?P<rule>R\d+(?:\.\d+)?|U\d+)\)(?:: (?P<why>.+))?$")
 
@@ -199,7 +213,40 @@ def dutch(reason: str, rule: str = "") -> str:
     """An English reason of rule `rule` in Dutch; unchanged when the catalogue lacks it."""
     head = rule.partition(":")[0]
     translate = _BY_RULE.get(head, _composite)
-    return translate(reason) or _composite(reason) or reason
+    main, notes = _review_notes(reason)
+    found = translate(main) or _composite(main)
+    return reason if found is None else found + notes
+
+
+def _review_notes(reason: str) -> tuple[str, str]:
+    """The reason without the review notes at its end, and those notes in Dutch."""
+    notes = ""
+    match = _REVIEW_NOTE.search(reason)
+    while match is not None:
+        there = match.group("there")
+        there = "een ander document" if there == "another document" else there
+        notes = (
+            f"; dezelfde betaling staat mogelijk in {there} regel {match.group('line')} als EUR "
+            f"{match.group('amount')}: beide tellen mee tot iemand beslist{notes}"
+        )
+        reason = reason[: match.start()]
+        match = _REVIEW_NOTE.search(reason)
+    return reason, notes
+
+
+def _decided(text: str) -> str | None:
+    """Who decided, when, and the note (decisions.Decision.why) in Dutch."""
+    match = _DECIDED.match(text)
+    if match is None:
+        return None
+    parts = match.groupdict()
+    scope = ""
+    if parts["iban"] is not None:
+        scope = f"altijd voor IBAN {parts['iban']}, "
+    elif parts["name"] is not None:
+        scope = f'altijd voor "{parts["name"]}", '
+    note = f' ("{parts["note"]}")' if parts["note"] is not None else ""
+    return f"{scope}besloten door {parts['author']} op {parts['day']}{note}"
 
 
 def _sentence(text: str) -> str | None:
@@ -213,7 +260,7 @@ def _sentence(text: str) -> str | None:
             if "fee" in parts:  # a Dutch decimal comma: 6,50 %
                 parts["fee"] = parts["fee"].replace(".", ",")
             return words.format(**parts)
-    return None
+    return _decided(text)
 
 
 def _payment(reason: str) -> str | None:

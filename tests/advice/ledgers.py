@@ -104,3 +104,19 @@ def consultant_csv(until: date | None = None) -> str:
                   "flexplek"),
     ]  # fmt: skip
     return ing_csv(_through(payments, until))
+
+
+def builder_csv() -> str:
+    """The builder of test_scenarios.py whose costs go mostly to payees nobody recognises:
+    leaving gains -337.00 .. 267.80, no verdict ("uncertain")."""
+    payments = [
+        *_monthly((2025, 11), 12, 27, "-7.50", "ING Bank N.V.", "NL28INGB0000000001",
+                  "kosten zakelijke betaalrekening"),
+        *_monthly((2025, 12), 12, 10, "1200.00", "Bouwbedrijf Tak B.V.", "NL66RABO0123456782",
+                  "factuur"),
+        *_monthly((2025, 12), 12, 9, "-30.25", "KPN B.V.", "NL08ABNA0000000222", "internet"),
+        *_monthly((2025, 12), 12, 12, "-121.00", "Hendriks", "NL68ABNA0000000888", "order"),
+        *_monthly((2025, 12), 12, 14, "-96.80", "De Groot Levering", "NL68ABNA0000000889", ""),
+        *_monthly((2025, 12), 12, 16, "-72.60", "Smit & Zn", "NL68ABNA0000000890", "materiaal"),
+    ]  # fmt: skip
+    return ing_csv(payments)

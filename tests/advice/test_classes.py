@@ -9,7 +9,7 @@ import pytest
 
 from korwatch.tax.advice_periods import returns_between
 from korwatch.tax.customers import customer_kind
-from korwatch.tax.debits import cost_vat, deductible_cents
+from korwatch.tax.debits import cost_vat, debit_vat_cents
 from korwatch.tax.exit_dates import exit_dates
 from korwatch.tax.revision import on_leaving, on_rejoining
 from tests.advice.builders import OWN_IBAN, advice_settings
@@ -37,6 +37,20 @@ RULES = settings(basis="bank", own=(OWN_IBAN,), toml='private_ibans = ["NL93RABO
          "kor-supplier"),
         ("Hotel Krasnapolsky", "overnachting", "general", "accommodation"),
         ("P. Pietersen", "salaris maart", "none", "wages"),
+        # A card payment (ING "BA"): the shop is in the name, the description is the terminal's.
+        ("Restaurant De Kas Amsterdam", "Pasvolgnr: 001 12-01-2026 12:31 Transactie: 8A2B3C",
+         "none", "horeca"),
+        ("CCV*Brasserie Zuid", "Pasvolgnr: 002", "none", "horeca"),
+        ("Hotel Arena Amsterdam", "Pasvolgnr: 003", "general", "accommodation"),
+        ("Kosten Zakelijk Betalen Pakket", "", "none", "bank-costs"),
+        ("SRXP Payroll", "loon maart 2026", "none", "wages"),
+        # Renting a car or a container carries 21 %; renting premises is usually exempt.
+        ("Sixt Autoverhuur", "autohuur 3 dagen", "general", "rental"),
+        ("Renta", "containerhuur week 12", "general", "rental"),
+        # A word at the end of a shop's name is no evidence ("polis", "rente", "huur").
+        ("Metropolis Kantoorartikelen", "bestelling", "unknown", "unrecognised"),
+        ("Parente Design", "ontwerp", "unknown", "unrecognised"),
+        ("Jumbo Loon op Zand", "Pasvolgnr: 004", "unknown", "groceries"),
         ("Hendriks", "order 12", "unknown", "unrecognised"),
         ("", "", "unknown", "unrecognised"),
     ],
@@ -66,9 +80,13 @@ def test_the_users_cost_rule_comes_before_everything_korwatch_recognises() -> No
 
 def test_the_vat_inside_a_debit_follows_its_rate_and_date() -> None:
     record = bank("2025-06-02", "-109.00", "Hotel Zee", description="overnachting")
-    assert deductible_cents(record, cost_vat(record, RULES, ())) == 900  # 9 % until 2026
+    assert debit_vat_cents(record, cost_vat(record, RULES, ())) == 900  # 9 % until 2026
     record = bank("2026-06-02", "-121.00", "Hotel Zee", description="overnachting")
-    assert deductible_cents(record, cost_vat(record, RULES, ())) == 2100  # 21 % from 2026
+    assert debit_vat_cents(record, cost_vat(record, RULES, ())) == 2100  # 21 % from 2026
+    record = bank("2026-06-02", "-121.00", "Hendriks", description="order 12")
+    assert debit_vat_cents(record, cost_vat(record, RULES, ())) == 2100  # unknown: at most
+    record = bank("2026-06-02", "-121.00", "Centraal Beheer", description="polis")
+    assert debit_vat_cents(record, cost_vat(record, RULES, ())) == 0
 
 
 @pytest.mark.parametrize(
@@ -89,6 +107,22 @@ def test_the_vat_inside_a_debit_follows_its_rate_and_date() -> None:
         ("ABC Design", "", "unknown", "unrecognised"),
         ("Stripe Technology Europe Ltd", "", "unknown", "platform"),
         ("ABN AMRO Bank N.V. inzake Tikkie", "Tikkie ID 0001", "consumer", "tikkie"),
+        ("J DE VRIES", "", "consumer", "person"),
+        # Whoever pays out for others is not the customer, legal form or not.
+        ("Stichting Mollie Payments", "", "unknown", "platform"),
+        ("Treatwell Nederland B.V.", "uitbetaling", "unknown", "platform"),
+        ("Takeaway.com Payments B.V.", "", "unknown", "platform"),
+        ("GoCardless Ltd", "", "unknown", "platform"),
+        ("Square Europe Ltd", "", "unknown", "platform"),
+        ("Worldline B.V.", "", "unknown", "platform"),
+        ("myPOS Europe Ltd", "", "unknown", "platform"),
+        ("Riverty Services B.V.", "", "unknown", "platform"),
+        ("Uber Payments B.V.", "", "unknown", "platform"),
+        ("Eventbrite NL B.V.", "", "unknown", "platform"),
+        ("Coöperatieve Rabobank U.A.", "", "unknown", "platform"),
+        ("ING Bank N.V.", "", "unknown", "platform"),
+        # A platform's name inside another word is not that platform.
+        ("Betsy Jansen", "", "unknown", "unrecognised"),
         ("\x00\u202e<script>", "", "unknown", "unrecognised"),
     ],
 )
@@ -156,3 +190,25 @@ def test_revision_on_leaving_mid_year_counts_the_part_year_pro_rata() -> None:
     laptop = on_leaving([(21000, date(2025, 3, 1))], date(2026, 7, 1))
     assert laptop.per_year == ((2026, 2117), (2027, 4200), (2028, 4200), (2029, 4200))
     assert laptop.relieved
+
+
+def test_the_500_euro_relief_is_judged_year_by_year() -> None:
+    """A machine first used 10 June 2025 (VAT 3,150.00, 630.00 a fifth), joining the KOR on
+    1 October 2026: 2026 counts 92 of 365 days of 630.00 = 158.79, under EUR 500 and the machine
+    was first used in an earlier year: nothing due for 2026 (BD-HERZ: per bookyear). 2027-2029
+    are 630.00 each: due. Total 1,890.00, not 2,048.79."""
+    machine = on_rejoining([(315000, date(2025, 6, 10))], date(2026, 10, 1))
+    assert machine.per_year == ((2026, 15879), (2027, 63000), (2028, 63000), (2029, 63000))
+    assert machine.relieved_in == (2026,) and not machine.relieved
+    assert machine.total_cents == 3 * 63000
+
+
+def test_joining_in_the_year_of_first_use_repays_on_the_whole_vat_of_that_year() -> None:
+    """The same machine first used 10 June 2026, joining on 1 October 2026. Dutch practice
+    revises the year of first use on the whole VAT (U24, the worst case for repaying): exempt
+    92 of the 205 days it was used in 2026, 3,150.00 x 92 / 205 = 1,413.65 (no relief: first
+    used that year); then 630.00 for each of 2027-2030. Total 3,933.65."""
+    machine = on_rejoining([(315000, date(2026, 6, 10))], date(2026, 10, 1))
+    assert machine.per_year[0] == (2026, 141365)
+    assert machine.per_year[1:] == tuple((year, 63000) for year in range(2027, 2031))
+    assert machine.relieved_in == () and machine.total_cents == 141365 + 4 * 63000

@@ -125,6 +125,25 @@ def test_a_dutch_amount_with_a_decimal_comma_is_read_as_written(workspace: Works
     assert json.loads(out)["businesses"][0]["investments"][0]["amount"] == "4000.00"
 
 
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [
+        ("4.000", "4000.00"),
+        ("12.500", "12500.00"),
+        ("1.234.567", "1234567.00"),
+        ("4000.5", "4000.50"),
+    ],
+)
+def test_dots_between_groups_of_three_digits_are_dutch_thousands(
+    workspace: Workspace, written: str, amount: str
+) -> None:
+    """A Dutch user writes four thousand as 4.000: it is not four euros."""
+    _imported(workspace, photographer_csv())
+    code, out, _ = workspace.run("advise", "--json", "--invest", f"{written}@2027-03-15", now=NOW)
+    assert code == 0
+    assert json.loads(out)["businesses"][0]["investments"][0]["amount"] == amount
+
+
 def test_after_a_crossing_advise_says_what_changed_in_euros(workspace: Workspace) -> None:
     _imported(workspace, crossing_csv(), 'language = "en"')
     code, out, _ = workspace.run("advise", "--json", now=NOW)
@@ -159,6 +178,23 @@ def test_looking_back_at_a_past_year_says_what_leaving_would_have_done(
     assert "leaving on 1 January 2026 would have cost" in out
 
 
+def test_looking_back_the_dates_to_act_are_counted_from_today_not_from_that_year(
+    workspace: Workspace,
+) -> None:
+    """Asked on 1 March 2027 about 2026: a deregistration received today reaches 1 April 2027
+    (by 3 March 2027), not 1 April... of a year gone by; staying concerns 2027 and 2028."""
+    _imported(workspace, photographer_csv(), 'language = "en"')
+    now = "2027-03-01T12:00:00+01:00"
+    code, out, _ = workspace.run("advise", "--year", "2026", "--json", now=now)
+    assert code == 0
+    dates = json.loads(out)["businesses"][0]["dates"]
+    assert (dates["takes_effect"], dates["notice_by"]) == ("2027-04-01", "2027-03-03")
+    assert dates["next_year_apply_by"] == "2027-12-03"
+    out = workspace.run("advise", "--year", "2026", now=now)[1]
+    assert "Last day to deregister for 1 April 2027: 3 March 2027" in out
+    assert "continues by itself into 2028 while 2027 turnover" in out
+
+
 def test_a_business_outside_the_kor_is_told_whether_joining_pays(workspace: Workspace) -> None:
     _imported(workspace, photographer_csv(), 'language = "en"\n  [business.vat]\n  in_kor = false')
     code, out, _ = workspace.run("advise", "--json", now=NOW)
@@ -180,3 +216,22 @@ def test_with_nothing_imported_there_is_nothing_to_weigh_and_no_verdict(
     assert advice["verdict"] is None and advice["notes"] == ["no-data"]
     code, out, _ = workspace.run("advise", now=NOW)
     assert "Er valt nog niets af te wegen" in out and "Afmelden levert op" not in out
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_figures_stand_in_columns_whatever_their_width(
+    workspace: Workspace, language: str
+) -> None:
+    """The photographer with a EUR 40,000 purchase planned: four- and five-figure ranges next
+    to the longest labels still stand in right-aligned columns, two spaces apart at least."""
+    _imported(workspace, photographer_csv(), f'language = "{language}"')
+    code, out, _ = workspace.run("advise", "--invest", "40000@2027-03-15", now=NOW)
+    assert code == 0
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(" ") and "2026 " in line)
+    table = lines[first : first + 8]
+    assert len({len(line) for line in table}) == 1, table
+    for line in table[1:]:
+        label, _, cells = line.partition("  ")
+        assert label and "€" in cells and cells.rstrip().count("  ") >= 1, line
+        assert "€" not in label, line

@@ -13,7 +13,13 @@ from datetime import date
 
 import pytest
 
-from tests.advice.ledgers import consultant_csv, crossing_csv, hairdresser_csv, photographer_csv
+from tests.advice.ledgers import (
+    builder_csv,
+    consultant_csv,
+    crossing_csv,
+    hairdresser_csv,
+    photographer_csv,
+)
 from tests.conftest import Workspace
 from tests.helpers import SmtpServer, text_and_html
 
@@ -154,3 +160,41 @@ def test_the_crossed_email_says_what_the_crossing_changes_in_euros(
     for part in (text, html):
         assert heading in part and deductible in part and "Klant X" in part
         assert amounts[0] in part and amounts[1] in part
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("nl", "Subject: KOR: blijven loont, minstens € 337 tegenover afmelden"),
+        ("en", "Subject: KOR: staying pays, at least €337 against leaving"),
+    ],
+)
+def test_a_range_in_the_subject_is_its_nearer_end_said_as_at_least(
+    workspace: Workspace, language: str, subject: str
+) -> None:
+    """The hairdresser without the rule that SumUp's payers are consumers: they may be
+    businesses or consumers, so staying pays between EUR 337 and EUR 3,293 (the scenario's
+    figures); the subject says "at least" the nearer end, not "about" it."""
+    _configure(workspace, f'language = "{language}"')
+    workspace.drop("ing-2026.csv", hairdresser_csv())
+    now = "2026-11-26T12:00:00+01:00"
+    assert workspace.run("scan", now=now)[0] == 0
+    out = workspace.root / "advice.txt"
+    assert workspace.run("preview", "advice", "--out", str(out), now=now)[0] == 0
+    assert out.read_text(encoding="utf-8").startswith(subject)
+
+
+def test_the_preview_of_an_email_never_sent_without_a_verdict_shows_the_sample(
+    workspace: Workspace,
+) -> None:
+    """The builder's verdict is uncertain: no autumn email goes out for it, so its preview is
+    the sample email (whose subject is a verdict), not one that names a choice nobody made."""
+    workspace.drop("ing-2026.csv", builder_csv())
+    now = "2026-11-26T12:00:00+01:00"
+    assert workspace.run("scan", now=now)[0] == 0
+    _, answer, _ = workspace.run("advise", "--json", now=now)
+    assert json.loads(answer)["businesses"][0]["verdict"]["choice"] == "uncertain"
+    out = workspace.root / "advice.txt"
+    code, said, err = workspace.run("preview", "advice", "--out", str(out), now=now)
+    assert code == 0 and "sample figures" in said + err
+    assert "buiten de KOR blijven loont" not in out.read_text(encoding="utf-8")

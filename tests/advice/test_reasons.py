@@ -151,3 +151,57 @@ def test_the_ledger_and_the_report_speak_the_business_language(workspace: Worksp
     code, out, _ = workspace.run("ledger", "--year", "2026", "--csv", now=NOW)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert all(row["reason_translated"] == row["reason"] for row in rows)
+
+
+def _has_english(words: str) -> bool:
+    plain = re.sub(r'"[^"]*"|\w+_\w+', "", words)
+    return bool(ENGLISH.search(plain))
+
+
+def test_a_persons_decision_reads_in_dutch_with_who_when_and_the_note(
+    workspace: Workspace,
+) -> None:
+    """`korwatch decide` on one credit with a note, and "always" for a name: the ledger's
+    reasons (rule codes decision and always-name) read in Dutch, with the author, the day and the
+    note as they are."""
+    path = workspace.drop("ing-2026.csv", photographer_csv())
+    assert workspace.run("import", str(path), "-q", now=NOW)[0] == 0
+    rows = list(csv.DictReader(io.StringIO(workspace.run("ledger", "--csv", now=NOW)[1])))
+    first, *_others = [row for row in rows if row["counterparty"] == "Reclamebureau Noord B.V."]
+    wedding = next(row for row in rows if row["counterparty"] == "J. de Vries")
+    decide = ("decide", first["record"], "--as", "turnover", "--note", "factuur verstuurd")
+    assert workspace.run(*decide, now=NOW)[0] == 0
+    always = ("decide", wedding["record"], "--as", "turnover", "--always", "name")
+    assert workspace.run(*always, now=NOW)[0] == 0
+    rows = list(csv.DictReader(io.StringIO(workspace.run("ledger", "--csv", now=NOW)[1])))
+    decided = {row["rule"]: row for row in rows if row["decided_by"]}
+    assert set(decided) >= {"decision"}
+    for row in decided.values():
+        words = row["reason_translated"]
+        assert words != row["reason"] and not _has_english(words), words
+        assert "besloten door" in words and row["decided_by"] in words
+    note = next(row for row in rows if row["record"] == first["record"])
+    assert note["reason_translated"].endswith('("factuur verstuurd")')
+    by_name = next(row for row in rows if row["record"] == wedding["record"])
+    assert 'altijd voor "j. de vries", besloten door' in by_name["reason_translated"]
+
+
+def test_a_review_note_on_a_possible_double_reads_in_dutch() -> None:
+    """The note the ledger puts on a payment that may be another's double with another amount
+    (ledger/carriers.py), after the reason it had, and on a platform payout after its fees."""
+    note = (
+        "the same payment may be in march.csv (ing-csv) line 4 as EUR 1800.00: both are counted "
+        "until a person decides"
+    )
+    credit = bank("2026-03-12", "1845.00", "Atelier Zuid")
+    payout = bank("2026-03-13", "300.00", "Stripe Payments", description="payout")
+    for record in (credit, payout):
+        record.review = note  # type: ignore[misc]
+    items = state([credit, payout], settings(basis="bank", own=(OWN,))).items
+    for item in items:
+        words = reason_in(item, "nl")
+        assert words.endswith(
+            "; dezelfde betaling staat mogelijk in march.csv (ing-csv) regel 4 als EUR 1800.00: "
+            "beide tellen mee tot iemand beslist"
+        ), words
+        assert not _has_english(words), words
