@@ -34,7 +34,6 @@ from korwatch.alerts.events import (
     recorded_levels,
 )
 from korwatch.alerts.office import record_office_copies
-from korwatch.alerts.standing import invalidate, refresh, standing
 from korwatch.alerts.reevaluate import (
     MergedYear,
     edit_cause,
@@ -42,6 +41,7 @@ from korwatch.alerts.reevaluate import (
     merge_stored_duplicates,
     reevaluate,
 )
+from korwatch.alerts.standing import invalidate, refresh, standing
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import (

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from korwatch.alerts.evaluation import evaluate_year
+from korwatch.alerts.events import facts, record_eukor_crossing, record_transitions
 from korwatch.alerts.office import record_office_copies
 from korwatch.alerts.standing import invalidate
-from korwatch.alerts.events import facts, record_eukor_crossing, record_transitions
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import DecisionError

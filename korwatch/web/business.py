@@ -14,7 +14,7 @@ from korwatch.alerts.evaluation import evaluate_year
 from korwatch.ledger import decisions as stored
 from korwatch.ledger import store as ledger
 from korwatch.models import money
-from korwatch.notify.chart import render_chart_isolated
+from korwatch.notify.chart_worker import render_chart_isolated
 from korwatch.reporting.report import chart_data, year_facts
 from korwatch.reporting.status import business_status
 from korwatch.web.forms import Reader
@@ -47,7 +47,7 @@ def business_page(business_id: str) -> Response:
     reader = Reader(request.args)
     year = year_from(reader)
     state = evaluate_year(found, config, business, year)
-    status = business_status(found, config, business, year, today(), state)
+    status = business_status(found, config, business, year, today())
     summary = site().summaries.one(found, config, business, year, today())
     years = sorted({*summary.years, today().year, year}, reverse=True)
     others = [
