@@ -304,14 +304,15 @@ def _alerts_after(
     stale from now on. A year with an edited invoice is evaluated at once and alerts already
     sent are corrected."""
     edited = edited_years(connection, business.id, inserted.edits)
-    if inserted.reviews:  # a stored record flagged REVIEW may be of any year
-        invalidate(connection, business.id, None)
+    has_invoices = ledger.has_invoices(connection, business.id)
+    # Even a document of known lines can change what its years show (a REVIEW flag set on a
+    # possible double, or taken off when an invoice's version is confirmed); the first invoice
+    # makes every year read its neighbours (evaluation.years_read).
+    stale = inserted.years | edited
+    invalidate(connection, business.id, stale if has_invoices == had_invoices else None)
     if not inserted.new and not edited:
         return
     years = (inserted.years if inserted.new else set()) | edited
-    has_invoices = ledger.has_invoices(connection, business.id)
-    # The first invoice makes every year read its neighbours (evaluation.years_read).
-    invalidate(connection, business.id, years if has_invoices == had_invoices else None)
     if has_invoices:
         # A January payment or supply date can decide December's turnover (T12).
         years |= {year - 1 for year in years}

@@ -36,7 +36,10 @@ from korwatch.config.model import Config
 from korwatch.ledger import store as ledger
 from korwatch.reporting.status import statuses
 from korwatch.scan import import_paths
-from tests.helpers import OWN_IBAN, Payment, ing_csv
+from tests import test_edited_invoices as edited_invoices
+from tests.conftest import Workspace
+from tests.helpers import OWN_IBAN, Payment, config_text, ing_csv
+from tests.review.support import year_with_loan
 from tests.rules import test_scenarios as scenarios
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -443,3 +446,46 @@ def test_status_recompute_prints_the_same_bytes_as_the_stored_evaluation(
     assert stored[0] == recomputed[0] == 0
     assert stored[1] == recomputed[1]
     assert json.loads(stored[1])["businesses"][0]["crossed"] is True
+
+
+def _same_as_recomputed(workspace: Any) -> dict[str, Any]:
+    stored = workspace.run("status", "--json")
+    recomputed = workspace.run("status", "--json", "--recompute")
+    assert stored[0] == recomputed[0] == 0, stored[2] + recomputed[2]
+    assert stored[1] == recomputed[1]
+    return dict(json.loads(stored[1])["businesses"][0])
+
+
+def test_decisions_and_their_undoing_keep_the_stored_evaluation_equal_to_a_full_one(
+    workspace: Any,
+) -> None:
+    record = year_with_loan(workspace)
+    assert _same_as_recomputed(workspace)["turnover"] == "16500.00"
+    assert workspace.run("decide", record, "--as", "loan", "--by", "selina")[0] == 0
+    assert _same_as_recomputed(workspace)["turnover"] == "11500.00"
+    always = ("decide", record, "--as", "turnover", "--always", "iban", "--by", "selina")
+    assert workspace.run(*always)[0] == 0
+    assert _same_as_recomputed(workspace)["turnover"] == "16500.00"
+    assert workspace.run("decide", record, "--undo", "--by", "wout")[0] == 0
+    after = _same_as_recomputed(workspace)
+    assert (after["turnover"], after["review_items"]) == ("16500.00", 3)
+
+
+def test_edited_invoices_and_an_old_version_coming_back_keep_it_equal_to_a_full_one(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    config = tmp_path / "korwatch.toml"
+    text = config_text(inbox, mail_dir=tmp_path / "mail", extra_business='basis = "invoices"')
+    config.write_text(text, encoding="utf-8")
+    workspace = Workspace(tmp_path, inbox, config)
+    steps = [
+        ("facturen-1.csv", edited_invoices.INVOICES, "20500.00"),
+        ("facturen-2.csv", edited_invoices.edited("2026-030", net="3000.00"), "22500.00"),
+        ("facturen-3.csv", edited_invoices.INVOICES[::-1], "20500.00"),  # the old one back
+    ]
+    for name, rows, turnover in steps:
+        workspace.drop(name, edited_invoices.invoice_csv(rows))
+        assert workspace.run("scan")[0] == 0
+        assert _same_as_recomputed(workspace)["turnover"] == turnover
