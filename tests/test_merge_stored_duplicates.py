@@ -40,7 +40,9 @@ def written_before_issue_13(workspace: Workspace) -> None:
     undo = []
     for script in MIGRATIONS[6:]:
         undo += [f"DROP TABLE {name}" for name in re.findall(r"CREATE TABLE (\w+)", script)]
-        undo += [f"DROP INDEX IF EXISTS {name}" for name in re.findall(r"CREATE INDEX (\w+)", script)]
+        undo += [
+            f"DROP INDEX IF EXISTS {name}" for name in re.findall(r"CREATE INDEX (\w+)", script)
+        ]
         undo += [
             f"ALTER TABLE {table} DROP COLUMN {column}"
             for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", script)
