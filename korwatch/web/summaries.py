@@ -3,8 +3,9 @@ requests so that an office's overview of 1,000 businesses is read, not evaluated
 
 A summary is made by evaluating the year from the ledger (alerts/evaluation.py) and kept until
 the business's change stamp (ledger.change_stamps: its documents, decisions and alert events),
-the date or the config changes. `_evaluate` is the one place that evaluates: once the ledger
-keeps a stored evaluation per (business, year), it reads that instead.
+the date or the config changes. `_evaluate` reads the ledger's stored evaluation of the year
+(alerts/standing.py); only a year with credits waiting for review is evaluated in full, for the
+list of those credits.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from decimal import Decimal
 
 from korwatch.alerts.evaluation import evaluate_year
 from korwatch.alerts.review import review_queue
+from korwatch.alerts.standing import Standing, standing
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
 from korwatch.models import money
@@ -131,13 +133,37 @@ def _evaluate(
     year: int,
     today: date,
 ) -> Summary:
-    """The one place a summary evaluates the ledger (debits never count: left out)."""
+    """The one place a summary reads the ledger: the stored evaluation, or where credits wait
+    for review a full evaluation that lists them (debits never count: left out)."""
     years = tuple(ledger.years_with_records(connection, business.id))
+    found = standing(connection, config, business, year)
+    if not found.this.review_items:
+        return _stored(business, found, today, years)
     state = evaluate_year(connection, config, business, year, counting_only=True)
     last = None
     if year - 1 in years:
         last = evaluate_year(connection, config, business, year - 1, counting_only=True)
     return summary_of(business, state, last, today, years)
+
+
+def _stored(
+    business: BusinessConfig, found: Standing, today: date, years: tuple[int, ...]
+) -> Summary:
+    this = found.this
+    projection = found.projection(today)
+    return Summary(
+        business=business,
+        year=this.year,
+        turnover_cents=this.turnover_cents,
+        threshold_cents=this.threshold_cents,
+        level=this.level,
+        warning_at=this.warning_at_cents,
+        crossing_date=this.crossing_date,
+        forecast=None if projection is None else projection.headline,
+        flags=this.item_flags,
+        flagged=(),
+        years=years,
+    )
 
 
 def summary_of(
