@@ -60,7 +60,7 @@ from korwatch.tax.thresholds import threshold_for
 
 # Raise when what a summary holds, or how it is computed, changes: every stored one is then
 # evaluated again once (the version of korwatch is in the fingerprint as well).
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2  # 2: listings hold the review queue
 log = logging.getLogger("korwatch.standing")
 _LOCKED_WAIT_MS = 200  # how long a reader waits for the write lock to store what it evaluated
 

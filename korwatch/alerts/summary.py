@@ -171,6 +171,8 @@ def _listings(state: YearState, rules: RuleSettings) -> dict[str, Any]:
             if i.rule == "unmatched-payment" and i.effective_date.year == year
         ],
     }
+    # The credits waiting for a person (what the web's review queue lists, alerts/review.py).
+    listings["review_queue"] = [_waiting(item) for item in items if REVIEW in item.flags]
     typos = likely_typos(items, rules.own_ibans, rules.private_ibans)
     if typos:
         listings["likely_typos"] = [dataclasses.asdict(typo) for typo in typos]
@@ -187,6 +189,20 @@ def _listings(state: YearState, rules: RuleSettings) -> dict[str, Any]:
             "included": money(vat_included(item.amount_cents, "general", item.effective_date)),
         }
     return listings
+
+
+def _waiting(item: Classified) -> dict[str, Any]:
+    record = item.record
+    return {
+        "record": record.id,
+        "date": record.date.isoformat(),
+        "amount_cents": record.amount_cents,
+        "counterparty": record.counterparty_name,
+        "iban": record.counterparty_iban,
+        "description": record.description,
+        "source": record.document_name,
+        "invoice": item.invoice,
+    }
 
 
 def _uncertain(state: YearState) -> tuple[tuple[str, int], ...]:

@@ -4,8 +4,7 @@ requests so that an office's overview of 1,000 businesses is read, not evaluated
 A summary is made by evaluating the year from the ledger (alerts/evaluation.py) and kept until
 the business's change stamp (ledger.change_stamps: its documents, decisions and alert events),
 the date or the config changes. `_evaluate` reads the ledger's stored evaluation of the year
-(alerts/standing.py); only a year with credits waiting for review is evaluated in full, for the
-list of those credits.
+(alerts/standing.py), which lists the credits waiting for review too.
 """
 
 from __future__ import annotations
@@ -17,16 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from korwatch.alerts.evaluation import evaluate_year
-from korwatch.alerts.review import review_queue
 from korwatch.alerts.standing import Standing, standing
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
 from korwatch.models import money
-from korwatch.tax.forecast import Estimate, project
-from korwatch.tax.thresholds import YearState
-from korwatch.tax.verdict import Classified
+from korwatch.tax.forecast import Estimate
 
 KEPT = 8192  # summaries kept (an office of 1,000 businesses, a few years each)
 
@@ -133,17 +129,9 @@ def _evaluate(
     year: int,
     today: date,
 ) -> Summary:
-    """The one place a summary reads the ledger: the stored evaluation, or where credits wait
-    for review a full evaluation that lists them (debits never count: left out)."""
+    """The one place a summary reads the ledger: its stored evaluation (debits never count)."""
     years = tuple(ledger.years_with_records(connection, business.id))
-    found = standing(connection, config, business, year)
-    if not found.this.review_items:
-        return _stored(business, found, today, years)
-    state = evaluate_year(connection, config, business, year, counting_only=True)
-    last = None
-    if year - 1 in years:
-        last = evaluate_year(connection, config, business, year - 1, counting_only=True)
-    return summary_of(business, state, last, today, years)
+    return _stored(business, standing(connection, config, business, year), today, years)
 
 
 def _stored(
@@ -161,46 +149,19 @@ def _stored(
         crossing_date=this.crossing_date,
         forecast=None if projection is None else projection.headline,
         flags=this.item_flags,
-        flagged=(),
+        flagged=tuple(_waiting(item) for item in this.listings["review_queue"]),
         years=years,
     )
 
 
-def summary_of(
-    business: BusinessConfig,
-    state: YearState,
-    last: YearState | None,
-    today: date,
-    years: tuple[int, ...],
-) -> Summary:
-    projection = project(state, today, last)
-    flags = set(state.flags)
-    for item in state.items:
-        flags.update(item.flags)
-    return Summary(
-        business=business,
-        year=state.year,
-        turnover_cents=state.turnover_cents,
-        threshold_cents=state.threshold_cents,
-        level=state.level,
-        warning_at=state.warning_at,
-        crossing_date=state.crossing.item.effective_date if state.crossing else None,
-        forecast=None if projection is None else projection.headline,
-        flags=tuple(sorted(flags)),
-        flagged=tuple(_flagged(item) for item in review_queue(state)),
-        years=years,
-    )
-
-
-def _flagged(item: Classified) -> Flagged:
-    record = item.record
+def _waiting(item: dict[str, Any]) -> Flagged:
     return Flagged(
-        record.id,
-        record.date,
-        record.amount_cents,
-        record.counterparty_name,
-        record.counterparty_iban,
-        record.description,
-        record.document_name,
-        item.invoice,
+        int(item["record"]),
+        date.fromisoformat(item["date"]),
+        int(item["amount_cents"]),
+        str(item["counterparty"]),
+        str(item["iban"]),
+        str(item["description"]),
+        str(item["source"]),
+        str(item["invoice"]),
     )
