@@ -9,8 +9,9 @@ verdicts, alert events), without sending email. Then the Flask application answe
 test client (the whole request: routing, guard, ledger, evaluation, template, headers; not the
 network) and each page is timed:
 
-- the overview of the N businesses: the first request after start (every year evaluated) and
-  the next ones (summaries kept between requests until the ledger changes);
+- the overview of the N businesses: the first request after start (each year's stored
+  evaluation read from the ledger, as the scan that imported them left it) and the next ones
+  (summaries kept in memory between requests until the ledger changes);
 - the ledger page of the M-transaction year (evaluated at every request), its CSV download;
 - the review queue of all N businesses, and one business's page (without its chart, which is
   a separate request drawn in a child process).
@@ -35,6 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from korwatch.alerts.standing import refresh  # noqa: E402
 from korwatch.config.load import load_config  # noqa: E402
 from korwatch.config.model import Config  # noqa: E402
 from korwatch.scan import import_document, open_ledger  # noqa: E402
@@ -100,6 +102,8 @@ def import_all(config: Config, inbox: Path) -> None:
         document = DocumentInput(path=path, name=path.name, format=None)
         result = import_document(connection, config, business, document, now)
         assert result.status == "imported", result.error
+    # What a scan does after its imports: the stored evaluation of each year brought up to date.
+    refresh(connection, config, config.businesses, now.year)
     connection.close()
 
 

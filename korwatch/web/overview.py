@@ -128,7 +128,7 @@ def _line(summary: Summary, sources: list[SourceHealth], config: Config) -> dict
             "method": forecast.method,
         },
         "forecast_cents": forecast.year_end_cents if forecast else summary.turnover_cents,
-        "review": len(summary.flagged),
+        "review": summary.review_items,
         "sources": [
             {
                 "source": source.source,

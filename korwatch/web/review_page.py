@@ -55,7 +55,7 @@ def queue() -> Response:
             return error_page(404, "no_such_business")
         businesses = [chosen]
     summaries = site().summaries.of(found, config, businesses, year, today())
-    waiting = sum(len(summary.flagged) for summary in summaries)
+    waiting = sum(summary.review_items for summary in summaries)
     cards: list[dict[str, Any]] = []
     for summary in summaries:
         business = summary.business

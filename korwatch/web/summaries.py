@@ -9,6 +9,7 @@ the date or the config changes. `_evaluate` reads the ledger's stored evaluation
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -18,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from korwatch.alerts.standing import Standing, standing
+from korwatch.alerts.standing import Standing, standings
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.ledger import store as ledger
 from korwatch.models import money
@@ -56,8 +57,17 @@ class Summary:
     crossing_date: date | None
     forecast: Estimate | None
     flags: tuple[str, ...]
-    flagged: tuple[Flagged, ...]
+    waiting: tuple[dict[str, Any], ...]  # the credits waiting for review, as stored
     years: tuple[int, ...]  # every year of the business in the ledger
+
+    @property
+    def review_items(self) -> int:
+        return len(self.waiting)
+
+    @functools.cached_property
+    def flagged(self) -> tuple[Flagged, ...]:
+        """The credits waiting for review (made when a page lists them, not for a count)."""
+        return tuple(_waiting(item) for item in self.waiting)
 
     @property
     def percent(self) -> Decimal:
@@ -84,10 +94,24 @@ class Summaries:
         today: date,
     ) -> list[Summary]:
         stamps = ledger.change_stamps(connection)
-        return [
-            self._summary(connection, config, business, year, today, stamps.get(business.id, ()))
-            for business in businesses
-        ]
+        wanted = list(businesses)
+        keys = [(b.id, year, today, stamps.get(b.id, ())) for b in wanted]
+        with self._lock:
+            found = {key: self._kept_for(key, config) for key in keys}
+        missing = [b for b, key in zip(wanted, keys, strict=True) if found[key] is None]
+        made: dict[str, Summary] = {}
+        if missing:  # one read of the stored evaluations for all of them
+            for business, standing in zip(
+                missing, standings(connection, config, missing, year), strict=True
+            ):
+                made[business.id] = _stored(business, standing, today, _years(connection, business))
+            with self._lock:
+                for business, key in zip(wanted, keys, strict=True):
+                    if business.id in made:
+                        self._kept[key] = (config, made[business.id])
+                while len(self._kept) > KEPT:
+                    self._kept.popitem(last=False)
+        return [found[key] or made[b.id] for b, key in zip(wanted, keys, strict=True)]
 
     def one(
         self,
@@ -99,39 +123,18 @@ class Summaries:
     ) -> Summary:
         return self.of(connection, config, [business], year, today)[0]
 
-    def _summary(
-        self,
-        connection: sqlite3.Connection,
-        config: Config,
-        business: BusinessConfig,
-        year: int,
-        today: date,
-        stamp: tuple[int, ...],
-    ) -> Summary:
-        key = (business.id, year, today, stamp)
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None and found[0] is config:  # a reloaded config is a new object
-                self._kept.move_to_end(key)
-                return found[1]
-        made = _evaluate(connection, config, business, year, today)
-        with self._lock:
-            self._kept[key] = (config, made)
-            while len(self._kept) > KEPT:
-                self._kept.popitem(last=False)
-        return made
+    def _kept_for(self, key: tuple[object, ...], config: Config) -> Summary | None:
+        """The summary kept under `key`, if made with this config (a reloaded config is a new
+        object); the caller holds the lock."""
+        found = self._kept.get(key)
+        if found is None or found[0] is not config:
+            return None
+        self._kept.move_to_end(key)
+        return found[1]
 
 
-def _evaluate(
-    connection: sqlite3.Connection,
-    config: Config,
-    business: BusinessConfig,
-    year: int,
-    today: date,
-) -> Summary:
-    """The one place a summary reads the ledger: its stored evaluation (debits never count)."""
-    years = tuple(ledger.years_with_records(connection, business.id))
-    return _stored(business, standing(connection, config, business, year), today, years)
+def _years(connection: sqlite3.Connection, business: BusinessConfig) -> tuple[int, ...]:
+    return tuple(ledger.years_with_records(connection, business.id))
 
 
 def _stored(
@@ -149,7 +152,7 @@ def _stored(
         crossing_date=this.crossing_date,
         forecast=None if projection is None else projection.headline,
         flags=this.item_flags,
-        flagged=tuple(_waiting(item) for item in this.listings["review_queue"]),
+        waiting=tuple(this.listings["review_queue"]),
         years=years,
     )
 
