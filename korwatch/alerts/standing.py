@@ -27,7 +27,7 @@ The API other features use:
     refresh(connection, config, businesses, year)
         evaluate and store what is stale (a scan does after its imports).
     year_detail(connection, config, business, year) -> dict
-        the daily series, per-rule lines and excluded items (the report, chart emails).
+        the daily series behind the chart and its warning levels (the digests).
     invalidate(connection, business, years)
         call it, in your write transaction, whenever records or decisions of `years` change.
 
@@ -60,7 +60,7 @@ from korwatch.tax.thresholds import threshold_for
 
 # Raise when what a summary holds, or how it is computed, changes: every stored one is then
 # evaluated again once (the version of korwatch is in the fingerprint as well).
-SUMMARY_FORMAT = 2  # 2: listings hold the review queue
+SUMMARY_FORMAT = 3  # 2: listings hold the review queue; 3: detail is the chart series only
 log = logging.getLogger("korwatch.standing")
 _LOCKED_WAIT_MS = 200  # how long a reader waits for the write lock to store what it evaluated
 

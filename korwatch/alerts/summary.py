@@ -1,12 +1,12 @@
-"""A year's evaluation boiled down to what status, the report and the digests show (no items).
+"""A year's evaluation boiled down to what status, the web overview and the digests show.
 
 `summarise` turns a full evaluation (a YearState, every record of the year classified) into a
 `YearSummary`: the figures and listings that do not depend on today's date, small enough to
-store as JSON (alerts/standing.py keeps one per business and year), plus a `detail` dict for
-the pages that show more of the year (the daily series behind the chart, one line per deciding
-rule, the excluded items). What depends on today (projection, eligibility) is derived from two
-summaries, this year's and last year's, through the same pure functions a YearState goes
-through: YearSummary has the figures tax.thresholds.YearFigures asks for.
+store as JSON (alerts/standing.py keeps one per business and year), plus a `detail` dict with
+the daily series behind the chart (the digests show it). What depends on today (projection,
+eligibility) is derived from two summaries, this year's and last year's, through the same pure
+functions a YearState goes through: YearSummary has the figures tax.thresholds.YearFigures
+asks for.
 
 Money in the listings is already the contract's string ("21500.00"), exactly as `status --json`
 prints it, so a summary read back prints the same bytes as one just computed.
@@ -15,7 +15,6 @@ prints it, so a summary read back prints the same bytes as one just computed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,7 +36,6 @@ from korwatch.tax.verdict import (
     RuleSettings,
 )
 
-EXCLUDED_KEPT = 1000  # excluded items kept for the report; beyond this it says how many more
 _ITEM_FLAGS = (REVIEW, NET_OF_FEES, UNPAID, ADVISER_REVIEW)
 
 
@@ -244,41 +242,9 @@ def _eu_kor(state: YearState, settings: EuKorSettings, basis: str) -> dict[str, 
 
 
 def detail_of(state: YearState) -> dict[str, Any]:
-    """What the report and the digests show beyond the summary: `cumulative` and `warn_levels`
-    (the chart's series, as alerts.series.chart_facts), `rules` (one line per deciding rule)
-    and the first EXCLUDED_KEPT `excluded` items (not debits), `excluded_more` saying how many
-    were left out."""
-    excluded = [item for item in state.items if not item.counts and item.rule != "debit"]
+    """What the digests show beyond the summary: `cumulative` and `warn_levels` (the chart's
+    series, as alerts.series.chart_facts). The report evaluates its one year in full."""
     return {
         "cumulative": daily_cumulative(state),
         "warn_levels": [money(level) for level in state.warn_levels],
-        "rules": rule_summary(state.items),
-        "excluded": [
-            {**record_facts(item), "rule": item.rule, "reason": item.reason}
-            for item in excluded[:EXCLUDED_KEPT]
-        ],
-        "excluded_more": max(0, len(excluded) - EXCLUDED_KEPT),
     }
-
-
-def rule_summary(items: Sequence[Classified]) -> list[dict[str, Any]]:
-    """One line per deciding rule: counted or not, how many items, their total, the reason."""
-    groups: dict[tuple[bool, str], dict[str, Any]] = {}
-    for item in items:
-        key = (item.counts, item.rule)
-        group = groups.setdefault(
-            key, {"rule": item.rule, "counts": item.counts, "reason": item.reason, "n": 0, "c": 0}
-        )
-        group["n"] += 1
-        group["c"] += item.amount_cents if item.counts else item.record.amount_cents
-    ordered = sorted(groups.values(), key=lambda g: (not g["counts"], -abs(g["c"])))
-    return [
-        {
-            "rule": g["rule"],
-            "counts": g["counts"],
-            "reason": g["reason"],
-            "count": g["n"],
-            "amount": money(g["c"]),
-        }
-        for g in ordered
-    ]
