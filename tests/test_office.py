@@ -172,3 +172,29 @@ def test_preview_renders_the_portfolio_digest_from_the_ledger(
     digests = "SELECT COUNT(*) FROM alert_events WHERE kind = 'office-digest'"
     assert ledger.execute(digests).fetchone() == (0,)  # a preview records nothing
     ledger.close()
+
+
+def test_the_digest_counts_every_client_with_a_risk_not_only_those_it_ranks_by(
+    tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every client has review items and the two past 75 % are expected to cross too: the
+    # summary's "expected to cross" and "items to review" must count them, not only the
+    # clients whose most severe risk that is (it said 0 and 0 above a list naming them).
+    clients = {"warm": 15500, "heet": 18600, "over": 21000, "rustig": 3000}
+    office = f'[office]\nrecipients = ["{OFFICE}"]\ndigest = "weekly"\nlanguage = "en"'
+    path = office_config(tmp_path, smtp_server, clients, office)
+    _scan(path, monkeypatch)
+    before = len(smtp_server.messages)
+    office_digest_job(load_config(path))
+    text, html = text_and_html(smtp_server.messages[before])
+    text = text.replace("\r\n", "\n")
+    listed = text.split("\n\n", 3)[2]  # the clients, after the title and the summary
+
+    def summary(label: str) -> int:
+        return int(text.split(label, 1)[1].split("\n", 1)[0].strip())
+
+    assert summary("Expected to cross:") == listed.count("expected to cross on") == 2
+    assert summary("Clients with items to review:") == listed.count("item(s) to review") == 4
+    assert summary("Over the threshold:") == 1
+    assert "2</strong> expected to cross" not in html  # only the levels are bold
+    assert "2 expected to cross, 0 with a quiet or failing source, 4 with items" in html

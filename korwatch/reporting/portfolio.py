@@ -144,9 +144,10 @@ def portfolio_payload(
     """The portfolio digest's payload: every client of this year, ranked by risk."""
     year = local_today(now).year
     ranked = by_risk(assess_all(connection, config, config.businesses, year, now))
-    counts = {risk.replace("-", "_"): 0 for risk in (*RISKS, "ok")}
-    for assessment in ranked:
-        counts[(assessment.risks[0] if assessment.risks else "ok").replace("-", "_")] += 1
+    # How many clients have each risk (a client over 90 % and expected to cross counts under
+    # both); "ok": how many have none.
+    counts = {risk.replace("-", "_"): sum(1 for a in ranked if risk in a.risks) for risk in RISKS}
+    counts["ok"] = sum(1 for a in ranked if not a.risks)
     return {
         "kind": "office-digest",
         "business": {"id": OFFICE, "name": config.office.name},  # the office's own email

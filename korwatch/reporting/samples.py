@@ -320,15 +320,6 @@ _SAMPLES["office-digest"] = {
     "kind": "office-digest",
     "year": 2026,
     "total": 6,
-    "counts": {
-        "crossed": 1,
-        "over_90": 1,
-        "over_75": 1,
-        "forecast": 1,
-        "source": 1,
-        "review": 0,
-        "ok": 1,
-    },
     "clients": [
         _client(0, "Fotostudio Wout", "107.5", ["crossed"], crossing_date="2026-09-14"),
         _client(1, "Bakkerij Jansen", "93.1", ["over-90", "forecast"], forecast_date="2026-11-02"),
@@ -344,6 +335,16 @@ _SAMPLES["office-digest"] = {
         _client(5, "Webshop Noord", "22.7", []),
     ],
     "detected_at": "2026-09-21T07:00:00+00:00",
+}
+# How many clients have each risk, as portfolio_payload counts them (one client may have several).
+_SAMPLES["office-digest"]["counts"] = {
+    **{
+        risk.replace("-", "_"): sum(
+            risk in c["risks"] for c in _SAMPLES["office-digest"]["clients"]
+        )
+        for risk in ("crossed", "over-90", "over-75", "forecast", "source", "review")
+    },
+    "ok": sum(not c["risks"] for c in _SAMPLES["office-digest"]["clients"]),
 }
 
 
