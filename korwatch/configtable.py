@@ -21,6 +21,7 @@ from korwatch.clock import parse_interval
 T = TypeVar("T")
 
 _REFERENCE = re.compile(r"\$\{([^}]*)\}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")  # line breaks, tabs and the like
 
 
 class Secret:
@@ -111,6 +112,14 @@ class Table:
             self.problem(name, f'"{value}" is not one of {hint}')
             return default
         return str(value)
+
+    def line(self, name: str, default: str) -> str:
+        """A string shown in one line (a name in a table, a subject): no line break or tab."""
+        value = self.string(name, default)
+        if value is not None and _CONTROL.search(value):
+            self.problem(name, "must be one line of text, without line breaks or tabs")
+            return default
+        return value or default
 
     def required_string(self, name: str, choices: tuple[str, ...] | None = None) -> str:
         return self.string(name, "", required=True, choices=choices) or ""

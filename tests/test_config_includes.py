@@ -127,6 +127,27 @@ def test_a_bad_default_is_reported_once_under_defaults(tmp_path: Path) -> None:
     ]
 
 
+def test_a_business_or_office_name_with_a_line_break_is_refused_naming_file_and_key(
+    tmp_path: Path,
+) -> None:
+    # A name is printed in one line of `status`, a subject and the digest: a line break in it
+    # (written as \\n in TOML) split the status table's line in two.
+    path = office(
+        tmp_path,
+        MAIN + '[office]\nname = "Kantoor\\tDe Boer"\nrecipients = ["k@example.nl"]\n',
+        evil='[[business]]\nid = "evil"\nname = "Evil\\r\\nBcc: attacker@example.org"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    evil = str(tmp_path / "clients" / "evil.toml")
+    assert caught.value.elsewhere == {
+        evil: ["business[0].name: must be one line of text, without line breaks or tabs"]
+    }
+    assert caught.value.problems == [
+        "office.name: must be one line of text, without line breaks or tabs"
+    ]
+
+
 def test_the_same_id_in_two_files_names_both(tmp_path: Path) -> None:
     path = office(tmp_path, a='[[business]]\nid = "twice"\n', b='[[business]]\nid = "twice"\n')
     with pytest.raises(ConfigError) as caught:

@@ -222,7 +222,7 @@ def _business(
     warn_at = table.amounts("warn_at")
     business = BusinessConfig(
         id=business_id,
-        name=table.string("name", business_id) or business_id,
+        name=table.line("name", business_id),
         recipients=recipients,
         sources=tuple(
             s for s in (_source(t, profiles) for t in table.tables("source")) if s is not None

@@ -70,7 +70,7 @@ def office_table(table: Table) -> OfficeConfig:
     if table.data and not recipients:
         table.problem("recipients", "at least one email address is required in [office]")
     office = OfficeConfig(
-        name=table.string("name", default.name) or default.name,
+        name=table.line("name", default.name),
         recipients=recipients,
         language=table.string("language", "nl", choices=LANGUAGES) or "nl",
         crossing=table.string("crossing", "own", choices=OFFICE_CROSSING) or "own",
