@@ -148,6 +148,13 @@ def test_a_business_or_office_name_with_a_line_break_is_refused_naming_file_and_
     ]
 
 
+def test_a_bad_default_is_quoted_as_written_with_its_id_pattern(tmp_path: Path) -> None:
+    main_text = MAIN.replace('"{id}@clients.example.nl"', '"{id}"')
+    with pytest.raises(ConfigError) as caught:
+        load_config(office(tmp_path, main_text, a='[[business]]\nid = "a"\n'), environ={})
+    assert caught.value.problems == ['defaults.recipients[0]: "{id}" is not an email address']
+
+
 def test_the_same_id_in_two_files_names_both(tmp_path: Path) -> None:
     path = office(tmp_path, a='[[business]]\nid = "twice"\n', b='[[business]]\nid = "twice"\n')
     with pytest.raises(ConfigError) as caught:

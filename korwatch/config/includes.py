@@ -93,11 +93,38 @@ def check_defaults(root: Table, read_business: Callable[[Table], object]) -> Non
     if not isinstance(defaults, dict) or not defaults:
         return
     problems: list[str] = []
-    sample = {**_substituted(defaults, "example"), "id": "example"}
+    sample = {**_substituted(defaults, _SAMPLE_ID), "id": _SAMPLE_ID}
     read_business(root.child(sample, "defaults", problems=problems))
-    root.problems.extend(
-        problem for problem in problems if _names(problem.removeprefix("defaults."), defaults)
-    )
+    # A problem quotes the value read, with the sample id in it: quote it as written ("{id}").
+    written = {
+        f'"{_substituted(text, _SAMPLE_ID)}"': f'"{text}"'
+        for text in _strings(defaults)
+        if "{id}" in text
+    }
+    for problem in problems:
+        if _names(problem.removeprefix("defaults."), defaults):
+            root.problems.append(_quoted_as_written(problem, written))
+
+
+_SAMPLE_ID = "example"  # the id a default is checked with
+
+
+def _quoted_as_written(problem: str, written: Mapping[str, str]) -> str:
+    for read, text in written.items():
+        problem = problem.replace(read, text)
+    return problem
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every string in a default's value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
 
 
 def _names(key_path: str, names: Iterable[str]) -> bool:
