@@ -198,3 +198,22 @@ def test_the_digest_counts_every_client_with_a_risk_not_only_those_it_ranks_by(
     assert summary("Over the threshold:") == 1
     assert "2</strong> expected to cross" not in html  # only the levels are bold
     assert "2 expected to cross, 0 with a quiet or failing source, 4 with items" in html
+
+
+def test_the_office_copy_of_an_english_clients_crossing_says_the_client_got_it_in_english(
+    tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The office reads Dutch, the client English: the alert quoted is the Dutch text, so it
+    # cannot say it is the alert "zoals de klant die kreeg".
+    path = office_config(
+        tmp_path, smtp_server, {"bakker": 21000}, f'[office]\nrecipients = ["{OFFICE}"]'
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Klant bakker"\n', '"Klant bakker"\nlanguage = "en"\n'))
+    _scan(path, monkeypatch)
+    client = next(m for m in smtp_server.messages if m["To"] == "bakker@klant.example.nl")
+    assert "over the KOR threshold" in text_and_html(client)[0]
+    office = next(m for m in smtp_server.messages if m["To"] == OFFICE)
+    for part in text_and_html(office):
+        assert "zoals de klant die kreeg" not in part
+        assert "de klant kreeg haar in het Engels" in part

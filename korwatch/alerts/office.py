@@ -23,6 +23,12 @@ OFFICE_DIGEST = "office-digest"
 OFFICE = ""  # the business of the office's own events (no business id can be empty)
 
 
+def office_copy_facts(recipients: tuple[str, ...], language: str) -> dict[str, Any]:
+    """What the office's copy of a crossing says about the client's own email: where it went
+    and in which language (the copy quotes the alert in the office's language)."""
+    return {"client_recipients": list(recipients), "client_language": language}
+
+
 def is_office_kind(kind: str) -> bool:
     return kind in (OFFICE_CROSSED, OFFICE_DIGEST)
 

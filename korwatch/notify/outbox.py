@@ -17,7 +17,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from korwatch.alerts.health import record_delivery_failure
-from korwatch.alerts.office import OFFICE_CROSSED, OFFICE_DIGEST, is_office_kind
+from korwatch.alerts.office import (
+    OFFICE_CROSSED,
+    OFFICE_DIGEST,
+    is_office_kind,
+    office_copy_facts,
+)
 from korwatch.config.model import BusinessConfig, Config
 from korwatch.errors import ConfigError, DeliveryError
 from korwatch.ledger.store import transaction
@@ -222,7 +227,7 @@ def _route(config: Config, known: dict[str, BusinessConfig], row: tuple[Any, ...
     if kind == OFFICE_CROSSED:
         if not office.recipients:
             return None
-        extra = {"client_recipients": list(business.recipients)}
+        extra = office_copy_facts(business.recipients, business.language)
         return _Due(*head, attempts, named, office.language, office.recipients, extra=extra)
     copy = office.recipients if kind == "crossed" else ()
     return _Due(

@@ -23,7 +23,7 @@ from korwatch.alerts.events import (
     item_facts,
     payload,
 )
-from korwatch.alerts.office import OFFICE, OFFICE_CROSSED, OFFICE_DIGEST
+from korwatch.alerts.office import OFFICE, OFFICE_CROSSED, OFFICE_DIGEST, office_copy_facts
 from korwatch.alerts.series import chart_facts
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
@@ -43,13 +43,17 @@ def preview_payload(
     """(payload, where the figures come from: "stored event", "ledger" or "sample")."""
     if kind == OFFICE_DIGEST:
         return office_preview(connection, config, now)
+    # The office's copy of a crossing names the client's own addresses and language, as sent.
+    copy = (
+        office_copy_facts(business.recipients, business.language) if kind == OFFICE_CROSSED else {}
+    )
     stored = _latest_event(connection, business.id, kind)
     if stored is not None:
-        return {**stored, "kind": kind}, "stored event"
+        return {**stored, **copy, "kind": kind}, "stored event"
     live = _from_ledger(connection, config, business, kind, now)
     if live is not None:
-        return live, "ledger"
-    return sample_payload(kind, business.id, business.name), "sample"
+        return {**live, **copy}, "ledger"
+    return {**sample_payload(kind, business.id, business.name), **copy}, "sample"
 
 
 def office_preview(
@@ -108,7 +112,6 @@ def _passage(
     euros = crossing_facts(connection, business, state) if kind != "warning" else None
     found = dict(json.loads(payload(facts(business), state, wanted[-1], now, None, euros)))
     if kind == OFFICE_CROSSED:
-        found["client_recipients"] = list(business.recipients)
         found["kind"] = kind
     return found
 
