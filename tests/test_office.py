@@ -217,3 +217,4 @@ def test_the_office_copy_of_an_english_clients_crossing_says_the_client_got_it_i
     for part in text_and_html(office):
         assert "zoals de klant die kreeg" not in part
         assert "de klant kreeg haar in het Engels" in part
+    assert "in het Engels.\r\n\r\n-----" in text_and_html(office)[0]  # the quote set apart
