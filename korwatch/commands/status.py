@@ -88,6 +88,9 @@ def run(config: Config, args: argparse.Namespace) -> int:
     if output == "csv":
         sys.stdout.write(status_csv([a for _, a in ranked]))
         return OK
+    if not ranked:  # not an empty table: the filters left nothing
+        print(f"no business matches (--level, --over): 0 of {len(businesses)}")
+        return OK
     _print_table(config, ranked)
     return OK
 

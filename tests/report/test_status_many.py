@@ -115,3 +115,9 @@ def test_a_share_that_is_not_a_percentage_is_a_usage_error(office: Path) -> None
         main(["status", "--over", "lots", "-c", str(office)])
     assert stopped.value.code == 2
     assert '"lots" is not a percentage such as 75' in err.getvalue()
+
+
+def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_table(office: Path) -> None:
+    code, output = status(office, "--over", "200")
+    assert code == 0
+    assert output.strip() == "no business matches (--level, --over): 0 of 7"
