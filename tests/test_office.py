@@ -14,7 +14,9 @@ from korwatch.config.load import load_config
 from korwatch.daemon.jobs import office_digest_job, scan_job
 from korwatch.daemon.service import Daemon
 from korwatch.errors import ConfigError
-from tests.helpers import SmtpServer, clients_config, text_and_html
+from tests.conftest import Workspace
+from tests.helpers import SmtpServer, clients_config, config_text, text_and_html
+from tests.test_edited_invoices import INVOICES, edited, invoice_csv
 
 OFFICE = "boekhouding@kantoor.example.nl"
 NOW = "2026-06-30T12:00:00+02:00"
@@ -218,3 +220,47 @@ def test_the_office_copy_of_an_english_clients_crossing_says_the_client_got_it_i
         assert "zoals de klant die kreeg" not in part
         assert "de klant kreeg haar in het Engels" in part
     assert "in het Engels.\r\n\r\n-----" in text_and_html(office)[0]  # the quote set apart
+
+
+def _invoice_office(tmp_path: Path, smtp: SmtpServer) -> Workspace:
+    """A client on the invoice basis (crossing withdrawn when no longer reached) and an office."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    extra = 'basis = "invoices"\n[business.uncertain]\ncredit_note_after_crossing = "recompute"'
+    config = tmp_path / "korwatch.toml"
+    text = config_text(inbox, smtp_port=smtp.port, extra_business=extra)
+    config.write_text(text + f'\n[office]\nrecipients = ["{OFFICE}"]\n', encoding="utf-8")
+    return Workspace(tmp_path, inbox, config)
+
+
+def test_a_crossing_withdrawn_before_it_was_sent_is_not_sent_to_the_office_either(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    # One scan reads an invoice export that crosses and then the export that lowers the
+    # crossing invoice: the client's crossing is withdrawn before it goes out; the office's
+    # copy of it must go too (it went out alone, telling the office of a crossing that was not).
+    workspace = _invoice_office(tmp_path, smtp_server)
+    workspace.drop("a.csv", invoice_csv(INVOICES))
+    workspace.drop("b.csv", invoice_csv(edited("2026-050", net="500.00")))
+    code, _, err = workspace.run("scan")
+    assert code == 0, err
+    assert workspace.status()["crossed"] is False
+    subjects = [(m["To"], str(m["Subject"])) for m in smtp_server.messages]
+    assert not [s for s in subjects if "KOR-grens 2026" in s[1]], subjects
+    assert OFFICE not in {to for to, _ in subjects}
+
+
+def test_a_crossing_corrected_before_it_was_sent_reaches_the_office_corrected(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    # The second export raises an earlier invoice: the crossing moves to 1 September, by
+    # invoice 2026-040, before anything is sent; the office's copy says so, as the client's does.
+    workspace = _invoice_office(tmp_path, smtp_server)
+    workspace.drop("a.csv", invoice_csv(INVOICES))
+    workspace.drop("b.csv", invoice_csv(edited("2026-030", net="3000.00")))
+    assert workspace.run("scan")[0] == 0
+    subjects = {m["To"]: str(m["Subject"]) for m in smtp_server.messages}
+    assert "2026-040" in subjects["selina@example.nl"]
+    assert subjects[OFFICE] == "Klant Fotostudio Wout over de KOR-grens 2026 door factuur 2026-040"
+    text, _ = text_and_html(next(m for m in smtp_server.messages if m["To"] == OFFICE))
+    assert "is op 1 september 2026 boven de KOR-grens" in text

@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from korwatch.alerts.events import BusinessFacts, item_facts, payload
+from korwatch.alerts.office import follow_client_crossing
 from korwatch.models import money
 from korwatch.tax.thresholds import CROSSED, Passage, YearState
 from korwatch.tax.verdict import RuleSettings
@@ -199,3 +200,4 @@ def _correct_pending(
                 "UPDATE alert_events SET payload = ? WHERE id = ?",
                 (payload(business, state, passage, now), event),
             )
+    follow_client_crossing(connection, business.id, state.year)

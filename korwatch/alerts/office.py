@@ -48,6 +48,25 @@ def record_office_copies(connection: sqlite3.Connection, event_ids: list[int]) -
     return queued
 
 
+def follow_client_crossing(connection: sqlite3.Connection, business: str, year: int) -> None:
+    """The office's copy of a crossing not sent yet says what the client's crossing says now,
+    and is withdrawn with it (alerts/corrections.py corrects the client's before it is sent)."""
+    copy = "business = ? AND year = ? AND kind = ? AND status = 'pending'"
+    own = (
+        "FROM alert_events AS own WHERE own.business = alert_events.business "
+        "AND own.year = alert_events.year AND own.kind = 'crossed'"
+    )
+    connection.execute(
+        f"UPDATE alert_events SET status = 'superseded' WHERE {copy} "
+        f"AND NOT EXISTS (SELECT 1 {own} AND own.status != 'superseded')",
+        (business, year, OFFICE_CROSSED),
+    )
+    connection.execute(
+        f"UPDATE alert_events SET payload = (SELECT own.payload {own}) WHERE {copy}",
+        (business, year, OFFICE_CROSSED),
+    )
+
+
 def record_office_digest(
     connection: sqlite3.Connection, payload: dict[str, Any], now: datetime
 ) -> bool:
