@@ -264,3 +264,26 @@ def test_a_crossing_corrected_before_it_was_sent_reaches_the_office_corrected(
     assert subjects[OFFICE] == "Klant Fotostudio Wout over de KOR-grens 2026 door factuur 2026-040"
     text, _ = text_and_html(next(m for m in smtp_server.messages if m["To"] == OFFICE))
     assert "is op 1 september 2026 boven de KOR-grens" in text
+
+
+@pytest.mark.parametrize("mode", ["own", "cc", "bcc"])
+def test_the_correction_of_a_crossing_the_office_was_told_of_reaches_the_office_too(
+    tmp_path: Path, smtp_server: SmtpServer, mode: str
+) -> None:
+    # The office was told the client crossed; when a later export withdraws that crossing, the
+    # office must hear it as the client does (it acted on the crossing: a deregistration).
+    workspace = _invoice_office(tmp_path, smtp_server)
+    workspace.config.write_text(
+        workspace.config.read_text(encoding="utf-8") + f'crossing = "{mode}"\n', encoding="utf-8"
+    )
+    workspace.drop("a.csv", invoice_csv(INVOICES))
+    assert workspace.run("scan")[0] == 0
+    before = len(smtp_server.messages)
+    workspace.drop("b.csv", invoice_csv(edited("2026-050", net="500.00")))
+    assert workspace.run("scan")[0] == 0
+    corrections = smtp_server.messages[before:]
+    assert len(corrections) == 1 and "de overschrijding vervalt" in corrections[0]["Subject"]
+    _, recipients = smtp_server.handler.envelopes[before]
+    assert recipients == ["selina@example.nl", OFFICE]
+    assert corrections[0]["Cc"] == (OFFICE if mode == "cc" else None)
+    assert corrections[0]["Bcc"] is None

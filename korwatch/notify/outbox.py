@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from korwatch.alerts.corrections import CORRECTION
 from korwatch.alerts.health import record_delivery_failure
 from korwatch.alerts.office import (
     OFFICE_CROSSED,
@@ -229,16 +230,19 @@ def _route(config: Config, known: dict[str, BusinessConfig], row: tuple[Any, ...
             return None
         extra = office_copy_facts(business.recipients, business.language)
         return _Due(*head, attempts, named, office.language, office.recipients, extra=extra)
-    copy = office.recipients if kind == "crossed" else ()
-    return _Due(
-        *head,
-        attempts,
-        named,
-        business.language,
-        business.recipients,
-        cc=copy if office.crossing == "cc" else (),
-        bcc=copy if office.crossing == "bcc" else (),
+    # The office in copy on the client's crossing (cc, bcc), and on the correction of a
+    # crossing in every mode but "none": it was told of the crossing ("own": by its own email).
+    copied = (kind == "crossed" and office.crossing in ("cc", "bcc")) or (
+        kind == CORRECTION and office.crossing != "none" and _corrects_crossing(str(stored))
     )
+    copy = office.recipients if copied else ()
+    cc, bcc = (copy, ()) if office.crossing == "cc" else ((), copy)
+    return _Due(*head, attempts, named, business.language, business.recipients, cc=cc, bcc=bcc)
+
+
+def _corrects_crossing(stored: str) -> bool:
+    """Whether a correction's payload changes what was said of the crossing."""
+    return any(change["kind"] == "crossed" for change in json.loads(stored).get("changes", []))
 
 
 def _deliver(
