@@ -109,7 +109,7 @@ def test_the_portfolio_digest_ranks_every_client_by_risk(
     assert order == sorted(order, reverse=True)  # listed from "over" down to "rustig"
     assert "verwacht over de grens op" in text.split("(prognose)")[1].split("\n")[1]
     assert "bron: directory" in text.split("(storing)")[1].split("\n")[1]
-    assert "post(en) te beoordelen" in text.split("(rustig)")[1].split("\n")[1]
+    assert "10 posten te beoordelen" in text.split("(rustig)")[1].split("\n")[1]
     assert 'width="100"' in html and 'style="width: 93px;' in html  # a bar per client
 
 
@@ -196,7 +196,7 @@ def test_the_digest_counts_every_client_with_a_risk_not_only_those_it_ranks_by(
         return int(text.split(label, 1)[1].split("\n", 1)[0].strip())
 
     assert summary("Expected to cross:") == listed.count("expected to cross on") == 2
-    assert summary("Clients with items to review:") == listed.count("item(s) to review") == 4
+    assert summary("Clients with items to review:") == listed.count("10 items to review") == 4
     assert summary("Over the threshold:") == 1
     assert "2</strong> expected to cross" not in html  # only the levels are bold
     assert "2 expected to cross, 0 with a quiet or failing source, 4 with items" in html
