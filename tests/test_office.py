@@ -287,3 +287,18 @@ def test_the_correction_of_a_crossing_the_office_was_told_of_reaches_the_office_
     assert recipients == ["selina@example.nl", OFFICE]
     assert corrections[0]["Cc"] == (OFFICE if mode == "cc" else None)
     assert corrections[0]["Bcc"] is None
+
+
+def test_an_office_without_a_name_gets_a_digest_that_does_not_call_it_korwatch(
+    tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = f'[office]\nrecipients = ["{OFFICE}"]\ndigest = "weekly"'
+    path = office_config(tmp_path, smtp_server, {"bakker": 21000}, office)
+    _scan(path, monkeypatch)
+    before = len(smtp_server.messages)
+    office_digest_job(load_config(path))
+    digest = smtp_server.messages[before]
+    assert str(digest["Subject"]).startswith("KOR-overzicht 30 juni 2026: 1 over de grens")
+    for part in text_and_html(digest):
+        assert "korwatch voor korwatch" not in part and "KOR-overzicht korwatch" not in part
+        assert "Automatisch verstuurd door korwatch." in part.replace("\r\n", " ")

@@ -77,7 +77,7 @@ DIGEST_ALIASES = {"weekly": "0 7 * * mon", "daily": "0 7 * * *"}
 class OfficeConfig:
     """`[office]`: the accountant who watches every client (empty `recipients`: no office)."""
 
-    name: str = "korwatch"
+    name: str = ""  # "": the emails name no office
     recipients: tuple[str, ...] = ()
     language: str = "nl"
     # Each crossing: "own" email to the office naming the client, "cc" or "bcc" on the

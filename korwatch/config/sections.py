@@ -65,12 +65,11 @@ def email_table(table: Table, config_file: Path) -> EmailConfig:
 
 def office_table(table: Table) -> OfficeConfig:
     """`[office]`: the accountant's address, how crossings reach it, the portfolio digest."""
-    default = OfficeConfig()
     recipients = addresses(table, "recipients")
     if table.data and not recipients:
         table.problem("recipients", "at least one email address is required in [office]")
     office = OfficeConfig(
-        name=table.line("name", default.name),
+        name=table.line("name", OfficeConfig.name),
         recipients=recipients,
         language=table.string("language", "nl", choices=LANGUAGES) or "nl",
         crossing=table.string("crossing", "own", choices=OFFICE_CROSSING) or "own",

@@ -219,7 +219,7 @@ def _route(config: Config, known: dict[str, BusinessConfig], row: tuple[Any, ...
     if kind == OFFICE_DIGEST:
         if not office.recipients:
             return None
-        named = {"id": business_id, "name": office.name}
+        named = {"id": business_id, "name": office.name or "the office"}
         return _Due(*head, attempts, named, office.language, office.recipients)
     business = known.get(business_id)
     if business is None:
