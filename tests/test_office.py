@@ -108,7 +108,9 @@ def test_the_portfolio_digest_ranks_every_client_by_risk(
     order = [text.index(f"({client})") for client in clients]
     assert order == sorted(order, reverse=True)  # listed from "over" down to "rustig"
     assert "verwacht over de grens op" in text.split("(prognose)")[1].split("\n")[1]
-    assert "bron: directory" in text.split("(storing)")[1].split("\n")[1]
+    storing = text.split("(storing)")[1].split("\n")[1]
+    assert "bron directory" in storing and "1 keer mislukt, sinds 30 juni 2026" in storing
+    assert "failing" not in storing and "since" not in storing  # Dutch, not English
     assert "10 posten te beoordelen" in text.split("(rustig)")[1].split("\n")[1]
     assert 'width="100"' in html and 'style="width: 93px;' in html  # a bar per client
 

@@ -11,6 +11,7 @@ classified again to rank a thousand clients.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,22 @@ RISKS = (CROSSED, OVER_90, OVER_75, FORECAST, SOURCE, REVIEW)
 
 
 @dataclass(frozen=True)
+class SourceProblem:
+    """A source failing (`failures` in a row) or quiet (`failures` 0) since the day `since`."""
+
+    source: str
+    failures: int
+    since: str
+    error: str = ""
+
+    def text(self) -> str:
+        """As `status` and its CSV say it (English)."""
+        if self.failures:
+            return f"{self.source}: failing {self.failures}x since {self.since}: {self.error}"
+        return f"{self.source}: nothing new since {self.since}"
+
+
+@dataclass(frozen=True)
 class Assessment:
     """One client's risks in one year."""
 
@@ -45,7 +62,7 @@ class Assessment:
     standing: Standing
     risks: tuple[str, ...]  # in the order of RISKS
     forecast_date: date | None  # the projected crossing, when it falls in the year
-    source_problems: tuple[str, ...]
+    source_problems: tuple[SourceProblem, ...]
 
     @property
     def rank(self) -> int:
@@ -124,17 +141,15 @@ def _order(assessment: Assessment) -> tuple[int, Fraction, str]:
 
 def _source_problems(
     sources: Sequence[health.SourceHealth], settings: HealthSettings, now: datetime
-) -> list[str]:
+) -> list[SourceProblem]:
     problems = []
     for source in sources:
         if health.is_failing(source, settings):
-            problems.append(
-                f"{source.source}: failing {source.failures}x since "
-                f"{(source.failing_since or '')[:10]}: {source.last_error or ''}"
-            )
-        since = health.stale_since(source, now, settings)
-        if since is not None:
-            problems.append(f"{source.source}: nothing new since {since[:10]}")
+            since, error = (source.failing_since or "")[:10], source.last_error or ""
+            problems.append(SourceProblem(source.source, source.failures, since, error))
+        quiet = health.stale_since(source, now, settings)
+        if quiet is not None:
+            problems.append(SourceProblem(source.source, 0, quiet[:10]))
     return problems
 
 
@@ -178,6 +193,8 @@ def client_row(assessment: Assessment) -> dict[str, Any]:
         if assessment.forecast_date is None
         else assessment.forecast_date.isoformat(),
         "review_items": this.review_items,
-        "sources": list(assessment.source_problems),
+        "sources": [problem.text() for problem in assessment.source_problems],
+        # The same for the digest's templates to say in their language.
+        "source_problems": [dataclasses.asdict(p) for p in assessment.source_problems],
         "provisional": business.provisional,
     }

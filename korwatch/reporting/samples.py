@@ -311,6 +311,7 @@ def _client(number: int, name: str, percent: str, risks: list[str], **extra: Any
         "forecast_date": extra.get("forecast_date"),
         "review_items": extra.get("review_items", 0),
         "sources": extra.get("sources", []),
+        "source_problems": extra.get("source_problems", []),
         "provisional": True,
     }
 
@@ -331,6 +332,14 @@ _SAMPLES["office-digest"] = {
             "40.2",
             ["source"],
             sources=["directory /srv/exports/de-vries-advies: nothing new since 2026-08-01"],
+            source_problems=[
+                {
+                    "source": "directory /srv/exports/de-vries-advies",
+                    "failures": 0,
+                    "since": "2026-08-01",
+                    "error": "",
+                }
+            ],
         ),
         _client(5, "Webshop Noord", "22.7", []),
     ],
