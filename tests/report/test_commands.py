@@ -9,6 +9,8 @@ from datetime import date
 from decimal import Decimal
 from email import message_from_bytes, policy
 
+import pytest
+
 from korwatch.notify.chart import PNG_SIGNATURE
 from tests.conftest import Workspace
 from tests.helpers import Payment, SmtpServer, ing_csv, text_and_html
@@ -141,3 +143,21 @@ def test_a_warning_email_carries_headroom_forecast_and_the_chart(
     assert "Nog ruimte:           € 2.500,00" in text
     assert "Verwachte omzet eind 2026: € " in text and "Verwachte overschrijding: " in text
     assert "Verwachte omzet eind 2026" in html and 'src="cid:' in html
+
+
+@pytest.mark.parametrize("kind", ["warning", "crossed", "digest"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_figures_of_an_email_stand_in_one_column(
+    workspace: Workspace, kind: str, lang: str
+) -> None:
+    # "Omzet {{ year }}:" is six characters longer in the template than in the email: its
+    # amount stood left of the threshold's below it.
+    code, out, err = workspace.run("preview", kind, "--sample", "--lang", lang)
+    assert code == 0, err
+    lines = out.splitlines()
+    first = next(
+        i for i, line in enumerate(lines) if line.startswith(("Omzet 2026:", "Turnover 2026:"))
+    )
+    block = [line for line in lines[first : first + 3] if re.match(r"^[A-Z][^:]*: +€", line)]
+    assert len(block) >= 2, lines[first : first + 3]
+    assert len({line.index("€") for line in block}) == 1, block
