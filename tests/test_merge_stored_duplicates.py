@@ -16,8 +16,10 @@ from decimal import Decimal
 
 import pytest
 
+from korwatch.alerts.standing import standings
+from korwatch.config.load import load_config
 from korwatch.ledger import insert
-from korwatch.ledger.store import MIGRATIONS, SCHEMA_VERSION
+from korwatch.ledger.store import MIGRATIONS, SCHEMA_VERSION, connect
 from korwatch.notify.compose import compose
 from korwatch.notify.render import environment
 from korwatch.reporting.samples import sample_payload
@@ -175,3 +177,21 @@ def test_the_correction_of_a_merge_says_one_payment_or_several_in_plain_words(
     for body in (rendered.text, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", rendered.html))):
         assert said in re.sub(r"\s+", " ", body)
         assert "(s)" not in body
+
+
+def test_a_business_merged_while_out_of_the_config_comes_back_with_its_merged_figures(
+    workspace: Workspace, doubled: str
+) -> None:
+    """Its stored evaluation, made before the merge, is not read back when it returns."""
+    config = load_config(workspace.config)
+    connection = connect(workspace.root / "state" / "ledger.sqlite3")  # migrated, not merged
+    (found,) = standings(connection, config, config.businesses, 2026)
+    connection.close()
+    assert found.this.turnover_cents == int(Decimal(doubled) * 100)  # stored, counted twice
+    text = workspace.config.read_text(encoding="utf-8")
+    workspace.config.write_text(text.replace('id = "studio"', 'id = "elsewhere"'), "utf-8")
+    assert workspace.run("scan")[0] == 0  # merges the studio's records, not in the config
+    workspace.config.write_text(text, encoding="utf-8")
+    stored = workspace.run("status", "--json")
+    assert stored[1] == workspace.run("status", "--json", "--recompute")[1]
+    assert workspace.status()["turnover"] == "19800.00"

@@ -107,6 +107,8 @@ def merge_stored_duplicates(
         for (other,) in stored:
             if other not in configured:
                 per_year = merge.merge_business(connection, other).per_year
+                if per_year:  # its stored summaries, should it come back to the config
+                    invalidate(connection, other, None)
                 found += [MergedYear(other, y, n, None, None) for y, n in sorted(per_year.items())]
         ledger.finish_task(connection, merge.TASK, now.isoformat(timespec="seconds"))
     return found
