@@ -197,6 +197,12 @@ def test_an_include_that_names_a_missing_file_is_an_error_a_pattern_may_match_no
     ]
 
 
+def test_include_may_name_one_pattern_as_a_plain_string(tmp_path: Path) -> None:
+    text = MAIN.replace('include = ["clients/*.toml"]', 'include = "clients/*.toml"')
+    path = office(tmp_path, text, bakker='[[business]]\nid = "bakker"\n')
+    assert [b.id for b in load_config(path, environ={}).businesses] == ["bakker"]
+
+
 def test_check_config_names_the_file_and_key_and_counts_the_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

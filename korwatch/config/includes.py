@@ -172,7 +172,9 @@ def _substituted(value: Any, business_id: str) -> Any:
 def _included(root: Table, main: Path) -> list[Path]:
     """The files `include` names, each once, in order (the main file never)."""
     seen: list[Path] = []
-    for index, pattern in enumerate(root.strings("include")):
+    one = root.raw("include") if isinstance(root.data.get("include"), str) else None
+    patterns = (one,) if isinstance(one, str) else root.strings("include")  # one, or a list
+    for index, pattern in enumerate(patterns):
         full = str(main.parent / Path(pattern).expanduser())  # an absolute pattern stays so
         matches = sorted(Path(name) for name in glob.glob(full))
         if not matches and not _MAGIC & set(pattern):
