@@ -32,7 +32,7 @@ from korwatch.ledger.identity import (
     strong_text,
 )
 from korwatch.ledger.rows import Row, TransactionRow
-from korwatch.ledger.window import Entry, Stored, Window, entries
+from korwatch.ledger.window import Entry, Held, Window, entries
 from korwatch.models import money
 
 
@@ -85,7 +85,7 @@ class Matcher:
         if not window:
             return rows
         fresh: list[TransactionRow] = []
-        pending: list[tuple[TransactionRow, list[Stored]]] = []
+        pending: list[tuple[TransactionRow, list[Held]]] = []
         by_key, by_slot, accounts = window.by_key, window.by_slot, window.accounts
         for line in lines:
             stored = by_key.get(line[0]) if by_key else None
@@ -131,7 +131,7 @@ class Matcher:
             )
         return 2 * len(self.reviews)
 
-    def _same_key(self, row: TransactionRow, stored: Stored) -> TransactionRow | None:
+    def _same_key(self, row: TransactionRow, stored: Held) -> TransactionRow | None:
         """A line with a stored line's dedup key: a carrier of it, or, when its amount differs
         (a bank id reused with another amount), a new record under its own key, for review.
         When a line of this document was already paired with the stored one (in an earlier
@@ -148,7 +148,7 @@ class Matcher:
         self.reviews.append((line.key, stored[0], *self._notes(line, self.window.carrier(stored))))
         return changed
 
-    def _pair(self, pending: list[tuple[TransactionRow, list[Stored]]]) -> list[TransactionRow]:
+    def _pair(self, pending: list[tuple[TransactionRow, list[Held]]]) -> list[TransactionRow]:
         """Pair lines with stored transactions of their slot, the best fits first: those
         booked the same day, then (for the lines left) those a few days apart whose value
         dates tie them. The rest are new."""
@@ -160,7 +160,7 @@ class Matcher:
 
     def _assign(
         self,
-        pending: list[tuple[TransactionRow, list[Stored]]],
+        pending: list[tuple[TransactionRow, list[Held]]],
         indexes: Iterable[int],
         *,
         near: bool,
@@ -168,26 +168,20 @@ class Matcher:
         """Pair the lines at `indexes` with candidates booked the same day (or, `near`, a few
         days apart), the best fit first. On the parts themselves: a re-import in another
         format pairs every line."""
+        candidates = self._candidates(pending, indexes, near=near)
+        details = self.window.details([held for _, _, held in candidates])
         claimed, options = self.claimed, []
-        for index in indexes:
-            row, group = pending[index]
+        for (index, on_value, _), found in zip(candidates, details, strict=True):
+            row = pending[index][0]
             day, value = row[1], row[11]
-            on_value = near and booked_on_value(self.format, day, value)
-            bank, iban, name, text = row[10], row[7], row[6], row[8] or row[9]
-            for found in group:
-                if found[0] in claimed:
-                    continue
-                if near:
-                    if not near_fit(day, value, found[2], found[7], (on_value, bool(found[12]))):
-                        continue
-                elif found[2] != day:
-                    continue
-                score = fit_parts(
-                    bank, iban, name, text, found[6], found[8], found[10] or "",
-                    found[11] or "", same_format=bool(found[9]),
-                )  # fmt: skip
-                if score is not None:
-                    options.append((-score, found[0], index))
+            if near and not near_fit(day, value, found[2], found[7], (on_value, bool(found[12]))):
+                continue
+            score = fit_parts(
+                row[10], row[7], row[6], row[8] or row[9], found[6], found[8], found[10] or "",
+                found[11] or "", same_format=bool(found[9]),
+            )  # fmt: skip
+            if score is not None:
+                options.append((-score, found[0], index))
         options.sort()
         taken: set[int] = set()
         for _, stored_id, index in options:
@@ -199,6 +193,33 @@ class Matcher:
             row = pending[index][0]
             self.carriers.append((stored_id, self.sha256, row[-1], "same-transaction", row[0]))
         return taken
+
+    def _candidates(
+        self,
+        pending: list[tuple[TransactionRow, list[Held]]],
+        indexes: Iterable[int],
+        *,
+        near: bool,
+    ) -> list[tuple[int, bool, Held]]:
+        """(line's index, whether it is booked on its value date, held transaction): the
+        unclaimed ones of its slot booked the same day or, `near`, another day where one of
+        the two is an MT940 line booked on its value date (identity.near_fit: others never
+        fit a few days apart), to be compared."""
+        claimed, found = self.claimed, []
+        for index in indexes:
+            row, group = pending[index]
+            day = row[1]
+            on_value = near and booked_on_value(self.format, day, row[11])
+            for held in group:
+                if held[0] in claimed:
+                    continue
+                if near:
+                    if held[2] == day or not (on_value or held[8]):
+                        continue
+                elif held[2] != day:
+                    continue
+                found.append((index, on_value, held))
+        return found
 
     def _review(self, fresh: list[TransactionRow]) -> None:
         """Mark a new credit that a stored credit of the day has with another amount, the
@@ -224,12 +245,12 @@ class Matcher:
             if found:
                 self._review_line(self._carrier(row), found)
 
-    def _review_line(self, line: Carrier, found: list[Stored]) -> None:
+    def _review_line(self, line: Carrier, found: list[Held]) -> None:
         text = ""
         for candidate in found:
             if candidate[0] in self.claimed or candidate[3] == line.cents:
                 continue
-            same_id = bool(line.bank_id) and line.bank_id.strip() == candidate[6].strip()
+            same_id = bool(line.bank_id) and line.bank_id.strip() == (candidate[7] or "").strip()
             if not same_id:
                 text = text or strong_text(line.text)
                 if not text or text != self.window.strong(candidate):

@@ -23,21 +23,35 @@ from korwatch.ledger.identity import (
 
 HOLD = 20_000  # stored transactions held before the days behind the document are let go
 _DAY, _NEAR = timedelta(days=1), timedelta(days=NEAR_DAYS)
-# What the identity compares of a held transaction, in one query, as lean as it can be: the
-# counterparty's name and the text of credits only (a debit never counts: it is matched on its
-# day, amount, bank id and counterparty account, and a wrong match can only hide a line of
-# money going out, never change the turnover); whether it came in the document's own format
-# (for the bank-id rule); its dedup key only when a held document is of the document's own
-# format (only then can a line repeat a stored key).
+# What the window holds of each stored transaction, in one query, as lean as it can be: what
+# finds a line's candidates (day, amount, currency, account), its dedup key only when a held
+# document is of the document's own format (only then can a line repeat a stored key), and
+# what the review of another amount looks up, for credits only (a debit never counts: a wrong
+# match can only hide a line of money going out, never change the turnover): the counterparty
+# account and the bank id. Whether it is an MT940 line booked on its value date
+# (identity.booked_on_value) says whether it can be a carrier booked on another day. The rest
+# (`_DETAILS`) is read only for the few a line may match: the whole row costs twice as much.
 _LOAD = (
+    "SELECT id, {key}, date, amount_cents, currency, account, "
+    "CASE WHEN amount_cents > 0 THEN counterparty_iban END, "
+    "CASE WHEN amount_cents > 0 THEN bank_id END, "
+    "{undated} AND date = value_date "
+    "FROM records WHERE business = ? AND kind = 'transaction' "
+    "AND year IN ({years}) AND date BETWEEN ? AND ? AND id < ?"
+)  # years listed, not a range: the index (business, year, date) then seeks the dates
+# (id, dedup key, date, cents, currency, account, credit's counterparty account, credit's bank
+#  id, an MT940 line booked on its value date)
+Held = tuple[int, str, str, int, str, str, str | None, str | None, int | None]
+# What the identity compares: the counterparty's name and the text of credits only; whether it
+# came in the document's own format (for the bank-id rule).
+_DETAILS = (
     "SELECT id, {key}, date, amount_cents, currency, account, bank_id, value_date, "
     "counterparty_iban, {own} AS own, "
     "CASE WHEN amount_cents > 0 THEN counterparty_name END, "
     "CASE WHEN amount_cents > 0 THEN COALESCE(NULLIF(description, ''), reference) END, "
     "{undated} AND date = value_date "
-    "FROM records WHERE business = ? AND kind = 'transaction' "
-    "AND year IN ({years}) AND date BETWEEN ? AND ? AND id < ?"
-)  # years listed, not a range: the index (business, year, date) then seeks the dates
+    "FROM records WHERE id IN ({ids})"
+)
 # (id, dedup key, date, cents, currency, account, bank id, value date, counterparty account,
 #  in the document's own format, credit's counterparty name, credit's text, an MT940 line
 #  booked on its value date (identity.booked_on_value))
@@ -47,7 +61,8 @@ Stored = tuple[
 Slot = tuple[str, int, str]  # (account key, cents, currency): a line's candidates share it
 # An index holds one transaction as itself and makes a list only for a second one: a list per
 # held transaction would be 100,000 more objects for the garbage collector to walk.
-Entry = Stored | list[Stored]
+Entry = Held | list[Held]
+_BATCH = 5000  # ids per query of details (a statement's length is limited)
 
 
 def _among(documents: list[str]) -> str:
@@ -56,7 +71,7 @@ def _among(documents: list[str]) -> str:
     return f"document IN ({marks})" if marks else "0"
 
 
-def put(index: dict[Any, Entry], key: Any, stored: Stored) -> None:
+def put(index: dict[Any, Entry], key: Any, stored: Held) -> None:
     found = index.get(key)
     if found is None:
         index[key] = stored
@@ -66,7 +81,7 @@ def put(index: dict[Any, Entry], key: Any, stored: Stored) -> None:
         index[key] = [found, stored]
 
 
-def entries(found: Entry | None) -> list[Stored]:
+def entries(found: Entry | None) -> list[Held]:
     """What an index holds under one key, as a list (the index's own: do not change it)."""
     if found is None:
         return []
@@ -91,16 +106,18 @@ class Window:
         # Only a document of a format already stored can repeat a stored line's dedup key.
         self.keyed = not own_format or bool(own)
         self.accounts: dict[str, str] = {}
-        self.by_key: dict[str, Stored] = {}
+        self.by_key: dict[str, Held] = {}
         self.by_slot: dict[Slot, Entry] = {}
         undated = [sha for sha, kind in formats.items() if kind == UNDATED_FORMAT]
-        self._load_sql = (
-            _LOAD.replace("{key}", "dedup_key" if self.keyed else "''")
+        self._load_sql, self._details_sql = (
+            sql.replace("{key}", "dedup_key" if self.keyed else "''")
             .replace("{own}", _among(own))
             .replace("{undated}", _among(undated))
+            for sql in (_LOAD, _DETAILS)
         )
         self._span: tuple[date, date] | None = None
-        self._held: list[Stored] = []
+        self._held: list[Held] = []
+        self._details: dict[int, Stored] = {}
         self._twins: dict[str, dict[tuple[str, str, str], Entry]] = {}
         self._indexed: dict[str, int] = {}  # how many of _held each of _twins holds
         self._carriers: dict[int, Carrier] = {}
@@ -139,13 +156,23 @@ class Window:
             self._add(kept)
             self._span = (low, high)
 
-    def carrier(self, stored: Stored) -> Carrier:
+    def details(self, held: list[Held]) -> list[Stored]:
+        """What the identity compares of these held transactions, read once for each."""
+        known = self._details
+        missing = [stored[0] for stored in held if stored[0] not in known]
+        for start in range(0, len(missing), _BATCH):
+            ids = ", ".join(str(record) for record in missing[start : start + _BATCH])
+            for row in self.connection.execute(self._details_sql.replace("{ids}", ids)):
+                known[row[0]] = row
+        return [known[stored[0]] for stored in held]
+
+    def carrier(self, held: Held) -> Carrier:
         """The stored transaction as identity.py compares it (made once). Its document and
         line are read only for a review note (`origin`)."""
-        made = self._carriers.get(stored[0])
+        made = self._carriers.get(held[0])
         if made is None:
             (record, key, day, cents, currency, account, bank_id, value_day, iban, own, name,
-             text, _) = stored  # fmt: skip
+             text, _) = self.details([held])[0]  # fmt: skip
             made = self._carriers[record] = Carrier(
                 record, key, day, cents, currency, self.account(account), name or "",
                 iban, text or "", bank_id, value_day, self.own_format if own else "\x00other",
@@ -171,6 +198,8 @@ class Window:
         done = self._indexed.get(kind, 0)
         if done < len(self._held):
             fresh = [stored for stored in self._held[done:] if stored[3] > 0]
+            if kind in ("text", "partyless"):  # their texts, read for all of them at once
+                self.details([stored for stored in fresh if kind == "text" or not stored[6]])
             for stored in fresh:
                 key = self._twin_key(kind, stored)
                 if key is not None:
@@ -178,25 +207,25 @@ class Window:
             self._indexed[kind] = len(self._held)
         return index
 
-    def _twin_key(self, kind: str, stored: Stored) -> tuple[str, str, str] | None:
-        account, party = self.account(stored[5]), stored[8]
+    def _twin_key(self, kind: str, stored: Held) -> tuple[str, str, str] | None:
+        account, party = self.account(stored[5]), stored[6]
         if kind == "party":
             return (account, stored[2], account_key(party)) if party else None
         if kind == "id":
-            return (account, "id", stored[6].strip()) if stored[6] else None
+            return (account, "id", stored[7].strip()) if stored[7] else None
         if kind == "partyless" and party:
             return None
         text = self.strong(stored)
         return (account, stored[2], text) if text else None
 
-    def strong(self, stored: Stored) -> str:
+    def strong(self, held: Held) -> str:
         """A held credit's strong text (identity.strong_text), made once."""
-        text = self._strong.get(stored[0])
+        text = self._strong.get(held[0])
         if text is None:
-            text = self._strong[stored[0]] = strong_text(stored[11] or "")
+            text = self._strong[held[0]] = strong_text(self.details([held])[0][11] or "")
         return text
 
-    def _load(self, start: date, end: date) -> list[Stored]:
+    def _load(self, start: date, end: date) -> list[Held]:
         years = ", ".join(str(year) for year in range(start.year, end.year + 1))
         rows = self.connection.execute(
             self._load_sql.format(years=years),
@@ -204,7 +233,7 @@ class Window:
         )
         return rows.fetchall()
 
-    def _add(self, rows: list[Stored]) -> None:
+    def _add(self, rows: list[Held]) -> None:
         by_slot, accounts = self.by_slot, self.accounts
         if self.keyed:
             self.by_key.update((stored[1], stored) for stored in rows)
@@ -221,3 +250,4 @@ class Window:
         self._indexed.clear()
         self._carriers.clear()
         self._strong.clear()
+        self._details.clear()
