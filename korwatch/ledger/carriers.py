@@ -86,18 +86,21 @@ class Matcher:
             return rows
         fresh: list[TransactionRow] = []
         pending: list[tuple[TransactionRow, list[Held]]] = []
-        by_key, by_slot, accounts = window.by_key, window.by_slot, window.accounts
+        by_key, by_cents, accounts = window.by_key, window.by_cents, window.accounts
         for line in lines:
             stored = by_key.get(line[0]) if by_key else None
             row = line if stored is None else self._same_key(line, stored)
             if row is None:
                 continue
-            account = accounts.get(row[5]) or window.account(row[5])
-            group = by_slot.get((account, row[3], row[4]))
-            if group is None:
+            found = by_cents.get(row[3])
+            if found is None:
+                fresh.append(row)
+                continue
+            group = window.slot(found, accounts.get(row[5]) or window.account(row[5]), row[4])
+            if not group:
                 fresh.append(row)
             else:
-                pending.append((row, entries(group)))
+                pending.append((row, group))
         fresh += self._pair(pending)
         self._review(fresh)
         return cast(list[Row], fresh)

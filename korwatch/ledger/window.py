@@ -10,6 +10,7 @@ SQLite gives (cheap); a Carrier is made only for one that a line may match.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -58,7 +59,6 @@ _DETAILS = (
 Stored = tuple[
     int, str, str, int, str, str, str, str | None, str, int, str | None, str | None, int | None
 ]
-Slot = tuple[str, int, str]  # (account key, cents, currency): a line's candidates share it
 # An index holds one transaction as itself and makes a list only for a second one: a list per
 # held transaction would be 100,000 more objects for the garbage collector to walk.
 Entry = Held | list[Held]
@@ -107,7 +107,9 @@ class Window:
         self.keyed = not own_format or bool(own)
         self.accounts: dict[str, str] = {}
         self.by_key: dict[str, Held] = {}
-        self.by_slot: dict[Slot, Entry] = {}
+        # By amount alone, not by slot (account, amount, currency: a line's candidates share
+        # it): an int key costs a third of a tuple, and one account in one currency is usual.
+        self.by_cents: dict[int, Entry] = {}
         undated = [sha for sha, kind in formats.items() if kind == UNDATED_FORMAT]
         self._load_sql, self._details_sql = (
             sql.replace("{key}", "dedup_key" if self.keyed else "''")
@@ -166,6 +168,14 @@ class Window:
                 known[row[0]] = row
         return [known[stored[0]] for stored in held]
 
+    def slot(self, found: Entry, account: str, currency: str) -> list[Held]:
+        """Those held under one amount (`by_cents`) of this account key and currency."""
+        return [
+            held
+            for held in entries(found)
+            if held[4] == currency and self.account(held[5]) == account
+        ]
+
     def carrier(self, held: Held) -> Carrier:
         """The stored transaction as identity.py compares it (made once). Its document and
         line are read only for a review note (`origin`)."""
@@ -197,26 +207,35 @@ class Window:
             index = self._twins[kind] = {}
         done = self._indexed.get(kind, 0)
         if done < len(self._held):
-            fresh = [stored for stored in self._held[done:] if stored[3] > 0]
+            credits = [stored for stored in self._held[done:] if stored[3] > 0]
+            if kind == "partyless":
+                credits = [stored for stored in credits if not stored[6]]
             if kind in ("text", "partyless"):  # their texts, read for all of them at once
-                self.details([stored for stored in fresh if kind == "text" or not stored[6]])
-            for stored in fresh:
-                key = self._twin_key(kind, stored)
-                if key is not None:
-                    put(index, key, stored)
+                self.details(credits)
+            key = self._twin_key(kind)
+            for stored in credits:
+                found = key(stored)
+                if found is not None:
+                    put(index, found, stored)
             self._indexed[kind] = len(self._held)
         return index
 
-    def _twin_key(self, kind: str, stored: Held) -> tuple[str, str, str] | None:
-        account, party = self.account(stored[5]), stored[6]
+    def _twin_key(self, kind: str) -> Callable[[Held], tuple[str, str, str] | None]:
+        """The key of a held credit in the index of this kind, None when it has none there
+        (chosen once per kind: the keys of every held credit are made)."""
+        account = self.account
         if kind == "party":
-            return (account, stored[2], account_key(party)) if party else None
+            return lambda held: (
+                (account(held[5]), held[2], account_key(held[6])) if held[6] else None
+            )
         if kind == "id":
-            return (account, "id", stored[7].strip()) if stored[7] else None
-        if kind == "partyless" and party:
-            return None
-        text = self.strong(stored)
-        return (account, stored[2], text) if text else None
+            return lambda held: (account(held[5]), "id", held[7].strip()) if held[7] else None
+
+        def text(held: Held) -> tuple[str, str, str] | None:
+            found = self.strong(held)
+            return (account(held[5]), held[2], found) if found else None
+
+        return text
 
     def strong(self, held: Held) -> str:
         """A held credit's strong text (identity.strong_text), made once."""
@@ -234,18 +253,17 @@ class Window:
         return rows.fetchall()
 
     def _add(self, rows: list[Held]) -> None:
-        by_slot, accounts = self.by_slot, self.accounts
+        by_cents = self.by_cents
         if self.keyed:
             self.by_key.update((stored[1], stored) for stored in rows)
         for stored in rows:
-            slot = (accounts.get(stored[5]) or self.account(stored[5]), stored[3], stored[4])
-            put(by_slot, slot, stored)
+            put(by_cents, stored[3], stored)
         self._held += rows
 
     def _forget(self) -> None:
         self._held = []
         self.by_key.clear()
-        self.by_slot.clear()
+        self.by_cents.clear()
         self._twins.clear()
         self._indexed.clear()
         self._carriers.clear()
