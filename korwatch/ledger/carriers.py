@@ -32,7 +32,7 @@ from korwatch.ledger.identity import (
     strong_text,
 )
 from korwatch.ledger.rows import Row, TransactionRow
-from korwatch.ledger.window import Entry, Held, Window, entries
+from korwatch.ledger.window import Held, Twins, Window, entries
 from korwatch.models import money
 
 
@@ -96,7 +96,7 @@ class Matcher:
             if found is None:
                 fresh.append(row)
                 continue
-            group = window.slot(found, accounts.get(row[5]) or window.account(row[5]), row[4])
+            group = window.slot(found, accounts[row[5]], row[4])
             if not group:
                 fresh.append(row)
             else:
@@ -230,23 +230,38 @@ class Matcher:
         differently, or two payments; a person decides. Only credits: a debit never counts,
         so another amount changes no turnover. Texts are made plain only for credits that
         share the day and counterparty (or where one side names none)."""
-        window, twins = self.window, _Twins(self.window)
-        for row in fresh:
-            if row[3] <= 0:
-                continue
+        credits = [row for row in fresh if row[3] > 0]
+        if not credits:
+            return
+        window = self.window
+        party, partyless, texts, ids = self._twins(credits)
+        for row in credits:
             account, day = window.account(row[5]), row[1]
             if row[7]:
-                found = entries(twins.get("party").get((account, day, account_key(row[7]))))
-                plain_texts = twins.get("partyless")
+                found = entries(party.get((account, day, account_key(row[7]))))
+                plain_texts = partyless
             else:
-                found, plain_texts = [], twins.get("text")
+                found, plain_texts = [], texts
             if plain_texts:
                 text = strong_text(row[8] or row[9])
                 found = [*found, *entries(plain_texts.get((account, day, text)))] if text else found
             if row[10]:
-                found = [*found, *entries(twins.get("id").get((account, "id", row[10].strip())))]
+                found = [*found, *entries(ids.get((account, "id", row[10].strip())))]
             if found:
                 self._review_line(self._carrier(row), found)
+
+    def _twins(self, credits: list[TransactionRow]) -> tuple[Twins, Twins, Twins, Twins]:
+        """The window's review indexes these credits look in (window.twins), each asked of it
+        once per chunk, an empty one where no credit looks: by counterparty account, of those
+        without one, by text, by bank id."""
+        window, none = self.window, cast(Twins, {})
+        parties = any(row[7] for row in credits)
+        return (
+            window.twins("party") if parties else none,
+            window.twins("partyless") if parties else none,
+            window.twins("text") if not all(row[7] for row in credits) else none,
+            window.twins("id") if any(row[10] for row in credits) else none,
+        )
 
     def _review_line(self, line: Carrier, found: list[Held]) -> None:
         text = ""
@@ -307,17 +322,3 @@ def also_in(
         if shown not in listed:
             listed.append(shown)
     return found
-
-
-class _Twins:
-    """The window's review indexes, each asked of it once per chunk."""
-
-    def __init__(self, window: Window) -> None:
-        self.window = window
-        self.made: dict[str, dict[tuple[str, str, str], Entry]] = {}
-
-    def get(self, kind: str) -> dict[tuple[str, str, str], Entry]:
-        found = self.made.get(kind)
-        if found is None:
-            found = self.made[kind] = self.window.twins(kind)
-        return found

@@ -10,7 +10,6 @@ SQLite gives (cheap); a Carrier is made only for one that a line may match.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -62,6 +61,7 @@ Stored = tuple[
 # An index holds one transaction as itself and makes a list only for a second one: a list per
 # held transaction would be 100,000 more objects for the garbage collector to walk.
 Entry = Held | list[Held]
+Twins = dict[tuple[str, str, str], Entry]  # a review index of held credits (Window.twins)
 _BATCH = 5000  # ids per query of details (a statement's length is limited)
 
 
@@ -88,6 +88,15 @@ def entries(found: Entry | None) -> list[Held]:
     return found if isinstance(found, list) else [found]
 
 
+class _Accounts(dict[str, str]):
+    """Account as written -> account_key, made when first asked (looked up as a plain dict:
+    the window asks it for every held transaction)."""
+
+    def __missing__(self, account: str) -> str:
+        key = self[account] = account_key(account)
+        return key
+
+
 class Window:
     """The stored transactions of the days around the lines seen last, by slot, by dedup key
     (when `keyed`) and, for credits, where the review of another amount looks (`twins`)."""
@@ -105,7 +114,7 @@ class Window:
         own = [sha for sha, kind in formats.items() if kind == own_format and own_format]
         # Only a document of a format already stored can repeat a stored line's dedup key.
         self.keyed = not own_format or bool(own)
-        self.accounts: dict[str, str] = {}
+        self.accounts = _Accounts()
         self.by_key: dict[str, Held] = {}
         # By amount alone, not by slot (account, amount, currency: a line's candidates share
         # it): an int key costs a third of a tuple, and one account in one currency is usual.
@@ -120,7 +129,7 @@ class Window:
         self._span: tuple[date, date] | None = None
         self._held: list[Held] = []
         self._details: dict[int, Stored] = {}
-        self._twins: dict[str, dict[tuple[str, str, str], Entry]] = {}
+        self._twins: dict[str, Twins] = {}
         self._indexed: dict[str, int] = {}  # how many of _held each of _twins holds
         self._carriers: dict[int, Carrier] = {}
         self._strong: dict[int, str] = {}
@@ -129,10 +138,7 @@ class Window:
         return bool(self._held)
 
     def account(self, account: str) -> str:
-        key = self.accounts.get(account)
-        if key is None:
-            key = self.accounts[account] = account_key(account)
-        return key
+        return self.accounts[account]
 
     def move(self, days: list[str]) -> None:
         """Hold the stored transactions of these days and NEAR_DAYS around them."""
@@ -170,10 +176,9 @@ class Window:
 
     def slot(self, found: Entry, account: str, currency: str) -> list[Held]:
         """Those held under one amount (`by_cents`) of this account key and currency."""
+        accounts = self.accounts
         return [
-            held
-            for held in entries(found)
-            if held[4] == currency and self.account(held[5]) == account
+            held for held in entries(found) if held[4] == currency and accounts[held[5]] == account
         ]
 
     def carrier(self, held: Held) -> Carrier:
@@ -197,7 +202,7 @@ class Window:
         ).fetchone()
         return (str(found[0]), int(found[1])) if found else ("", 0)
 
-    def twins(self, kind: str) -> dict[tuple[str, str, str], Entry]:
+    def twins(self, kind: str) -> Twins:
         """Held credits where the review of another amount looks, made when first asked and
         kept up as the window moves: by (account, day, counterparty account) for kind
         "party"; by (account, day, strong text) for "text" (all credits) and "partyless"
@@ -208,34 +213,34 @@ class Window:
         done = self._indexed.get(kind, 0)
         if done < len(self._held):
             credits = [stored for stored in self._held[done:] if stored[3] > 0]
-            if kind == "partyless":
-                credits = [stored for stored in credits if not stored[6]]
-            if kind in ("text", "partyless"):  # their texts, read for all of them at once
-                self.details(credits)
-            key = self._twin_key(kind)
-            for stored in credits:
-                found = key(stored)
-                if found is not None:
-                    put(index, found, stored)
+            for key, stored in self._twin_keys(kind, credits):
+                put(index, key, stored)
             self._indexed[kind] = len(self._held)
         return index
 
-    def _twin_key(self, kind: str) -> Callable[[Held], tuple[str, str, str] | None]:
-        """The key of a held credit in the index of this kind, None when it has none there
-        (chosen once per kind: the keys of every held credit are made)."""
-        account = self.account
+    def _twin_keys(self, kind: str, credits: list[Held]) -> list[tuple[tuple[str, str, str], Held]]:
+        """The held credits that have a key in the index of this kind, with it (one pass
+        per kind: the keys of every held credit are made)."""
+        accounts = self.accounts
         if kind == "party":
-            return lambda held: (
-                (account(held[5]), held[2], account_key(held[6])) if held[6] else None
-            )
+            return [
+                ((accounts[credit[5]], credit[2], account_key(credit[6])), credit)
+                for credit in credits
+                if credit[6]
+            ]
         if kind == "id":
-            return lambda held: (account(held[5]), "id", held[7].strip()) if held[7] else None
-
-        def text(held: Held) -> tuple[str, str, str] | None:
-            found = self.strong(held)
-            return (account(held[5]), held[2], found) if found else None
-
-        return text
+            return [
+                ((accounts[credit[5]], "id", credit[7].strip()), credit)
+                for credit in credits
+                if credit[7]
+            ]
+        if kind == "partyless":
+            credits = [credit for credit in credits if not credit[6]]
+        self.details(credits)  # their texts, read for all of them at once
+        keyed = [
+            ((accounts[credit[5]], credit[2], self.strong(credit)), credit) for credit in credits
+        ]
+        return [(key, credit) for key, credit in keyed if key[2]]
 
     def strong(self, held: Held) -> str:
         """A held credit's strong text (identity.strong_text), made once."""
