@@ -30,10 +30,9 @@ from korwatch.alerts.events import (
     facts,
     record_eligibility,
     record_eukor_crossing,
-    record_transitions,
     recorded_levels,
 )
-from korwatch.alerts.office import record_office_copies
+from korwatch.alerts.levels import record_levels
 from korwatch.alerts.reevaluate import (
     MergedYear,
     edit_cause,
@@ -324,10 +323,7 @@ def _alerts_after(
         state = after_import(connection, config, business, year, inserted, today)
         if state is not None:
             euros = functools.partial(crossing_facts, connection, business)
-            new = record_transitions(connection, facts(business), state, now, today, euros)
-            if config.office.copies:
-                record_office_copies(connection, new)
-            record_eukor_crossing(connection, facts(business), state, business.rules, now)
+            record_levels(connection, config, business, state, now, today, euros)
 
 
 def _unquoted(rows: Iterator[Chunk], parser: Parser) -> Iterator[Chunk]:
@@ -341,27 +337,6 @@ def _unquoted(rows: Iterator[Chunk], parser: Parser) -> Iterator[Chunk]:
             "cannot be read as one",
             line=error.line,
         ) from None
-
-
-def _record_alerts(
-    connection: sqlite3.Connection,
-    config: Config,
-    business: BusinessConfig,
-    inserted: Inserted,
-    years: set[int],
-    now: datetime,
-) -> None:
-    """The alert events the stored document causes, in its transaction (and the office's
-    copy of a crossing, `[office] crossing = "own"`)."""
-    today = local_today(now)
-    for year in sorted(years):
-        state = after_import(connection, config, business, year, inserted, today)
-        if state is None:
-            continue
-        new = record_transitions(connection, facts(business), state, now, today)
-        if config.office.copies:
-            record_office_copies(connection, new)
-        record_eukor_crossing(connection, facts(business), state, business.rules, now)
 
 
 def scan(

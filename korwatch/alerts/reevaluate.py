@@ -13,8 +13,8 @@ from typing import Any
 
 from korwatch.alerts.corrections import record_corrections
 from korwatch.alerts.evaluation import evaluate_year
-from korwatch.alerts.events import facts, record_eukor_crossing, record_transitions
-from korwatch.alerts.office import record_office_copies
+from korwatch.alerts.events import facts
+from korwatch.alerts.levels import record_levels
 from korwatch.alerts.standing import invalidate
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
@@ -41,13 +41,9 @@ def reevaluate(
         state = evaluate_year(
             connection, config, business, year, counting_only=True, standing=False
         )
-    about = facts(business)
     invalidate(connection, business.id, [year])  # its stored evaluation (alerts/standing.py)
-    new = record_transitions(connection, about, state, now, local_today(now))
-    if config.office.copies:
-        record_office_copies(connection, new)
-    record_eukor_crossing(connection, about, state, business.rules, now)
-    record_corrections(connection, about, state, business.rules, now, cause)
+    record_levels(connection, config, business, state, now, local_today(now))
+    record_corrections(connection, facts(business), state, business.rules, now, cause)
     return state
 
 

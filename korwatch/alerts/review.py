@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from korwatch.alerts.evaluation import evaluate_year
-from korwatch.alerts.events import facts, record_eukor_crossing, record_transitions
-from korwatch.alerts.office import record_office_copies
+from korwatch.alerts.levels import record_levels
 from korwatch.alerts.standing import invalidate
 from korwatch.clock import local_today
 from korwatch.config.model import BusinessConfig, Config
@@ -174,11 +173,7 @@ def settle(
     invalidate(connection, business.id, years)
     for year in years:
         state = evaluate_year(connection, config, business, year, counting_only=True)
-        new = record_transitions(connection, facts(business), state, now, today)
-        if config.office.copies:
-            record_office_copies(connection, new)
-        queued += new
-        record_eukor_crossing(connection, facts(business), state, business.rules, now)
+        queued += record_levels(connection, config, business, state, now, today)
         states.append(state)
     return states, queued
 
